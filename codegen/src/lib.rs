@@ -1,0 +1,1 @@
+//! kv-codegen: OpenAPI 3.0 → Rust SDK generator.
