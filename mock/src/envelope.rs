@@ -1,0 +1,68 @@
+//! Building responses: the JSON envelope, raw values and HTML proxy pages.
+
+use bytes::Bytes;
+use http::{header, HeaderValue, Response, StatusCode};
+use http_body_util::Full;
+
+use crate::error::ApiError;
+
+/// The body type of every response the mock sends.
+pub(crate) type Body = Full<Bytes>;
+
+/// The exact body of a successful write or delete.
+pub(crate) const SUCCESS_BODY: &str = r#"{"success":true,"errors":[],"messages":[],"result":{}}"#;
+
+/// `{"success":true,...,"result":{}}` with status 200.
+pub(crate) fn success() -> Response<Body> {
+    with_type(
+        StatusCode::OK,
+        "application/json",
+        Bytes::from_static(SUCCESS_BODY.as_bytes()),
+    )
+}
+
+/// The envelope for an [`ApiError`], with the error's status.
+pub(crate) fn api_error(err: &ApiError) -> Response<Body> {
+    failure(err.status(), err.code(), &err.message())
+}
+
+/// A `success:false` envelope with one error, sent with any status.
+pub(crate) fn failure(status: StatusCode, code: u32, message: &str) -> Response<Body> {
+    let body = serde_json::json!({
+        "success": false,
+        "errors": [{ "code": code, "message": message }],
+        "messages": [],
+        "result": null,
+    });
+    // Serializing a `Value` built from plain data cannot fail; fall back to an
+    // empty body rather than panic if it ever did.
+    let bytes = serde_json::to_vec(&body).unwrap_or_default();
+    with_type(status, "application/json", Bytes::from(bytes))
+}
+
+/// The stored bytes of a value, as `GET` returns them.
+pub(crate) fn raw_value(value: Bytes) -> Response<Body> {
+    with_type(StatusCode::OK, "application/octet-stream", value)
+}
+
+/// A page like the one a proxy in front of the API sends: HTML, not JSON.
+pub(crate) fn html_page(status: StatusCode) -> Response<Body> {
+    let reason = status.canonical_reason().unwrap_or("Error");
+    let code = status.as_u16();
+    let page = format!(
+        "<html>\r\n<head><title>{code} {reason}</title></head>\r\n<body>\r\n\
+         <center><h1>{code} {reason}</h1></center>\r\n\
+         <hr><center>cloudflare</center>\r\n</body>\r\n</html>\r\n"
+    );
+    with_type(status, "text/html", Bytes::from(page))
+}
+
+/// A response with a status, a `Content-Type` and a body.
+fn with_type(status: StatusCode, content_type: &'static str, body: Bytes) -> Response<Body> {
+    let mut response = Response::new(Full::new(body));
+    *response.status_mut() = status;
+    response
+        .headers_mut()
+        .insert(header::CONTENT_TYPE, HeaderValue::from_static(content_type));
+    response
+}
