@@ -28,15 +28,12 @@ pub(crate) fn api_error(err: &ApiError) -> Response<Body> {
 
 /// A `success:false` envelope with one error, sent with any status.
 pub(crate) fn failure(status: StatusCode, code: u32, message: &str) -> Response<Body> {
-    let body = serde_json::json!({
-        "success": false,
-        "errors": [{ "code": code, "message": message }],
-        "messages": [],
-        "result": null,
-    });
-    // Serializing a `Value` built from plain data cannot fail; fall back to an
-    // empty body rather than panic if it ever did.
-    let bytes = serde_json::to_vec(&body).unwrap_or_default();
+    // Written by hand rather than through `json!` so the fields keep the API's
+    // order (`json!` sorts object keys); only the message needs escaping.
+    let message = serde_json::to_string(message).unwrap_or_else(|_| "\"\"".to_owned());
+    let bytes = format!(
+        r#"{{"success":false,"errors":[{{"code":{code},"message":{message}}}],"messages":[],"result":null}}"#
+    );
     with_type(status, "application/json", Bytes::from(bytes))
 }
 
