@@ -2,8 +2,8 @@
 
 mod common;
 
-use common::*;
 use cloudflare_kv_mock::{MockServer, StoredEntry};
+use common::*;
 use serde_json::json;
 
 fn stored(server: &MockServer, key: &str) -> StoredEntry {
@@ -14,7 +14,13 @@ fn stored(server: &MockServer, key: &str) -> StoredEntry {
 async fn raw_value_is_stored_and_answer_is_exact() {
     let server = MockServer::start().await;
     let body = b"hello \x00\xff world".to_vec();
-    let response = put(server.addr(), "greeting", &[("Content-Type", "application/octet-stream")], &body).await;
+    let response = put(
+        server.addr(),
+        "greeting",
+        &[("Content-Type", "application/octet-stream")],
+        &body,
+    )
+    .await;
     assert_success(&response);
     assert_eq!(response.header("cf-ray"), Some("mock-1"));
     let entry = stored(&server, "greeting");
@@ -27,9 +33,25 @@ async fn raw_value_is_stored_and_answer_is_exact() {
 async fn missing_and_text_content_types_are_raw() {
     let server = MockServer::start().await;
     assert_success(&put(server.addr(), "a", &[], b"no type").await);
-    assert_success(&put(server.addr(), "b", &[("Content-Type", "text/plain; charset=utf-8")], b"text").await);
+    assert_success(
+        &put(
+            server.addr(),
+            "b",
+            &[("Content-Type", "text/plain; charset=utf-8")],
+            b"text",
+        )
+        .await,
+    );
     // JSON text sent raw is stored as bytes, not parsed.
-    assert_success(&put(server.addr(), "c", &[("Content-Type", "application/octet-stream")], b"\"s\"").await);
+    assert_success(
+        &put(
+            server.addr(),
+            "c",
+            &[("Content-Type", "application/octet-stream")],
+            b"\"s\"",
+        )
+        .await,
+    );
     assert_eq!(stored(&server, "a").value.as_ref(), b"no type");
     assert_eq!(stored(&server, "b").value.as_ref(), b"text");
     assert_eq!(stored(&server, "c").value.as_ref(), b"\"s\"");
@@ -46,9 +68,18 @@ async fn empty_value_is_allowed() {
 #[tokio::test]
 async fn other_media_types_are_refused() {
     let server = MockServer::start().await;
-    for ct in ["application/json", "application/x-www-form-urlencoded", "image/png"] {
+    for ct in [
+        "application/json",
+        "application/x-www-form-urlencoded",
+        "image/png",
+    ] {
         let response = put(server.addr(), "k", &[("Content-Type", ct)], b"{}").await;
-        assert_error(&response, 400, 10035, &format!("Unsupported Content-Type: {ct}"));
+        assert_error(
+            &response,
+            400,
+            10035,
+            &format!("Unsupported Content-Type: {ct}"),
+        );
     }
     assert_eq!(server.get(ACCOUNT, NAMESPACE, "k"), None);
 }
@@ -60,19 +91,29 @@ async fn multipart_stores_value_and_metadata() {
         "XyZ",
         &[
             ("value", Some("application/octet-stream"), b"bin\r\n--data"),
-            ("metadata", Some("application/json"), br#"{"a":1,"nested":{"b":[true,null]}}"#),
+            (
+                "metadata",
+                Some("application/json"),
+                br#"{"a":1,"nested":{"b":[true,null]}}"#,
+            ),
         ],
     );
     assert_success(&put(server.addr(), "m", &[FORM], &body).await);
     let entry = stored(&server, "m");
     assert_eq!(entry.value.as_ref(), b"bin\r\n--data");
-    assert_eq!(entry.metadata, Some(json!({"a": 1, "nested": {"b": [true, null]}})));
+    assert_eq!(
+        entry.metadata,
+        Some(json!({"a": 1, "nested": {"b": [true, null]}}))
+    );
 }
 
 #[tokio::test]
 async fn multipart_metadata_without_content_type_and_non_object_json() {
     let server = MockServer::start().await;
-    let body = multipart("XyZ", &[("metadata", None, b"[1,2]"), ("value", None, b"v")]);
+    let body = multipart(
+        "XyZ",
+        &[("metadata", None, b"[1,2]"), ("value", None, b"v")],
+    );
     assert_success(&put(server.addr(), "m", &[FORM], &body).await);
     assert_eq!(stored(&server, "m").metadata, Some(json!([1, 2])));
 }
@@ -82,13 +123,39 @@ async fn multipart_refusals() {
     let server = MockServer::start().await;
     let addr = server.addr();
     let no_value = multipart("XyZ", &[("metadata", None, b"{}")]);
-    assert_error(&put(addr, "k", &[FORM], &no_value).await, 400, 10036, "Invalid multipart body: missing 'value' part");
+    assert_error(
+        &put(addr, "k", &[FORM], &no_value).await,
+        400,
+        10036,
+        "Invalid multipart body: missing 'value' part",
+    );
     let flattened = multipart("XyZ", &[("value", None, b"v"), ("metadata[a]", None, b"1")]);
-    assert_error(&put(addr, "k", &[FORM], &flattened).await, 400, 10036, "Invalid multipart body: unexpected part 'metadata[a]'");
+    assert_error(
+        &put(addr, "k", &[FORM], &flattened).await,
+        400,
+        10036,
+        "Invalid multipart body: unexpected part 'metadata[a]'",
+    );
     let twice = multipart("XyZ", &[("value", None, b"v"), ("value", None, b"w")]);
-    assert_error(&put(addr, "k", &[FORM], &twice).await, 400, 10036, "Invalid multipart body: repeated part 'value'");
-    let no_boundary = put(addr, "k", &[("Content-Type", "multipart/form-data")], &no_value).await;
-    assert_error(&no_boundary, 400, 10036, "Invalid multipart body: Content-Type has no boundary");
+    assert_error(
+        &put(addr, "k", &[FORM], &twice).await,
+        400,
+        10036,
+        "Invalid multipart body: repeated part 'value'",
+    );
+    let no_boundary = put(
+        addr,
+        "k",
+        &[("Content-Type", "multipart/form-data")],
+        &no_value,
+    )
+    .await;
+    assert_error(
+        &no_boundary,
+        400,
+        10036,
+        "Invalid multipart body: Content-Type has no boundary",
+    );
     let garbage = put(addr, "k", &[FORM], b"not a form at all").await;
     assert_error_code(&garbage, 400, 10036);
     assert_eq!(server.get(ACCOUNT, NAMESPACE, "k"), None);
@@ -99,10 +166,22 @@ async fn metadata_must_be_one_json_document() {
     let server = MockServer::start().await;
     let addr = server.addr();
     for bad in [&b"{} {}"[..], b"{", b"metadata[a]=1", b""] {
-        let body = multipart("XyZ", &[("value", None, b"v"), ("metadata", Some("application/json"), bad)]);
+        let body = multipart(
+            "XyZ",
+            &[
+                ("value", None, b"v"),
+                ("metadata", Some("application/json"), bad),
+            ],
+        );
         assert_error_code(&put(addr, "k", &[FORM], &body).await, 400, 10037);
     }
-    let text_typed = multipart("XyZ", &[("value", None, b"v"), ("metadata", Some("text/plain"), b"{}")]);
+    let text_typed = multipart(
+        "XyZ",
+        &[
+            ("value", None, b"v"),
+            ("metadata", Some("text/plain"), b"{}"),
+        ],
+    );
     assert_error(
         &put(addr, "k", &[FORM], &text_typed).await,
         400,
@@ -118,18 +197,32 @@ async fn metadata_size_limit_is_1024_bytes() {
     // {"k":"…"} is 8 bytes of syntax around the string.
     let fits = format!(r#"{{"k":"{}"}}"#, "x".repeat(1024 - 8));
     assert_eq!(fits.len(), 1024);
-    let body = multipart("XyZ", &[("value", None, b"v"), ("metadata", None, fits.as_bytes())]);
+    let body = multipart(
+        "XyZ",
+        &[("value", None, b"v"), ("metadata", None, fits.as_bytes())],
+    );
     assert_success(&put(addr, "k", &[FORM], &body).await);
     let over = format!(r#"{{"k":"{}"}}"#, "x".repeat(1024 - 7));
-    let body = multipart("XyZ", &[("value", None, b"v"), ("metadata", None, over.as_bytes())]);
-    assert_error(&put(addr, "k", &[FORM], &body).await, 413, 10012, "Metadata length of 1025 exceeds limit of 1024");
+    let body = multipart(
+        "XyZ",
+        &[("value", None, b"v"), ("metadata", None, over.as_bytes())],
+    );
+    assert_error(
+        &put(addr, "k", &[FORM], &body).await,
+        413,
+        10012,
+        "Metadata length of 1025 exceeds limit of 1024",
+    );
 }
 
 #[tokio::test]
 async fn overwrite_replaces_the_whole_entry() {
     let server = MockServer::start().await;
     let addr = server.addr();
-    let body = multipart("XyZ", &[("value", None, b"one"), ("metadata", None, br#"{"v":1}"#)]);
+    let body = multipart(
+        "XyZ",
+        &[("value", None, b"one"), ("metadata", None, br#"{"v":1}"#)],
+    );
     assert_success(&put(addr, "k?expiration_ttl=600", &[FORM], &body).await);
     let first = stored(&server, "k");
     assert_eq!(first.metadata, Some(json!({"v": 1})));
@@ -137,7 +230,11 @@ async fn overwrite_replaces_the_whole_entry() {
     assert_success(&put(addr, "k", &[], b"two").await);
     assert_eq!(
         stored(&server, "k"),
-        StoredEntry { value: "two".into(), metadata: None, expiration: None }
+        StoredEntry {
+            value: "two".into(),
+            metadata: None,
+            expiration: None
+        }
     );
 }
 
@@ -163,7 +260,15 @@ async fn ttl_wins_when_both_are_sent() {
     let server = MockServer::start().await;
     let at = now() + 100_000;
     let before = now();
-    assert_success(&put(server.addr(), &format!("k?expiration={at}&expiration_ttl=120"), &[], b"v").await);
+    assert_success(
+        &put(
+            server.addr(),
+            &format!("k?expiration={at}&expiration_ttl=120"),
+            &[],
+            b"v",
+        )
+        .await,
+    );
     let got = stored(&server, "k").expiration.unwrap();
     assert!(got >= before + 120 && got <= now() + 120, "{got}");
 }
@@ -197,7 +302,12 @@ async fn expiration_refusals() {
         &format!("Invalid expiration of {soon}. Expiration times must be at least 60 seconds in the future."),
     );
     let late = now() + 3600;
-    for bad in [format!("{late}.0"), "soon".to_owned(), String::new(), "-1".to_owned()] {
+    for bad in [
+        format!("{late}.0"),
+        "soon".to_owned(),
+        String::new(),
+        "-1".to_owned(),
+    ] {
         let response = put(addr, &format!("k?expiration={bad}"), &[], b"v").await;
         assert_error_code(&response, 400, 10034);
     }
@@ -216,7 +326,12 @@ async fn value_over_25_mib_is_413() {
     let server = MockServer::start().await;
     let body = vec![7u8; 26_214_401];
     let response = put(server.addr(), "big", &[], &body).await;
-    assert_error(&response, 413, 10011, "Value length exceeds limit of 26214400");
+    assert_error(
+        &response,
+        413,
+        10011,
+        "Value length exceeds limit of 26214400",
+    );
     assert_eq!(server.get(ACCOUNT, NAMESPACE, "big"), None);
     // The log keeps what was read: cut at the limit.
     assert_eq!(server.requests()[0].body.len(), 26_214_400);
@@ -228,7 +343,12 @@ async fn multipart_value_over_25_mib_is_413() {
     let value = vec![7u8; 26_214_401];
     let body = multipart("XyZ", &[("value", None, &value)]);
     let response = put(server.addr(), "big", &[FORM], &body).await;
-    assert_error(&response, 413, 10011, "Value length exceeds limit of 26214400");
+    assert_error(
+        &response,
+        413,
+        10011,
+        "Value length exceeds limit of 26214400",
+    );
 }
 
 #[tokio::test]
@@ -257,11 +377,36 @@ async fn literal_slash_in_key_is_no_route() {
 async fn key_name_refusals() {
     let server = MockServer::start().await;
     let addr = server.addr();
-    assert_error(&put(addr, "", &[], b"v").await, 400, 10019, "Invalid key name: empty");
-    assert_error(&put(addr, ".", &[], b"v").await, 400, 10019, "Invalid key name: '.' is not allowed");
-    assert_error(&put(addr, "..", &[], b"v").await, 400, 10019, "Invalid key name: '..' is not allowed");
-    assert_error(&put(addr, "%2E%2E", &[], b"v").await, 400, 10019, "Invalid key name: '..' is not allowed");
-    assert_error(&put(addr, "%FF", &[], b"v").await, 400, 10019, "Invalid key name: not valid UTF-8");
+    assert_error(
+        &put(addr, "", &[], b"v").await,
+        400,
+        10019,
+        "Invalid key name: empty",
+    );
+    assert_error(
+        &put(addr, ".", &[], b"v").await,
+        400,
+        10019,
+        "Invalid key name: '.' is not allowed",
+    );
+    assert_error(
+        &put(addr, "..", &[], b"v").await,
+        400,
+        10019,
+        "Invalid key name: '..' is not allowed",
+    );
+    assert_error(
+        &put(addr, "%2E%2E", &[], b"v").await,
+        400,
+        10019,
+        "Invalid key name: '..' is not allowed",
+    );
+    assert_error(
+        &put(addr, "%FF", &[], b"v").await,
+        400,
+        10019,
+        "Invalid key name: not valid UTF-8",
+    );
     assert!(server.keys(ACCOUNT, NAMESPACE).is_empty());
 }
 
@@ -271,10 +416,20 @@ async fn key_length_is_counted_in_bytes() {
     let addr = server.addr();
     assert_success(&put(addr, &"k".repeat(512), &[], b"v").await);
     let response = put(addr, &"k".repeat(513), &[], b"v").await;
-    assert_error(&response, 414, 10020, "Key length of 513 bytes exceeds limit of 512");
+    assert_error(
+        &response,
+        414,
+        10020,
+        "Key length of 513 bytes exceeds limit of 512",
+    );
     // 171 euro signs: 171 characters, 513 bytes.
     let response = put(addr, &"%E2%82%AC".repeat(171), &[], b"v").await;
-    assert_error(&response, 414, 10020, "Key length of 513 bytes exceeds limit of 512");
+    assert_error(
+        &response,
+        414,
+        10020,
+        "Key length of 513 bytes exceeds limit of 512",
+    );
 }
 
 #[tokio::test]
@@ -294,7 +449,10 @@ async fn long_account_or_namespace_ids_are_400() {
             &format!("Could not route to {long}, perhaps your object identifier is invalid?"),
         );
     }
-    let ok = format!("/client/v4/accounts/{}/storage/kv/namespaces/n/values/k", "a".repeat(32));
+    let ok = format!(
+        "/client/v4/accounts/{}/storage/kv/namespaces/n/values/k",
+        "a".repeat(32)
+    );
     assert_success(&send(server.addr(), build("PUT", &ok, &[BEARER], b"v")).await);
     assert!(server.get(&"a".repeat(32), "n", "k").is_some());
 }
@@ -305,5 +463,8 @@ async fn namespaces_are_separate() {
     let other = "/client/v4/accounts/acc/storage/kv/namespaces/other/values/k";
     assert_success(&send(server.addr(), build("PUT", other, &[BEARER], b"elsewhere")).await);
     assert_eq!(server.get(ACCOUNT, NAMESPACE, "k"), None);
-    assert_eq!(server.get("acc", "other", "k").unwrap().value.as_ref(), b"elsewhere");
+    assert_eq!(
+        server.get("acc", "other", "k").unwrap().value.as_ref(),
+        b"elsewhere"
+    );
 }

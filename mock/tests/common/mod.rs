@@ -54,7 +54,8 @@ pub fn values_path(raw_key: &str) -> String {
 /// A request's bytes: request line, `Host`, `Connection: close`, the given
 /// headers, `Content-Length` when there is a body, then the body.
 pub fn build(method: &str, target: &str, headers: &[(&str, &str)], body: &[u8]) -> Vec<u8> {
-    let mut head = format!("{method} {target} HTTP/1.1\r\nHost: localhost\r\nConnection: close\r\n");
+    let mut head =
+        format!("{method} {target} HTTP/1.1\r\nHost: localhost\r\nConnection: close\r\n");
     for (name, value) in headers {
         head.push_str(&format!("{name}: {value}\r\n"));
     }
@@ -93,8 +94,21 @@ pub async fn send_raw(addr: SocketAddr, request: Vec<u8>) -> Vec<u8> {
     out
 }
 
-/// Parses a response with a `Content-Length` body.
+/// Parses a response and checks its body against `Content-Length`.
 pub fn parse(bytes: &[u8]) -> RawResponse {
+    let response = parse_head(bytes);
+    if let Some(len) = response.header("content-length") {
+        assert_eq!(
+            response.body.len(),
+            len.parse::<usize>().unwrap(),
+            "body length"
+        );
+    }
+    response
+}
+
+/// Parses a response without checking the body length (for `HEAD`).
+pub fn parse_head(bytes: &[u8]) -> RawResponse {
     let split = bytes
         .windows(4)
         .position(|w| w == b"\r\n\r\n")
@@ -110,18 +124,27 @@ pub fn parse(bytes: &[u8]) -> RawResponse {
         })
         .collect();
     let body = bytes[split + 4..].to_vec();
-    let response = RawResponse { status, headers, body };
-    if let Some(len) = response.header("content-length") {
-        assert_eq!(response.body.len(), len.parse::<usize>().unwrap(), "body length");
+    RawResponse {
+        status,
+        headers,
+        body,
     }
-    response
 }
 
 /// `PUT` with the default token and the given extra headers.
-pub async fn put(addr: SocketAddr, raw_key_and_query: &str, headers: &[(&str, &str)], body: &[u8]) -> RawResponse {
+pub async fn put(
+    addr: SocketAddr,
+    raw_key_and_query: &str,
+    headers: &[(&str, &str)],
+    body: &[u8],
+) -> RawResponse {
     let mut all = vec![BEARER];
     all.extend_from_slice(headers);
-    send(addr, build("PUT", &values_path(raw_key_and_query), &all, body)).await
+    send(
+        addr,
+        build("PUT", &values_path(raw_key_and_query), &all, body),
+    )
+    .await
 }
 
 /// `GET` with the default token.
@@ -158,7 +181,9 @@ pub fn multipart(boundary: &str, parts: &[(&str, Option<&str>, &[u8])]) -> Vec<u
     let mut body = Vec::new();
     for (name, content_type, bytes) in parts {
         body.extend_from_slice(format!("--{boundary}\r\n").as_bytes());
-        body.extend_from_slice(format!("Content-Disposition: form-data; name=\"{name}\"\r\n").as_bytes());
+        body.extend_from_slice(
+            format!("Content-Disposition: form-data; name=\"{name}\"\r\n").as_bytes(),
+        );
         if let Some(ct) = content_type {
             body.extend_from_slice(format!("Content-Type: {ct}\r\n").as_bytes());
         }
