@@ -110,7 +110,10 @@ impl<'a> KvNamespacesValues<'a> {
             query.push(("expiration", crate::runtime::encode::ToQuery::to_query(v)));
         }
         if let Some(v) = &params.expiration_ttl {
-            query.push(("expiration_ttl", crate::runtime::encode::ToQuery::to_query(v)));
+            query.push((
+                "expiration_ttl",
+                crate::runtime::encode::ToQuery::to_query(v),
+            ));
         }
         let headers: Vec<(&'static str, String)> = Vec::new();
         let body = if params.metadata.is_none() {
@@ -123,7 +126,11 @@ impl<'a> KvNamespacesValues<'a> {
                 params.value.into(),
             ));
             if let Some(v) = &params.metadata {
-                parts.push(crate::runtime::Part::json("metadata", "application/json", v)?);
+                parts.push(crate::runtime::Part::json(
+                    "metadata",
+                    "application/json",
+                    v,
+                )?);
             }
             crate::runtime::Body::Multipart(parts)
         };
@@ -283,8 +290,153 @@ impl<'de> serde::Deserialize<'de> for AccountId {
     }
 }
 
-// NamespaceId: same shape as AccountId.
-// KeyName: check = min_chars(1) + min_bytes(1) + max_bytes(512) + forbidden(&[".", ".."]).
+/// A namespace identifier (32 hexadecimal characters).
+///
+/// Constraints: at most 32 characters.
+#[derive(Clone, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, serde::Serialize)]
+#[serde(transparent)]
+pub struct NamespaceId(String);
+
+impl NamespaceId {
+    /// Checks `value` against every constraint of this type.
+    pub fn check(value: &str) -> Result<(), crate::runtime::ConstraintError> {
+        crate::runtime::validate::max_chars("namespace_id", value, 32)?;
+        Ok(())
+    }
+
+    /// Wraps `value` without checking it; the server stays the judge.
+    pub fn new_unchecked(value: impl Into<String>) -> Self {
+        Self(value.into())
+    }
+
+    /// The wrapped value.
+    pub fn as_str(&self) -> &str {
+        &self.0
+    }
+
+    /// Unwraps the value.
+    pub fn into_inner(self) -> String {
+        self.0
+    }
+}
+
+impl AsRef<str> for NamespaceId {
+    fn as_ref(&self) -> &str {
+        &self.0
+    }
+}
+
+impl std::fmt::Display for NamespaceId {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(&self.0)
+    }
+}
+
+impl TryFrom<String> for NamespaceId {
+    type Error = crate::runtime::ConstraintError;
+    fn try_from(value: String) -> Result<Self, Self::Error> {
+        Self::check(&value)?;
+        Ok(Self(value))
+    }
+}
+
+impl TryFrom<&str> for NamespaceId {
+    type Error = crate::runtime::ConstraintError;
+    fn try_from(value: &str) -> Result<Self, Self::Error> {
+        Self::check(value)?;
+        Ok(Self(value.to_owned()))
+    }
+}
+
+impl std::str::FromStr for NamespaceId {
+    type Err = crate::runtime::ConstraintError;
+    fn from_str(value: &str) -> Result<Self, Self::Err> {
+        Self::try_from(value)
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for NamespaceId {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        let value = String::deserialize(deserializer)?;
+        Self::try_from(value).map_err(serde::de::Error::custom)
+    }
+}
+
+/// A key's name: 1 to 512 bytes of UTF-8, any printable character, but neither
+/// `.` nor `..`.
+///
+/// Constraints: at least 1 character; 1 to 512 bytes of UTF-8; not `.` or `..`.
+#[derive(Clone, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, serde::Serialize)]
+#[serde(transparent)]
+pub struct KeyName(String);
+
+impl KeyName {
+    /// Checks `value` against every constraint of this type.
+    pub fn check(value: &str) -> Result<(), crate::runtime::ConstraintError> {
+        crate::runtime::validate::min_chars("key_name", value, 1)?;
+        crate::runtime::validate::min_bytes("key_name", value.len() as u64, 1)?;
+        crate::runtime::validate::max_bytes("key_name", value.len() as u64, 512)?;
+        crate::runtime::validate::forbidden("key_name", value, &[".", ".."])?;
+        Ok(())
+    }
+
+    /// Wraps `value` without checking it; the server stays the judge.
+    pub fn new_unchecked(value: impl Into<String>) -> Self {
+        Self(value.into())
+    }
+
+    /// The wrapped value.
+    pub fn as_str(&self) -> &str {
+        &self.0
+    }
+
+    /// Unwraps the value.
+    pub fn into_inner(self) -> String {
+        self.0
+    }
+}
+
+impl AsRef<str> for KeyName {
+    fn as_ref(&self) -> &str {
+        &self.0
+    }
+}
+
+impl std::fmt::Display for KeyName {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(&self.0)
+    }
+}
+
+impl TryFrom<String> for KeyName {
+    type Error = crate::runtime::ConstraintError;
+    fn try_from(value: String) -> Result<Self, Self::Error> {
+        Self::check(&value)?;
+        Ok(Self(value))
+    }
+}
+
+impl TryFrom<&str> for KeyName {
+    type Error = crate::runtime::ConstraintError;
+    fn try_from(value: &str) -> Result<Self, Self::Error> {
+        Self::check(value)?;
+        Ok(Self(value.to_owned()))
+    }
+}
+
+impl std::str::FromStr for KeyName {
+    type Err = crate::runtime::ConstraintError;
+    fn from_str(value: &str) -> Result<Self, Self::Err> {
+        Self::try_from(value)
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for KeyName {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        let value = String::deserialize(deserializer)?;
+        Self::try_from(value).map_err(serde::de::Error::custom)
+    }
+}
 
 /// A lifetime in whole seconds; at least 60.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, serde::Serialize)]
@@ -297,7 +449,53 @@ impl ExpirationTtl {
         crate::runtime::validate::minimum("expiration_ttl", *value as f64, 60.0, false)?;
         Ok(())
     }
-    // new_unchecked, get, TryFrom<i64>, FromStr (parse then check; parse error -> ConstraintError::parse), Deserialize, Display, From<ExpirationTtl> for i64
+
+    /// Wraps `value` without checking it; the server stays the judge.
+    pub fn new_unchecked(value: i64) -> Self {
+        Self(value)
+    }
+
+    /// The wrapped value.
+    pub fn get(self) -> i64 {
+        self.0
+    }
+}
+
+impl TryFrom<i64> for ExpirationTtl {
+    type Error = crate::runtime::ConstraintError;
+    fn try_from(value: i64) -> Result<Self, Self::Error> {
+        Self::check(&value)?;
+        Ok(Self(value))
+    }
+}
+
+impl std::str::FromStr for ExpirationTtl {
+    type Err = crate::runtime::ConstraintError;
+    fn from_str(value: &str) -> Result<Self, Self::Err> {
+        let parsed: i64 = value.parse().map_err(|e| {
+            crate::runtime::ConstraintError::parse("expiration_ttl", "a whole number", e)
+        })?;
+        Self::try_from(parsed)
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for ExpirationTtl {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        let value = i64::deserialize(deserializer)?;
+        Self::try_from(value).map_err(serde::de::Error::custom)
+    }
+}
+
+impl std::fmt::Display for ExpirationTtl {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        std::fmt::Display::fmt(&self.0, f)
+    }
+}
+
+impl From<ExpirationTtl> for i64 {
+    fn from(value: ExpirationTtl) -> Self {
+        value.0
+    }
 }
 
 /// The bytes to store, at most 25 MiB (26,214,400 bytes).
@@ -313,21 +511,46 @@ impl Value {
     /// Checks the value against the constraints of this type.
     pub fn check(&self) -> Result<(), crate::runtime::ConstraintError> {
         match self {
-            Self::Text(v) => crate::runtime::validate::max_bytes("value", v.len() as u64, 26214400)?,
+            Self::Text(v) => {
+                crate::runtime::validate::max_bytes("value", v.len() as u64, 26214400)?
+            }
             Self::Binary(v) => crate::runtime::validate::max_bytes("value", v.len(), 26214400)?,
         }
         Ok(())
     }
 }
 
-impl From<&str> for Value { fn from(v: &str) -> Self { Self::Text(v.to_owned()) } }
-impl From<String> for Value { fn from(v: String) -> Self { Self::Text(v) } }
-impl From<Vec<u8>> for Value { fn from(v: Vec<u8>) -> Self { Self::Binary(v.into()) } }
-impl From<bytes::Bytes> for Value { fn from(v: bytes::Bytes) -> Self { Self::Binary(v.into()) } }
-impl From<crate::runtime::Binary> for Value { fn from(v: crate::runtime::Binary) -> Self { Self::Binary(v) } }
+impl From<&str> for Value {
+    fn from(v: &str) -> Self {
+        Self::Text(v.to_owned())
+    }
+}
+impl From<String> for Value {
+    fn from(v: String) -> Self {
+        Self::Text(v)
+    }
+}
+impl From<Vec<u8>> for Value {
+    fn from(v: Vec<u8>) -> Self {
+        Self::Binary(v.into())
+    }
+}
+impl From<bytes::Bytes> for Value {
+    fn from(v: bytes::Bytes) -> Self {
+        Self::Binary(v.into())
+    }
+}
+impl From<crate::runtime::Binary> for Value {
+    fn from(v: crate::runtime::Binary) -> Self {
+        Self::Binary(v)
+    }
+}
 impl From<Value> for crate::runtime::Binary {
     fn from(v: Value) -> Self {
-        match v { Value::Text(v) => v.into(), Value::Binary(v) => v }
+        match v {
+            Value::Text(v) => v.into(),
+            Value::Binary(v) => v,
+        }
     }
 }
 
@@ -337,9 +560,62 @@ impl From<Value> for crate::runtime::Binary {
 pub struct Metadata(serde_json::Value);
 
 impl Metadata {
+    /// Checks `value` against every constraint of this type.
     pub fn check(value: &serde_json::Value) -> Result<(), crate::runtime::ConstraintError> {
         crate::runtime::validate::max_json_bytes("metadata", value, 1024)?;
         Ok(())
+    }
+
+    /// Wraps `value` without checking it; the server stays the judge.
+    pub fn new_unchecked(value: impl Into<serde_json::Value>) -> Self {
+        Self(value.into())
+    }
+
+    /// The wrapped value.
+    pub fn as_value(&self) -> &serde_json::Value {
+        &self.0
+    }
+
+    /// Unwraps the value.
+    pub fn into_inner(self) -> serde_json::Value {
+        self.0
+    }
+}
+
+impl AsRef<serde_json::Value> for Metadata {
+    fn as_ref(&self) -> &serde_json::Value {
+        &self.0
+    }
+}
+
+impl std::fmt::Display for Metadata {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        std::fmt::Display::fmt(&self.0, f)
+    }
+}
+
+impl TryFrom<serde_json::Value> for Metadata {
+    type Error = crate::runtime::ConstraintError;
+    fn try_from(value: serde_json::Value) -> Result<Self, Self::Error> {
+        Self::check(&value)?;
+        Ok(Self(value))
+    }
+}
+
+impl std::str::FromStr for Metadata {
+    type Err = crate::runtime::ConstraintError;
+    fn from_str(value: &str) -> Result<Self, Self::Err> {
+        let parsed: serde_json::Value = serde_json::from_str(value).map_err(|e| {
+            crate::runtime::ConstraintError::parse("metadata", "a JSON document", e)
+        })?;
+        Self::try_from(parsed)
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for Metadata {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        let value = serde_json::Value::deserialize(deserializer)?;
+        Self::try_from(value).map_err(serde::de::Error::custom)
     }
 }
 
@@ -348,8 +624,34 @@ impl Metadata {
 pub struct SuccessEnvelope {
     /// Always `true` here.
     pub success: bool,
+    /// A list of messages.
     pub errors: Vec<Message>,
+    /// A list of messages.
     pub messages: Vec<Message>,
+    /// Empty for this operation; may be `null`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub result: Option<serde_json::Map<String, serde_json::Value>>,
+}
+
+/// One error or informational message.
+#[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
+pub struct Message {
+    /// A numeric code for the condition.
+    pub code: i64,
+    /// What happened, in words.
+    pub message: String,
+    /// Where the condition is explained.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub documentation_url: Option<String>,
+    /// The part of the request a message is about.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub source: Option<MessageSource>,
+}
+
+/// The part of the request a message is about.
+#[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
+pub struct MessageSource {
+    /// A JSON pointer into the request.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub pointer: Option<String>,
 }

@@ -1,0 +1,271 @@
+//! One error type for every failure, with a [`ErrorKind`] to match on without parsing text.
+
+use std::fmt;
+use std::time::Duration;
+
+use reqwest::header::{HeaderMap, CONTENT_TYPE};
+use reqwest::StatusCode;
+
+use crate::runtime::envelope::ApiMessage;
+use crate::runtime::retry::parse_retry_after;
+use crate::runtime::validate::ConstraintError;
+
+/// What went wrong, coarsely enough to decide what to do about it.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum ErrorKind {
+    /// An argument broke a constraint of the API. Nothing was sent.
+    Validation,
+    /// The client is not configured for this (credentials, base URL, a missing default).
+    /// Nothing was sent.
+    Config,
+    /// The API refused the credentials (HTTP 401 or 403).
+    Auth,
+    /// The API found nothing there (HTTP 404).
+    NotFound,
+    /// Too many requests (HTTP 429); see [`Error::retry_after`].
+    RateLimited,
+    /// Any other refusal: another status, or `success: false` in a 2xx answer.
+    Api,
+    /// The server failed (HTTP 5xx).
+    Server,
+    /// A 2xx answer whose body is empty, not JSON, or not the expected shape.
+    UnexpectedBody,
+    /// An attempt took longer than its timeout.
+    Timeout,
+    /// No connection could be made.
+    Connect,
+    /// The connection failed after it was made (reset, closed early, protocol error).
+    Network,
+    /// A retry was needed but the body came from a one-shot reader that was already consumed.
+    BodyNotReplayable,
+    /// A local file holding the body could not be read.
+    Io,
+}
+
+/// A failed call. Matchable by [`Error::kind`]; carries what the API said when it said
+/// anything. Never contains a credential.
+pub struct Error {
+    inner: Box<Inner>,
+}
+
+#[derive(Debug)]
+struct Inner {
+    kind: ErrorKind,
+    message: String,
+    operation: Option<&'static str>,
+    status: Option<StatusCode>,
+    errors: Vec<ApiMessage>,
+    messages: Vec<ApiMessage>,
+    headers: Option<HeaderMap>,
+    body_excerpt: Option<String>,
+    attempts: u32,
+    constraint: Option<ConstraintError>,
+}
+
+impl Error {
+    /// An error of `kind` described by `message`.
+    pub(crate) fn new(kind: ErrorKind, message: impl Into<String>) -> Self {
+        Self {
+            inner: Box::new(Inner {
+                kind,
+                message: message.into(),
+                operation: None,
+                status: None,
+                errors: Vec::new(),
+                messages: Vec::new(),
+                headers: None,
+                body_excerpt: None,
+                attempts: 0,
+                constraint: None,
+            }),
+        }
+    }
+
+    pub(crate) fn config(message: impl Into<String>) -> Self {
+        Self::new(ErrorKind::Config, message)
+    }
+
+    /// Marks the error as coming from `operation`.
+    pub(crate) fn in_operation(mut self, operation: &'static str) -> Self {
+        self.inner.operation = Some(operation);
+        self
+    }
+
+    /// Records how many attempts were made.
+    pub(crate) fn after_attempts(mut self, attempts: u32) -> Self {
+        self.inner.attempts = attempts;
+        self
+    }
+
+    /// Attaches the answer's status and headers.
+    pub(crate) fn with_response(mut self, status: StatusCode, headers: HeaderMap) -> Self {
+        self.inner.status = Some(status);
+        self.inner.headers = Some(headers);
+        self
+    }
+
+    /// Attaches the envelope's `errors` and `messages`.
+    pub(crate) fn with_envelope(
+        mut self,
+        errors: Vec<ApiMessage>,
+        messages: Vec<ApiMessage>,
+    ) -> Self {
+        self.inner.errors = errors;
+        self.inner.messages = messages;
+        self
+    }
+
+    /// Attaches a bounded excerpt of a body that could not be read as expected.
+    pub(crate) fn with_excerpt(mut self, excerpt: String) -> Self {
+        self.inner.body_excerpt = Some(excerpt);
+        self
+    }
+
+    /// What kind of failure this is.
+    pub fn kind(&self) -> ErrorKind {
+        self.inner.kind
+    }
+
+    /// The operation that failed (its `operationId`), once the request was built.
+    pub fn operation(&self) -> Option<&'static str> {
+        self.inner.operation
+    }
+
+    /// The HTTP status, if an answer arrived.
+    pub fn status(&self) -> Option<StatusCode> {
+        self.inner.status
+    }
+
+    /// Every item of the envelope's `errors`, in order.
+    pub fn errors(&self) -> &[ApiMessage] {
+        &self.inner.errors
+    }
+
+    /// Every item of the envelope's `messages`, in order.
+    pub fn messages(&self) -> &[ApiMessage] {
+        &self.inner.messages
+    }
+
+    /// The answer's headers, if an answer arrived.
+    pub fn headers(&self) -> Option<&HeaderMap> {
+        self.inner.headers.as_ref()
+    }
+
+    /// The answer's `Content-Type`, if any.
+    pub fn content_type(&self) -> Option<&str> {
+        self.headers()?.get(CONTENT_TYPE)?.to_str().ok()
+    }
+
+    /// At most 1 KiB of a body that was not the expected JSON (lossy UTF-8).
+    pub fn body_excerpt(&self) -> Option<&str> {
+        self.inner.body_excerpt.as_deref()
+    }
+
+    /// How many attempts were made (0 if the request was refused before any I/O).
+    pub fn attempts(&self) -> u32 {
+        self.inner.attempts
+    }
+
+    /// The broken constraint, for [`ErrorKind::Validation`] errors from a check.
+    pub fn constraint(&self) -> Option<&ConstraintError> {
+        self.inner.constraint.as_ref()
+    }
+
+    /// How long the server asked to wait (`Retry-After`, seconds or an HTTP date).
+    pub fn retry_after(&self) -> Option<Duration> {
+        parse_retry_after(self.headers()?)
+    }
+
+    /// Whether sending the same request again later may succeed.
+    pub fn is_retryable(&self) -> bool {
+        match self.kind() {
+            ErrorKind::Timeout | ErrorKind::Connect | ErrorKind::Network => true,
+            ErrorKind::RateLimited | ErrorKind::Server => true,
+            _ => self
+                .status()
+                .is_some_and(crate::runtime::retry::is_retryable_status),
+        }
+    }
+}
+
+impl From<ConstraintError> for Error {
+    fn from(constraint: ConstraintError) -> Self {
+        let mut error = Self::new(
+            ErrorKind::Validation,
+            format!("invalid argument: {constraint}"),
+        );
+        error.inner.constraint = Some(constraint);
+        error
+    }
+}
+
+impl fmt::Display for Error {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        if let Some(operation) = self.inner.operation {
+            write!(f, "{operation}: ")?;
+        }
+        f.write_str(&self.inner.message)?;
+        if self.inner.attempts > 1 {
+            write!(f, " (after {} attempts)", self.inner.attempts)?;
+        }
+        Ok(())
+    }
+}
+
+impl fmt::Debug for Error {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        // The fields hold only what the server said and what we wrote; credentials are
+        // never copied into an error, so the derived view is safe to print.
+        fmt::Debug::fmt(&self.inner, f)
+    }
+}
+
+impl std::error::Error for Error {
+    fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
+        self.inner.constraint.as_ref().map(|c| c as _)
+    }
+}
+
+/// The kind an unsuccessful status maps to.
+pub(crate) fn kind_for_status(status: StatusCode) -> ErrorKind {
+    match status.as_u16() {
+        401 | 403 => ErrorKind::Auth,
+        404 => ErrorKind::NotFound,
+        429 => ErrorKind::RateLimited,
+        500..=599 => ErrorKind::Server,
+        _ => ErrorKind::Api,
+    }
+}
+
+/// An error from the HTTP client, described by its whole cause chain (the top level alone,
+/// "error sending request", says too little). The URL is stripped first: with a query-string
+/// API key it would hold a credential.
+pub(crate) fn from_transport(error: reqwest::Error) -> Error {
+    let kind = if error.is_timeout() {
+        ErrorKind::Timeout
+    } else if error.is_connect() {
+        ErrorKind::Connect
+    } else if error.is_builder() {
+        ErrorKind::Config
+    } else {
+        ErrorKind::Network
+    };
+    let error = error.without_url();
+    let mut text = error.to_string();
+    let mut source = std::error::Error::source(&error);
+    while let Some(cause) = source {
+        let cause_text = cause.to_string();
+        if !text.contains(&cause_text) {
+            text.push_str(": ");
+            text.push_str(&cause_text);
+        }
+        source = cause.source();
+    }
+    let what = match kind {
+        ErrorKind::Connect => "could not connect",
+        ErrorKind::Timeout => "timed out",
+        _ => "the connection failed",
+    };
+    Error::new(kind, format!("{what}: {text}"))
+}
