@@ -1,1 +1,123 @@
-//! kv-codegen: OpenAPI 3.0 → Rust SDK generator.
+//! kv-codegen: reads an OpenAPI 3.0 description and writes a typed Rust SDK module.
+//!
+//! Four phases, one model: [`load`](load::load) text into `openapiv3`, [`lower`](lower::lower)
+//! it into the plain-data [`model`], [`emit`](emit::emit) tokens with `quote`, and
+//! [`format`](format::format) them with `prettyplease`. Problems are [`Diagnostic`]s with a
+//! JSON pointer; the driver stops between phases when one is an error.
+
+pub mod diagnostics;
+pub mod emit;
+pub mod format;
+pub mod load;
+pub mod lower;
+pub mod model;
+pub mod naming;
+pub mod refs;
+
+pub use diagnostics::{Diagnostic, Diagnostics, Kind, Severity};
+
+use std::path::Path;
+
+/// Settings of one generation.
+#[derive(Clone, Debug)]
+pub struct Config {
+    /// The path generated code uses to reach the SDK runtime.
+    pub runtime_path: String,
+    /// The spec's name as printed in the `@generated` header (not a full path: output must not
+    /// depend on where the checkout lives).
+    pub source_name: String,
+}
+
+impl Default for Config {
+    fn default() -> Self {
+        Config { runtime_path: "crate::runtime".to_owned(), source_name: "spec/cloudflare-kv.yaml".to_owned() }
+    }
+}
+
+/// The result of a successful generation.
+#[derive(Clone, Debug)]
+pub struct Output {
+    /// The formatted Rust source.
+    pub code: String,
+    /// How many operations became methods.
+    pub operations: usize,
+    /// How many named types were emitted.
+    pub types: usize,
+    /// Warnings: constructs handled in a weaker, documented way.
+    pub warnings: Vec<Diagnostic>,
+}
+
+/// Generates the SDK module for a specification given as text.
+pub fn generate(text: &str, config: &Config) -> Result<Output, Vec<Diagnostic>> {
+    let mut diags = Diagnostics::default();
+    let Some(doc) = load::load(text, &mut diags) else { return Err(diags.into_items()) };
+    let model = lower::lower(&doc, &mut diags);
+    if diags.has_errors() {
+        return Err(diags.into_items());
+    }
+    let tokens = emit::emit(&model, config, &mut diags);
+    if diags.has_errors() {
+        return Err(diags.into_items());
+    }
+    let code = match format::format(tokens, &config.source_name) {
+        Ok(code) => code,
+        Err(message) => {
+            diags.error(Kind::Invalid, "#", message);
+            return Err(diags.into_items());
+        }
+    };
+    let types = model.types.len();
+    let warnings = diags.warnings().cloned().collect();
+    Ok(Output { code, operations: model.operations.len(), types, warnings })
+}
+
+/// Reads and generates a specification file.
+pub fn generate_file(path: &Path, config: &Config) -> Result<Output, Vec<Diagnostic>> {
+    match std::fs::read_to_string(path) {
+        Ok(text) => generate(&text, config),
+        Err(err) => {
+            let message = format!("cannot read {}: {err}", path.display());
+            Err(vec![Diagnostic { severity: Severity::Error, kind: Kind::Syntax, pointer: "#".to_owned(), message }])
+        }
+    }
+}
+
+/// The file name the module for `spec` is written to: `spec/cloudflare-kv.yaml` → `cloudflare_kv.rs`.
+pub fn output_file_name(spec: &Path) -> String {
+    let stem = spec.file_stem().and_then(|s| s.to_str()).unwrap_or("api");
+    format!("{}.rs", naming::unraw(&naming::field_name(stem)))
+}
+
+/// Writes `contents` to `path` unless the file already holds exactly that, so that an
+/// unchanged spec leaves timestamps alone and rebuilds nothing. Returns true when written.
+pub fn write_if_changed(path: &Path, contents: &str) -> std::io::Result<bool> {
+    if std::fs::read(path).is_ok_and(|old| old == contents.as_bytes()) {
+        return Ok(false);
+    }
+    if let Some(dir) = path.parent() {
+        std::fs::create_dir_all(dir)?;
+    }
+    std::fs::write(path, contents)?;
+    Ok(true)
+}
+
+/// The name the `@generated` header shows for `spec`: the path as given when relative,
+/// else the file name, so that output does not depend on where the checkout lives.
+pub fn source_name(spec: &Path) -> String {
+    let shown = if spec.is_absolute() { spec.file_name().map(Path::new).unwrap_or(spec) } else { spec };
+    shown.to_string_lossy().replace('\\', "/")
+}
+
+/// The first line at which two texts differ (1-based), if they differ.
+pub fn first_difference(a: &str, b: &str) -> Option<usize> {
+    let mut left = a.lines();
+    let mut right = b.lines();
+    let mut line = 1;
+    loop {
+        match (left.next(), right.next()) {
+            (None, None) => return (a != b).then_some(line),
+            (x, y) if x != y => return Some(line),
+            _ => line += 1,
+        }
+    }
+}

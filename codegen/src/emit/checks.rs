@@ -1,0 +1,112 @@
+//! Validation code: the statements that check a value against its type's constraints.
+
+use super::Emitter;
+use crate::model::{Constraint, TypeId, TypeKind, TypeRef};
+use proc_macro2::TokenStream;
+use quote::quote;
+use std::collections::BTreeSet;
+
+impl Emitter<'_> {
+    /// True when values of `ty` have rules to check, here or inside.
+    pub fn has_checks(&self, ty: &TypeRef) -> bool {
+        self.has_checks_in(ty, &mut BTreeSet::new())
+    }
+
+    fn has_checks_in(&self, ty: &TypeRef, seen: &mut BTreeSet<TypeId>) -> bool {
+        match ty {
+            TypeRef::Array(t) | TypeRef::Map(t) | TypeRef::Nullable(t) => self.has_checks_in(t, seen),
+            TypeRef::Named(id) => {
+                if !seen.insert(*id) {
+                    return false;
+                }
+                match self.def(*id).map(|d| &d.kind) {
+                    Some(TypeKind::Newtype(_)) => true,
+                    Some(TypeKind::Union(u)) => !u.constraints.is_empty() || u.variants.iter().any(|v| self.has_checks_in(&v.ty, seen)),
+                    Some(TypeKind::Struct(s)) => s.fields.iter().any(|f| self.has_checks_in(&f.ty, seen)),
+                    Some(TypeKind::Alias(t)) => self.has_checks_in(t, seen),
+                    _ => false,
+                }
+            }
+            _ => false,
+        }
+    }
+
+    /// Statements that check `value` (an expression of type `&T`, `T` the lenient type of `ty`).
+    /// With `rename`, errors name that field instead of the type.
+    pub fn check_stmts(&self, ty: &TypeRef, value: TokenStream, rename: Option<&str>) -> TokenStream {
+        let tail = match rename {
+            Some(wire) => quote!(.map_err(|e| e.at(#wire))?;),
+            None => quote!(?;),
+        };
+        match ty {
+            TypeRef::Nullable(inner) if self.has_checks(inner) => {
+                let body = self.check_stmts(inner, quote!(v), rename);
+                quote! { if let Some(v) = #value { #body } }
+            }
+            TypeRef::Array(item) if self.has_checks(item) => {
+                let body = self.check_stmts(item, quote!(v), rename);
+                quote! { for v in #value { #body } }
+            }
+            TypeRef::Map(item) if self.has_checks(item) => {
+                let body = self.check_stmts(item, quote!(v), rename);
+                quote! { for (_, v) in #value { #body } }
+            }
+            TypeRef::Named(id) => self.named_check(*id, value, rename, tail),
+            _ => TokenStream::new(),
+        }
+    }
+
+    fn named_check(&self, id: TypeId, value: TokenStream, rename: Option<&str>, tail: TokenStream) -> TokenStream {
+        if !self.has_checks(&TypeRef::Named(id)) {
+            return TokenStream::new();
+        }
+        let name = self.type_ident(id);
+        match self.def(id).map(|d| &d.kind) {
+            Some(TypeKind::Newtype(_)) => quote! { #name::check(#value) #tail },
+            Some(TypeKind::Alias(inner)) => self.check_stmts(inner, value, rename),
+            Some(TypeKind::Union(_)) => quote! { #name::check(#value) #tail },
+            // A struct's errors name its own fields.
+            Some(TypeKind::Struct(_)) => quote! { #name::check(#value)?; },
+            _ => TokenStream::new(),
+        }
+    }
+
+    /// One constraint on a value of `base` held in `value` (a reference), reported as `field`.
+    pub fn constraint_stmt(&self, c: &Constraint, base: &TypeRef, field: &str, value: &TokenStream) -> TokenStream {
+        let v = &self.rt;
+        let len = match self.resolved(base) {
+            TypeRef::Binary => quote!(#value.len()),
+            _ => quote!(#value.len() as u64),
+        };
+        match c {
+            Constraint::MaxChars(n) => quote! { #v::validate::max_chars(#field, #value, #n)?; },
+            Constraint::MinChars(n) => quote! { #v::validate::min_chars(#field, #value, #n)?; },
+            Constraint::MaxBytes(n) => quote! { #v::validate::max_bytes(#field, #len, #n)?; },
+            Constraint::MinBytes(n) => quote! { #v::validate::min_bytes(#field, #len, #n)?; },
+            Constraint::MaxItems(n) => quote! { #v::validate::max_items(#field, #len, #n)?; },
+            Constraint::MinItems(n) => quote! { #v::validate::min_items(#field, #len, #n)?; },
+            Constraint::Minimum { bound, exclusive } => {
+                let num = self.as_f64(base, value);
+                quote! { #v::validate::minimum(#field, #num, #bound, #exclusive)?; }
+            }
+            Constraint::Maximum { bound, exclusive } => {
+                let num = self.as_f64(base, value);
+                quote! { #v::validate::maximum(#field, #num, #bound, #exclusive)?; }
+            }
+            Constraint::Pattern(p) => quote! {
+                static PATTERN: #v::validate::Pattern = #v::validate::Pattern::new(#p);
+                #v::validate::pattern(#field, #value, &PATTERN)?;
+            },
+            Constraint::Forbidden(values) => quote! { #v::validate::forbidden(#field, #value, &[#(#values),*])?; },
+            Constraint::MaxJsonBytes(n) => quote! { #v::validate::max_json_bytes(#field, #value, #n)?; },
+        }
+    }
+
+    /// A numeric value as `f64` for the bound checks.
+    fn as_f64(&self, base: &TypeRef, value: &TokenStream) -> TokenStream {
+        match self.resolved(base) {
+            TypeRef::Number => quote!(*#value),
+            _ => quote!(*#value as f64),
+        }
+    }
+}

@@ -1,0 +1,188 @@
+//! Constrained newtypes: the only constructors validate (`TryFrom`, `FromStr`, `Deserialize`).
+
+use super::{docs, ident, Emitter};
+use crate::model::{IntWidth, Newtype, TypeDef, TypeRef};
+use proc_macro2::{Ident, TokenStream};
+use quote::quote;
+
+/// How a newtype's base is handled: its Rust type, the type `check` borrows, and its traits.
+struct Base {
+    /// The wrapped type.
+    inner: TokenStream,
+    /// The parameter type of `check`.
+    borrowed: TokenStream,
+    /// Derives beyond `Clone, Debug, Serialize`.
+    derives: TokenStream,
+    kind: BaseKind,
+}
+
+enum BaseKind {
+    Text,
+    Integer,
+    Number,
+    Binary,
+    Json,
+}
+
+/// Emits the newtype, its `check`, accessors and validating conversions.
+pub(super) fn emit(e: &Emitter<'_>, def: &TypeDef, n: &Newtype) -> TokenStream {
+    let name = ident(&def.name);
+    let base = base_of(e, &n.base);
+    let rt = &e.rt;
+    let field = def.wire_name.as_str();
+    let value = quote!(value);
+    let stmts = n.constraints.iter().map(|c| e.constraint_stmt(c, &n.base, field, &value));
+    let rules: Vec<String> = n.constraints.iter().map(|c| c.describe()).collect();
+    let rules_doc = docs::lines_to_attrs(&[String::new(), format!("Constraints: {}.", rules.join("; "))]);
+    let Base { inner, borrowed, derives, .. } = &base;
+    let accessors = accessors(&name, &base, rt);
+    let parse = from_str(&name, &base, field, rt);
+    quote! {
+        #rules_doc
+        #[derive(Clone, Debug, #derives serde::Serialize)]
+        #[serde(transparent)]
+        pub struct #name(#inner);
+        impl #name {
+            /// Checks `value` against every constraint of this type.
+            pub fn check(value: &#borrowed) -> Result<(), #rt::ConstraintError> {
+                #(#stmts)*
+                Ok(())
+            }
+            #accessors
+        }
+        impl TryFrom<#inner> for #name {
+            type Error = #rt::ConstraintError;
+            fn try_from(value: #inner) -> Result<Self, Self::Error> {
+                Self::check(&value)?;
+                Ok(Self(value))
+            }
+        }
+        #parse
+        impl<'de> serde::Deserialize<'de> for #name {
+            fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+                let value = <#inner as serde::Deserialize>::deserialize(deserializer)?;
+                Self::try_from(value).map_err(serde::de::Error::custom)
+            }
+        }
+        impl From<#name> for #inner {
+            fn from(value: #name) -> Self {
+                value.0
+            }
+        }
+    }
+}
+
+fn base_of(e: &Emitter<'_>, base: &TypeRef) -> Base {
+    let rt = &e.rt;
+    let inner = e.lenient(base);
+    match e.resolved(base) {
+        TypeRef::String => Base { inner, borrowed: quote!(str), derives: quote!(PartialEq, Eq, PartialOrd, Ord, Hash,), kind: BaseKind::Text },
+        TypeRef::Integer(w) => {
+            let t = if *w == IntWidth::I32 { quote!(i32) } else { quote!(i64) };
+            Base { inner: t.clone(), borrowed: t, derives: quote!(Copy, PartialEq, Eq, PartialOrd, Ord, Hash,), kind: BaseKind::Integer }
+        }
+        TypeRef::Number => Base { inner: quote!(f64), borrowed: quote!(f64), derives: quote!(Copy, PartialEq, PartialOrd,), kind: BaseKind::Number },
+        TypeRef::Binary => Base { inner: quote!(#rt::Binary), borrowed: quote!(#rt::Binary), derives: TokenStream::new(), kind: BaseKind::Binary },
+        TypeRef::Array(item) => {
+            let item = e.lenient(item);
+            Base { inner, borrowed: quote!([#item]), derives: derives_json(e, base), kind: BaseKind::Json }
+        }
+        _ => Base { borrowed: inner.clone(), inner, derives: derives_json(e, base), kind: BaseKind::Json },
+    }
+}
+
+fn derives_json(e: &Emitter<'_>, base: &TypeRef) -> TokenStream {
+    if e.holds_binary(base) { TokenStream::new() } else { quote!(PartialEq,) }
+}
+
+/// Constructors without checks, and ways back to the value.
+fn accessors(name: &Ident, base: &Base, rt: &TokenStream) -> TokenStream {
+    let inner = &base.inner;
+    let unchecked = quote! {
+        /// Wraps `value` without checking it; the server stays the judge.
+        pub fn new_unchecked(value: impl Into<#inner>) -> Self {
+            Self(value.into())
+        }
+        /// Unwraps the value.
+        pub fn into_inner(self) -> #inner {
+            self.0
+        }
+    };
+    let _ = (name, rt);
+    match base.kind {
+        BaseKind::Text => quote! {
+            #unchecked
+            /// The value as text.
+            pub fn as_str(&self) -> &str {
+                &self.0
+            }
+        },
+        BaseKind::Integer | BaseKind::Number => quote! {
+            #unchecked
+            /// The value.
+            pub fn get(&self) -> #inner {
+                self.0
+            }
+        },
+        BaseKind::Binary | BaseKind::Json => quote! {
+            #unchecked
+            /// The value.
+            pub fn as_inner(&self) -> &#inner {
+                &self.0
+            }
+        },
+    }
+}
+
+/// `FromStr`, plus `TryFrom<&str>`, `AsRef<str>` and `Display` where the value is text or a number.
+fn from_str(name: &Ident, base: &Base, field: &str, rt: &TokenStream) -> TokenStream {
+    let parse = match base.kind {
+        BaseKind::Text => quote! { Self::try_from(value.to_owned()) },
+        BaseKind::Integer => quote! {
+            let parsed = value.parse().map_err(|e| #rt::ConstraintError::parse(#field, "an integer", e))?;
+            Self::try_from(parsed)
+        },
+        BaseKind::Number => quote! {
+            let parsed = value.parse().map_err(|e| #rt::ConstraintError::parse(#field, "a number", e))?;
+            Self::try_from(parsed)
+        },
+        BaseKind::Binary => quote! { Self::try_from(#rt::Binary::from(value.to_owned())) },
+        BaseKind::Json => quote! {
+            let parsed = serde_json::from_str(value).map_err(|e| #rt::ConstraintError::parse(#field, "JSON", e))?;
+            Self::try_from(parsed)
+        },
+    };
+    let text_impls = match base.kind {
+        BaseKind::Text => quote! {
+            impl TryFrom<&str> for #name {
+                type Error = #rt::ConstraintError;
+                fn try_from(value: &str) -> Result<Self, Self::Error> {
+                    Self::try_from(value.to_owned())
+                }
+            }
+            impl AsRef<str> for #name {
+                fn as_ref(&self) -> &str {
+                    &self.0
+                }
+            }
+        },
+        _ => TokenStream::new(),
+    };
+    let display = matches!(base.kind, BaseKind::Text | BaseKind::Integer | BaseKind::Number).then(|| quote! {
+        impl std::fmt::Display for #name {
+            fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                std::fmt::Display::fmt(&self.0, f)
+            }
+        }
+    });
+    quote! {
+        impl std::str::FromStr for #name {
+            type Err = #rt::ConstraintError;
+            fn from_str(value: &str) -> Result<Self, Self::Err> {
+                #parse
+            }
+        }
+        #text_impls
+        #display
+    }
+}

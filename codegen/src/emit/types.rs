@@ -1,0 +1,296 @@
+//! Named types: structs, string enums, unions, constrained newtypes and aliases.
+
+use super::{docs, ident, Emitter};
+use crate::model::{Enum, Field, Struct, TypeDef, TypeId, TypeKind, TypeRef, Union};
+use crate::naming::Scope;
+use proc_macro2::TokenStream;
+use quote::quote;
+
+impl Emitter<'_> {
+    /// Every named type, sorted by name.
+    pub fn types(&self) -> TokenStream {
+        let items = self.sorted_types().into_iter().map(|(id, def)| self.type_def(id, def));
+        quote! { #(#items)* }
+    }
+
+    fn type_def(&self, id: TypeId, def: &TypeDef) -> TokenStream {
+        let doc = docs::attrs(&def.docs, &format!("The `{}` schema.", def.wire_name));
+        let body = match &def.kind {
+            TypeKind::Struct(s) => self.struct_def(id, def, s),
+            TypeKind::Enum(e) => self.enum_def(def, e),
+            TypeKind::Union(u) => self.union_def(id, def, u),
+            TypeKind::Newtype(n) => super::newtype::emit(self, def, n),
+            TypeKind::Alias(target) => {
+                let name = ident(&def.name);
+                let target = self.lenient(target);
+                quote! { pub type #name = #target; }
+            }
+            TypeKind::Pending => TokenStream::new(),
+        };
+        quote! { #doc #body }
+    }
+
+    fn struct_def(&self, id: TypeId, def: &TypeDef, s: &Struct) -> TokenStream {
+        let name = ident(&def.name);
+        let mut scope = Scope::default();
+        for f in &s.fields {
+            scope.claim(&f.name);
+        }
+        let fields = s.fields.iter().map(|f| self.field(id, f));
+        let additional = s.additional.as_ref().map(|ty| {
+            let field = ident(&scope.claim("additional_properties"));
+            let ty = self.lenient(ty);
+            quote! {
+                /// Members the specification does not name.
+                #[serde(flatten)]
+                pub #field: std::collections::BTreeMap<String, #ty>,
+            }
+        });
+        let all_types = s.fields.iter().map(|f| &f.ty).chain(s.additional.iter());
+        let derives = if all_types.clone().any(|t| self.holds_binary(t)) {
+            quote!(#[derive(Clone, Debug, serde::Serialize, serde::Deserialize)])
+        } else {
+            quote!(#[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)])
+        };
+        let check = self.struct_check(&name, s);
+        quote! {
+            #derives
+            pub struct #name {
+                #(#fields)*
+                #additional
+            }
+            #check
+        }
+    }
+
+    fn field(&self, owner: TypeId, f: &Field) -> TokenStream {
+        let doc = docs::attrs(&f.docs, &format!("The `{}` member.", f.wire_name));
+        let name = ident(&f.name);
+        let wire = &f.wire_name;
+        let rename = (crate::naming::unraw(&f.name) != f.wire_name).then(|| quote!(#[serde(rename = #wire)]));
+        let mut inner = self.lenient(f.ty.non_null());
+        if self.contains_directly(f.ty.non_null(), owner) {
+            inner = quote!(Box<#inner>);
+        }
+        let (ty, attr) = match (f.required, f.ty.is_nullable()) {
+            (true, false) => (inner, TokenStream::new()),
+            (true, true) => (quote!(Option<#inner>), quote!(#[serde(default)])),
+            (false, _) => (quote!(Option<#inner>), quote!(#[serde(default, skip_serializing_if = "Option::is_none")])),
+        };
+        quote! { #doc #rename #attr pub #name: #ty, }
+    }
+
+    fn struct_check(&self, name: &proc_macro2::Ident, s: &Struct) -> TokenStream {
+        let stmts: Vec<TokenStream> = s
+            .fields
+            .iter()
+            .filter(|f| self.has_checks(&f.ty))
+            .map(|f| {
+                let field = ident(&f.name);
+                let ty = if f.required { f.ty.clone() } else { TypeRef::Nullable(Box::new(f.ty.non_null().clone())) };
+                self.check_stmts(&ty, quote!(&self.#field), Some(&f.wire_name))
+            })
+            .collect();
+        if stmts.is_empty() {
+            return TokenStream::new();
+        }
+        let rt = &self.rt;
+        quote! {
+            impl #name {
+                /// Checks every constrained member; the server stays the judge of the rest.
+                pub fn check(&self) -> Result<(), #rt::ConstraintError> {
+                    #(#stmts)*
+                    Ok(())
+                }
+            }
+        }
+    }
+
+    fn enum_def(&self, def: &TypeDef, e: &Enum) -> TokenStream {
+        let rt = &self.rt;
+        let name = ident(&def.name);
+        let variants = e.variants.iter().map(|v| {
+            let var = ident(&v.name);
+            let doc = format!(" `{}`", v.wire);
+            quote! { #[doc = #doc] #var, }
+        });
+        let to_str = e.variants.iter().map(|v| {
+            let var = ident(&v.name);
+            let wire = &v.wire;
+            quote! { Self::#var => #wire, }
+        });
+        let from_str = e.variants.iter().map(|v| {
+            let var = ident(&v.name);
+            let wire = &v.wire;
+            quote! { #wire => Self::#var, }
+        });
+        quote! {
+            #[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+            pub enum #name {
+                #(#variants)*
+                /// A value this version of the SDK does not know, kept as received.
+                Other(String),
+            }
+            impl #name {
+                /// The value on the wire.
+                pub fn as_str(&self) -> &str {
+                    match self {
+                        #(#to_str)*
+                        Self::Other(value) => value,
+                    }
+                }
+            }
+            impl std::fmt::Display for #name {
+                fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                    f.write_str(self.as_str())
+                }
+            }
+            impl From<&str> for #name {
+                fn from(value: &str) -> Self {
+                    match value {
+                        #(#from_str)*
+                        other => Self::Other(other.to_owned()),
+                    }
+                }
+            }
+            impl std::str::FromStr for #name {
+                type Err = std::convert::Infallible;
+                fn from_str(value: &str) -> Result<Self, Self::Err> {
+                    Ok(Self::from(value))
+                }
+            }
+            impl serde::Serialize for #name {
+                fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+                    serializer.serialize_str(self.as_str())
+                }
+            }
+            impl<'de> serde::Deserialize<'de> for #name {
+                fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+                    let value = String::deserialize(deserializer)?;
+                    Ok(Self::from(value.as_str()))
+                }
+            }
+            impl #rt::encode::ToQuery for #name {
+                fn to_query(&self) -> String {
+                    self.as_str().to_owned()
+                }
+            }
+        }
+    }
+
+    fn union_def(&self, id: TypeId, def: &TypeDef, u: &Union) -> TokenStream {
+        let rt = &self.rt;
+        let name = ident(&def.name);
+        let variants = u.variants.iter().map(|v| {
+            let var = ident(&v.name);
+            let ty = self.lenient(&v.ty);
+            let doc = variant_doc(self, &v.ty);
+            quote! { #[doc = #doc] #var(#ty), }
+        });
+        let derives = if u.variants.iter().any(|v| self.holds_binary(&v.ty)) {
+            quote!(#[derive(Clone, Debug, serde::Serialize, serde::Deserialize)])
+        } else {
+            quote!(#[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)])
+        };
+        let froms = self.union_froms(&name, u);
+        let check = self.union_check(id, def, u);
+        let into_binary = self.is_bytes_like(&TypeRef::Named(id)).then(|| {
+            let arms = u.variants.iter().map(|v| {
+                let var = ident(&v.name);
+                let convert = self.into_binary(quote!(value), &v.ty);
+                quote! { #name::#var(value) => #convert, }
+            });
+            quote! {
+                impl From<#name> for #rt::Binary {
+                    fn from(value: #name) -> Self {
+                        match value { #(#arms)* }
+                    }
+                }
+            }
+        });
+        quote! {
+            #derives
+            #[serde(untagged)]
+            pub enum #name { #(#variants)* }
+            #check
+            #froms
+            #into_binary
+        }
+    }
+
+    /// `From` for each variant's type, plus `&str` for text and `Vec<u8>`/`Bytes` for binary.
+    fn union_froms(&self, name: &proc_macro2::Ident, u: &Union) -> TokenStream {
+        let mut seen: Vec<String> = Vec::new();
+        let mut out = TokenStream::new();
+        for v in &u.variants {
+            let var = ident(&v.name);
+            let ty = self.lenient(&v.ty);
+            let mut sources = vec![(ty.clone(), quote!(value))];
+            match self.resolved(&v.ty) {
+                TypeRef::String => sources.push((quote!(&str), quote!(value.to_owned()))),
+                TypeRef::Binary => {
+                    sources.push((quote!(Vec<u8>), quote!(value.into())));
+                    sources.push((quote!(bytes::Bytes), quote!(value.into())));
+                }
+                _ => {}
+            }
+            for (source, convert) in sources {
+                let key = source.to_string();
+                if seen.contains(&key) {
+                    continue;
+                }
+                seen.push(key);
+                out.extend(quote! {
+                    impl From<#source> for #name {
+                        fn from(value: #source) -> Self { Self::#var(#convert) }
+                    }
+                });
+            }
+        }
+        out
+    }
+
+    fn union_check(&self, id: TypeId, def: &TypeDef, u: &Union) -> TokenStream {
+        if !self.has_checks(&TypeRef::Named(id)) {
+            return TokenStream::new();
+        }
+        let rt = &self.rt;
+        let name = ident(&def.name);
+        let field = def.wire_name.as_str();
+        let arms = u.variants.iter().map(|v| {
+            let var = ident(&v.name);
+            let own = u
+                .constraints
+                .iter()
+                .filter(|c| c.applies_to(self.resolved(&v.ty)))
+                .map(|c| self.constraint_stmt(c, &v.ty, field, &quote!(value)));
+            let inner = self.check_stmts(&v.ty, quote!(value), None);
+            quote! { Self::#var(value) => { #(#own)* #inner } }
+        });
+        quote! {
+            impl #name {
+                /// Checks the value against the constraints of this type.
+                pub fn check(&self) -> Result<(), #rt::ConstraintError> {
+                    match self { #(#arms)* }
+                    Ok(())
+                }
+            }
+        }
+    }
+}
+
+/// A doc line for a union variant.
+fn variant_doc(emitter: &Emitter<'_>, ty: &TypeRef) -> String {
+    match emitter.resolved(ty) {
+        TypeRef::String => " Text, sent as its UTF-8 bytes.".to_owned(),
+        TypeRef::Binary => " Bytes, sent as they are.".to_owned(),
+        TypeRef::Integer(_) | TypeRef::Number => " A number.".to_owned(),
+        TypeRef::Boolean => " A boolean.".to_owned(),
+        TypeRef::Array(_) => " A list.".to_owned(),
+        TypeRef::JsonObject | TypeRef::Map(_) => " An object.".to_owned(),
+        TypeRef::Json => " Any JSON value.".to_owned(),
+        TypeRef::Named(id) => format!(" A [`{}`].", emitter.def(*id).map_or("value", |d| d.name.as_str())),
+        TypeRef::Nullable(_) => " A value or null.".to_owned(),
+    }
+}
+

@@ -1,0 +1,163 @@
+//! Type references as tokens, and the questions emitters ask about types.
+
+use super::Emitter;
+use crate::model::{IntWidth, TypeId, TypeKind, TypeRef};
+use proc_macro2::TokenStream;
+use quote::quote;
+use std::collections::BTreeSet;
+
+impl Emitter<'_> {
+    /// The type used in structs, parameters and unions: constrained newtypes appear as their
+    /// base type, so that answers are never refused for breaking a constraint; the checks run
+    /// on requests only.
+    pub fn lenient(&self, ty: &TypeRef) -> TokenStream {
+        let rt = &self.rt;
+        match ty {
+            TypeRef::Named(id) => match self.def(*id).map(|d| &d.kind) {
+                Some(TypeKind::Newtype(n)) => self.lenient(&n.base),
+                Some(TypeKind::Alias(inner)) if self.is_newtype(inner) => self.lenient(inner),
+                _ => {
+                    let name = self.type_ident(*id);
+                    quote!(#name)
+                }
+            },
+            TypeRef::String => quote!(String),
+            TypeRef::Binary => quote!(#rt::Binary),
+            TypeRef::Integer(IntWidth::I32) => quote!(i32),
+            TypeRef::Integer(IntWidth::I64) => quote!(i64),
+            TypeRef::Number => quote!(f64),
+            TypeRef::Boolean => quote!(bool),
+            TypeRef::Json => quote!(serde_json::Value),
+            TypeRef::JsonObject => quote!(serde_json::Map<String, serde_json::Value>),
+            TypeRef::Array(item) => {
+                let item = self.lenient(item);
+                quote!(Vec<#item>)
+            }
+            TypeRef::Map(value) => {
+                let value = self.lenient(value);
+                quote!(std::collections::BTreeMap<String, #value>)
+            }
+            TypeRef::Nullable(inner) => {
+                let inner = self.lenient(inner);
+                quote!(Option<#inner>)
+            }
+        }
+    }
+
+    /// `expr` (a value of `ty`) converted into the runtime's `Binary`, without a no-op `into`.
+    pub fn into_binary(&self, expr: TokenStream, ty: &TypeRef) -> TokenStream {
+        if matches!(self.resolved(ty), TypeRef::Binary) {
+            expr
+        } else {
+            quote!(#expr.into())
+        }
+    }
+
+    /// True when `ty` is (an alias of) a constrained newtype.
+    pub fn is_newtype(&self, ty: &TypeRef) -> bool {
+        self.newtype_of(ty).is_some()
+    }
+
+    /// The newtype behind `ty`, following aliases.
+    pub fn newtype_of(&self, ty: &TypeRef) -> Option<TypeId> {
+        let mut current = ty;
+        for _ in 0..64 {
+            let TypeRef::Named(id) = current else { return None };
+            match self.def(*id).map(|d| &d.kind) {
+                Some(TypeKind::Newtype(_)) => return Some(*id),
+                Some(TypeKind::Alias(next)) => current = next,
+                _ => return None,
+            }
+        }
+        None
+    }
+
+    /// The type with aliases and nullability removed: what the value is made of.
+    pub fn resolved<'t>(&'t self, ty: &'t TypeRef) -> &'t TypeRef {
+        let mut current = ty.non_null();
+        for _ in 0..64 {
+            match current {
+                TypeRef::Named(id) => match self.def(*id).map(|d| &d.kind) {
+                    Some(TypeKind::Alias(next)) => current = next.non_null(),
+                    Some(TypeKind::Newtype(n)) => current = n.base.non_null(),
+                    _ => return current,
+                },
+                other => return other,
+            }
+        }
+        current
+    }
+
+    /// True when `ty`'s lenient representation is `String`.
+    pub fn is_text(&self, ty: &TypeRef) -> bool {
+        matches!(self.resolved(ty), TypeRef::String)
+    }
+
+    /// True when `ty` is text, binary, or a union of them: sent as raw bytes.
+    pub fn is_bytes_like(&self, ty: &TypeRef) -> bool {
+        match self.resolved(ty) {
+            TypeRef::String | TypeRef::Binary => true,
+            TypeRef::Named(id) => match self.def(*id).map(|d| &d.kind) {
+                Some(TypeKind::Union(u)) => u.variants.iter().all(|v| self.is_bytes_like(&v.ty)),
+                _ => false,
+            },
+            _ => false,
+        }
+    }
+
+    /// True when `ty` is a scalar written as one piece of text (query, header, form field).
+    pub fn is_scalar(&self, ty: &TypeRef) -> bool {
+        match self.resolved(ty) {
+            TypeRef::String | TypeRef::Integer(_) | TypeRef::Number | TypeRef::Boolean => true,
+            TypeRef::Named(id) => matches!(self.def(*id).map(|d| &d.kind), Some(TypeKind::Enum(_))),
+            _ => false,
+        }
+    }
+
+    /// True when a value of `ty` can hold a [`TypeRef::Binary`], which has no `PartialEq`.
+    pub fn holds_binary(&self, ty: &TypeRef) -> bool {
+        let mut seen = BTreeSet::new();
+        self.holds_binary_in(ty, &mut seen)
+    }
+
+    fn holds_binary_in(&self, ty: &TypeRef, seen: &mut BTreeSet<TypeId>) -> bool {
+        match ty {
+            TypeRef::Binary => true,
+            TypeRef::Array(t) | TypeRef::Map(t) | TypeRef::Nullable(t) => self.holds_binary_in(t, seen),
+            TypeRef::Named(id) => seen.insert(*id) && self.kind_refs(*id).iter().any(|t| self.holds_binary_in(t, seen)),
+            _ => false,
+        }
+    }
+
+    /// Every type a named type mentions directly.
+    pub fn kind_refs(&self, id: TypeId) -> Vec<&TypeRef> {
+        match self.def(id).map(|d| &d.kind) {
+            Some(TypeKind::Struct(s)) => s.fields.iter().map(|f| &f.ty).chain(s.additional.iter()).collect(),
+            Some(TypeKind::Union(u)) => u.variants.iter().map(|v| &v.ty).collect(),
+            Some(TypeKind::Newtype(n)) => vec![&n.base],
+            Some(TypeKind::Alias(t)) => vec![t],
+            _ => Vec::new(),
+        }
+    }
+
+    /// True when `ty` holds `owner` without indirection (so the field must be boxed).
+    pub fn contains_directly(&self, ty: &TypeRef, owner: TypeId) -> bool {
+        let mut seen = BTreeSet::new();
+        self.contains_in(ty, owner, &mut seen)
+    }
+
+    fn contains_in(&self, ty: &TypeRef, owner: TypeId, seen: &mut BTreeSet<TypeId>) -> bool {
+        match ty {
+            TypeRef::Nullable(t) => self.contains_in(t, owner, seen),
+            TypeRef::Named(id) if *id == owner => true,
+            TypeRef::Named(id) => {
+                // Vec and map members live on the heap: only direct fields count.
+                seen.insert(*id)
+                    && self.kind_refs(*id).iter().any(|t| {
+                        !matches!(t, TypeRef::Array(_) | TypeRef::Map(_)) && self.contains_in(t, owner, seen)
+                    })
+            }
+            _ => false,
+        }
+    }
+}

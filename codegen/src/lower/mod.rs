@@ -1,0 +1,99 @@
+//! Phase 2: `openapiv3::OpenAPI` → [`Model`]. One small function per schema shape.
+
+mod combinator;
+mod constraints;
+mod object;
+mod operation;
+mod params;
+mod primitive;
+mod resources;
+mod responses;
+mod schema;
+
+use crate::diagnostics::{join, Diagnostics};
+use crate::model::{ApiInfo, Docs, Model, TypeDef, TypeId, TypeKind, TypeRef};
+use crate::naming::{self, Scope};
+use openapiv3::OpenAPI;
+use std::collections::BTreeMap;
+
+/// Where a schema sits and what an inline type found there should be called.
+#[derive(Clone, Debug)]
+pub(crate) struct Ctx {
+    /// JSON pointer of the schema.
+    pub pointer: String,
+    /// `UpperCamelCase` name for a type defined here.
+    pub name: String,
+    /// The name used in validation messages (a schema, property or parameter name).
+    pub wire: String,
+}
+
+impl Ctx {
+    /// A context one level down: `token` extends the pointer, `name` extends the type name.
+    pub fn child(&self, token: &str, name: &str, wire: &str) -> Ctx {
+        Ctx {
+            pointer: join(&self.pointer, token),
+            name: format!("{}{}", self.name, naming::type_name(name)),
+            wire: wire.to_owned(),
+        }
+    }
+
+    /// The same names at another pointer.
+    pub fn at(&self, pointer: String) -> Ctx {
+        Ctx { pointer, name: self.name.clone(), wire: self.wire.clone() }
+    }
+}
+
+/// State of the lowering pass.
+pub(crate) struct Lowerer<'a> {
+    pub doc: &'a OpenAPI,
+    pub diags: &'a mut Diagnostics,
+    pub types: Vec<TypeDef>,
+    /// Component references already lowered (or being lowered), by `$ref` text.
+    pub by_ref: BTreeMap<String, TypeRef>,
+    /// Every type name in the generated module.
+    pub names: Scope,
+}
+
+impl<'a> Lowerer<'a> {
+    /// Adds a named type; its name is claimed from `hint`.
+    pub fn define(&mut self, hint: &str, wire: &str, pointer: &str, docs: Docs, kind: TypeKind) -> TypeId {
+        let name = self.names.claim(hint);
+        let id = TypeId(self.types.len());
+        self.types.push(TypeDef { name, wire_name: wire.to_owned(), pointer: pointer.to_owned(), docs, kind });
+        id
+    }
+
+    /// Replaces the kind of a reserved type.
+    pub fn fill(&mut self, id: TypeId, kind: TypeKind, docs: Docs) {
+        if let Some(def) = self.types.get_mut(id.0) {
+            def.kind = kind;
+            def.docs = docs;
+        }
+    }
+}
+
+/// Lowers a whole document. Problems go into `diags`.
+pub fn lower(doc: &OpenAPI, diags: &mut Diagnostics) -> Model {
+    let mut lowerer = Lowerer { doc, diags, types: Vec::new(), by_ref: BTreeMap::new(), names: Scope::for_types() };
+    lowerer.lower_components();
+    let operations = lowerer.lower_operations();
+    let resources = resources::assign(&mut lowerer, operations);
+    let api = ApiInfo {
+        title: doc.info.title.clone(),
+        version: doc.info.version.clone(),
+        base_url: doc.servers.first().map(|s| s.url.clone()),
+    };
+    let (operations, resources) = resources;
+    Model { api, types: lowerer.types, operations, resources }
+}
+
+impl Lowerer<'_> {
+    /// Lowers every schema in `components/schemas`, in document order.
+    fn lower_components(&mut self) {
+        let Some(components) = self.doc.components.as_ref() else { return };
+        for name in components.schemas.keys() {
+            let reference = format!("#/components/schemas/{}", crate::diagnostics::escape_token(name));
+            self.lower_component(&reference);
+        }
+    }
+}

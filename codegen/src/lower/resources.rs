@@ -1,0 +1,114 @@
+//! Resources and method names: `client.kv().namespaces().values().update(…)`.
+//!
+//! Preferred names come from `x-kv-resource` / `x-kv-method`, else from the Fern extensions
+//! many published specs carry (`x-fern-sdk-group-name` / `x-fern-sdk-method-name`), else from
+//! the path's literal segments and the HTTP method. Collisions fall back to the operation id.
+
+use super::Lowerer;
+use crate::diagnostics::{join, Kind};
+use crate::model::{HttpMethod, Operation, PathPart, Resource};
+use crate::naming::{self, Scope};
+use std::collections::{BTreeMap, BTreeSet};
+
+/// Names the client struct already uses for its own methods.
+const CLIENT_METHODS: &[&str] = &["builder", "from_env", "core"];
+
+impl Lowerer<'_> {
+    /// The resource path and method name an operation asks for.
+    pub(crate) fn preferred_names(
+        &mut self,
+        op: &openapiv3::Operation,
+        method: HttpMethod,
+        segments: &[PathPart],
+        pointer: &str,
+    ) -> (Vec<String>, String) {
+        let resource = match self.text_extension(op, &["x-kv-resource", "x-fern-sdk-group-name"], pointer) {
+            Some(text) => text.split('.').filter(|s| !s.is_empty()).map(naming::field_name).collect(),
+            None => path_resource(segments),
+        };
+        let method_name = match self.text_extension(op, &["x-kv-method", "x-fern-sdk-method-name"], pointer) {
+            Some(text) => naming::field_name(&text),
+            None => verb(method, segments).to_owned(),
+        };
+        (resource, method_name)
+    }
+
+    /// The first of `keys` present on the operation, which must be a string.
+    fn text_extension(&mut self, op: &openapiv3::Operation, keys: &[&str], pointer: &str) -> Option<String> {
+        for key in keys {
+            match op.extensions.get(*key) {
+                Some(serde_json::Value::String(s)) => return Some(s.clone()),
+                Some(other) => {
+                    let message = format!("`{key}` must be a string, found `{other}`");
+                    self.diags.error(Kind::Invalid, join(pointer, key), message);
+                }
+                None => {}
+            }
+        }
+        None
+    }
+}
+
+/// Gives every resource a struct name and every operation a unique method name.
+pub(crate) fn assign(lowerer: &mut Lowerer<'_>, mut ops: Vec<Operation>) -> (Vec<Operation>, Vec<Resource>) {
+    let mut paths: BTreeSet<Vec<String>> = BTreeSet::new();
+    for op in &ops {
+        for len in 1..=op.resource.len() {
+            paths.insert(op.resource.iter().take(len).cloned().collect());
+        }
+    }
+    let resources: Vec<Resource> = paths
+        .iter()
+        .map(|path| Resource { path: path.clone(), type_name: lowerer.names.claim(&naming::type_name(&path.join("_"))) })
+        .collect();
+    let mut scopes: BTreeMap<Vec<String>, Scope> = BTreeMap::new();
+    let root = scopes.entry(Vec::new()).or_default();
+    for name in CLIENT_METHODS {
+        root.claim(name);
+    }
+    for path in &paths {
+        let parent: Vec<String> = path.iter().take(path.len().saturating_sub(1)).cloned().collect();
+        if let Some(last) = path.last() {
+            scopes.entry(parent).or_default().claim(last);
+        }
+    }
+    for op in &mut ops {
+        let scope = scopes.entry(op.resource.clone()).or_default();
+        op.method_name = if scope.contains(&op.method_name) {
+            scope.claim(&naming::field_name(&op.id))
+        } else {
+            scope.claim(&op.method_name)
+        };
+    }
+    (ops, resources)
+}
+
+/// The literal path segments, e.g. `/accounts/{id}/storage/kv` → `accounts.storage.kv`.
+fn path_resource(segments: &[PathPart]) -> Vec<String> {
+    segments
+        .iter()
+        .filter_map(|s| match s {
+            PathPart::Literal(text) => Some(text),
+            PathPart::Param(_) => None,
+        })
+        .flat_map(|text| text.split('/'))
+        .filter(|s| !s.is_empty())
+        .map(naming::field_name)
+        .collect()
+}
+
+/// A method name from the HTTP method: collections are listed, items got.
+fn verb(method: HttpMethod, segments: &[PathPart]) -> &'static str {
+    let on_item = matches!(segments.last(), Some(PathPart::Param(_)));
+    match method {
+        HttpMethod::Get if on_item => "get",
+        HttpMethod::Get => "list",
+        HttpMethod::Put => "update",
+        HttpMethod::Post => "create",
+        HttpMethod::Patch => "edit",
+        HttpMethod::Delete => "delete",
+        HttpMethod::Head => "head",
+        HttpMethod::Options => "options",
+        HttpMethod::Trace => "trace",
+    }
+}

@@ -1,0 +1,64 @@
+//! The model: plain data between the OpenAPI document and Rust tokens.
+//!
+//! No `openapiv3` type and no `TokenStream` lives here, so several backends can read it
+//! (the client emitter today). Everything is ordered (`Vec`, `BTreeMap`): same spec, same model.
+
+mod operation;
+mod types;
+
+pub use operation::*;
+pub use types::*;
+
+/// Everything generated from one specification.
+#[derive(Clone, Debug, Default)]
+pub struct Model {
+    /// Title, version, description and server of the API.
+    pub api: ApiInfo,
+    /// Every named type, indexed by [`TypeId`].
+    pub types: Vec<TypeDef>,
+    /// Every operation, in document order.
+    pub operations: Vec<Operation>,
+    /// Every resource that holds methods or other resources, parents first.
+    pub resources: Vec<Resource>,
+}
+
+impl Model {
+    /// The type behind `id`, if it exists.
+    pub fn get(&self, id: TypeId) -> Option<&TypeDef> {
+        self.types.get(id.0)
+    }
+}
+
+/// Facts about the API as a whole.
+#[derive(Clone, Debug, Default)]
+pub struct ApiInfo {
+    /// `info.title`.
+    pub title: String,
+    /// `info.version`.
+    pub version: String,
+    /// The first server's URL, if any.
+    pub base_url: Option<String>,
+}
+
+/// Documentation taken from `summary`, `title` and `description`.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct Docs {
+    /// A one-line summary.
+    pub summary: Option<String>,
+    /// Longer text (Markdown).
+    pub description: Option<String>,
+    /// Extra lines the generator adds (constraints, defaults, deprecation).
+    pub notes: Vec<String>,
+}
+
+impl Docs {
+    /// Docs with only a description.
+    pub fn described(description: Option<&str>) -> Self {
+        Docs { summary: None, description: description.map(str::to_owned), notes: Vec::new() }
+    }
+
+    /// True when there is nothing to say.
+    pub fn is_empty(&self) -> bool {
+        self.summary.is_none() && self.description.is_none() && self.notes.is_empty()
+    }
+}

@@ -1,0 +1,172 @@
+//! All naming in one place: wire names → Rust identifiers, keywords, leading digits, collisions.
+//!
+//! Every identifier the emitter builds comes from here, so the rules (and their tests) live
+//! in one file. Outputs always satisfy `[A-Za-z_][A-Za-z0-9_]*`, optionally with an `r#`
+//! prefix, which is what `proc_macro2::Ident` requires.
+
+use heck::{ToShoutySnakeCase, ToSnakeCase, ToUpperCamelCase};
+use std::collections::BTreeSet;
+
+/// Keywords that can be used as raw identifiers (`r#type`).
+const RAW_OK: &[&str] = &[
+    "abstract", "as", "async", "await", "become", "box", "break", "const", "continue", "do",
+    "dyn", "else", "enum", "extern", "false", "final", "fn", "for", "gen", "if", "impl", "in",
+    "let", "loop", "macro", "match", "mod", "move", "mut", "override", "priv", "pub", "ref",
+    "return", "static", "struct", "trait", "true", "try", "type", "typeof", "unsafe", "unsized",
+    "use", "virtual", "where", "while", "yield",
+];
+
+/// Keywords that cannot be raw identifiers; they get a trailing underscore instead.
+const NO_RAW: &[&str] = &["self", "Self", "super", "crate", "_"];
+
+/// Type names the generated code uses unqualified; a schema may not take them.
+const RESERVED_TYPES: &[&str] = &[
+    "Box", "Client", "Err", "None", "Ok", "Option", "Result", "Self", "Some", "String", "Vec",
+];
+
+/// A type, enum variant or struct name: `UpperCamelCase`.
+pub fn type_name(raw: &str) -> String {
+    let name = sanitize(&raw.to_upper_camel_case());
+    let name = if name.is_empty() { "Unnamed".to_owned() } else { name };
+    if starts_with_digit(&name) {
+        format!("T{name}")
+    } else {
+        name
+    }
+}
+
+/// A field, parameter, method or module name: `snake_case`, keywords made usable.
+pub fn field_name(raw: &str) -> String {
+    let name = sanitize(&raw.to_snake_case());
+    let name = if name.is_empty() { "value".to_owned() } else { name };
+    let name = if starts_with_digit(&name) { format!("_{name}") } else { name };
+    if NO_RAW.contains(&name.as_str()) {
+        format!("{name}_")
+    } else if RAW_OK.contains(&name.as_str()) {
+        format!("r#{name}")
+    } else {
+        name
+    }
+}
+
+/// A constant name: `SHOUTY_SNAKE_CASE`.
+pub fn const_name(raw: &str) -> String {
+    let name = sanitize(&raw.to_shouty_snake_case());
+    if name.is_empty() || starts_with_digit(&name) {
+        format!("C_{name}")
+    } else {
+        name
+    }
+}
+
+/// The name without a raw-identifier prefix, for builder setters and messages.
+pub fn unraw(name: &str) -> &str {
+    name.strip_prefix("r#").unwrap_or(name)
+}
+
+/// Keeps ASCII letters, digits and underscores; heck already split words on the rest.
+fn sanitize(name: &str) -> String {
+    name.chars().filter(|c| c.is_ascii_alphanumeric() || *c == '_').collect()
+}
+
+fn starts_with_digit(name: &str) -> bool {
+    name.chars().next().is_some_and(|c| c.is_ascii_digit())
+}
+
+/// A namespace in which every claimed name is unique; collisions get `2`, `3`, … in claim order.
+#[derive(Clone, Debug, Default)]
+pub struct Scope {
+    used: BTreeSet<String>,
+}
+
+impl Scope {
+    /// A scope for type names, with the names generated code uses unqualified taken.
+    pub fn for_types() -> Self {
+        let used = RESERVED_TYPES.iter().map(|s| (*s).to_owned()).collect();
+        Self { used }
+    }
+
+    /// Claims `name`, or the first free `name2`, `name3`, ….
+    pub fn claim(&mut self, name: &str) -> String {
+        let mut candidate = name.to_owned();
+        let mut n = 2u32;
+        while self.used.contains(&candidate) {
+            candidate = match name.strip_prefix("r#") {
+                // `r#type2` is an ordinary identifier and needs no prefix.
+                Some(bare) => format!("{bare}{n}"),
+                None => format!("{name}{n}"),
+            };
+            n += 1;
+        }
+        self.used.insert(candidate.clone());
+        candidate
+    }
+
+    /// True when `name` is taken.
+    pub fn contains(&self, name: &str) -> bool {
+        self.used.contains(name)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn types_are_upper_camel() {
+        assert_eq!(type_name("workers-kv_key_name"), "WorkersKvKeyName");
+        assert_eq!(type_name("success_envelope"), "SuccessEnvelope");
+        assert_eq!(type_name("200-response"), "T200Response");
+        assert_eq!(type_name("list a namespace's keys"), "ListANamespaceSKeys");
+        assert_eq!(type_name("!!!"), "Unnamed");
+        assert_eq!(type_name("ünïcode"), "Ncode");
+    }
+
+    #[test]
+    fn fields_are_snake_and_keywords_are_usable() {
+        assert_eq!(field_name("withMetadata"), "with_metadata");
+        assert_eq!(field_name("type"), "r#type");
+        assert_eq!(field_name("async"), "r#async");
+        assert_eq!(field_name("self"), "self_");
+        assert_eq!(field_name("Self"), "self_");
+        assert_eq!(field_name("crate"), "crate_");
+        assert_eq!(field_name("super"), "super_");
+        assert_eq!(field_name("2fa"), "_2fa");
+        assert_eq!(field_name("documentation_url"), "documentation_url");
+        assert_eq!(field_name("X-Auth-Email"), "x_auth_email");
+        assert_eq!(field_name(""), "value");
+        assert_eq!(field_name("_"), "value");
+    }
+
+    #[test]
+    fn every_raw_keyword_becomes_a_raw_identifier() {
+        for kw in RAW_OK {
+            assert_eq!(field_name(kw), format!("r#{kw}"));
+        }
+    }
+
+    #[test]
+    fn consts_are_shouty() {
+        assert_eq!(const_name("update-value"), "UPDATE_VALUE");
+        assert_eq!(const_name("1x"), "C_1X");
+    }
+
+    #[test]
+    fn collisions_get_numbered_in_claim_order() {
+        let mut scope = Scope::for_types();
+        assert_eq!(scope.claim("Value"), "Value");
+        assert_eq!(scope.claim("Value"), "Value2");
+        assert_eq!(scope.claim("Value"), "Value3");
+        assert_eq!(scope.claim("Result"), "Result2");
+        assert_eq!(scope.claim("Client"), "Client2");
+        let mut fields = Scope::default();
+        assert_eq!(fields.claim("r#type"), "r#type");
+        assert_eq!(fields.claim("r#type"), "type2");
+    }
+
+    #[test]
+    fn unraw_strips_the_prefix() {
+        assert_eq!(unraw("r#type"), "type");
+        assert_eq!(unraw("value"), "value");
+    }
+}
