@@ -1,0 +1,97 @@
+//! Helpers shared by the `wire_*` tests: a wiremock server on 127.0.0.1 and a client
+//! pointed at it with tiny backoffs, so retries cost milliseconds.
+#![allow(dead_code)]
+
+use std::time::Duration;
+
+use cloudflare_kv::{Client, ClientBuilder};
+use wiremock::matchers::method;
+use wiremock::{Mock, MockServer, Request, ResponseTemplate};
+
+pub const ACCOUNT: &str = "023e105f4ecef8ad9ca31a8372d0c353";
+pub const NAMESPACE: &str = "0f2ac74b498b48028cb68387c421e279";
+pub const TOKEN: &str = "t0ken-SECRET-abc123";
+pub const API_KEY: &str = "k3y-SECRET-def456";
+pub const EMAIL: &str = "user@example.com";
+
+/// The path of a write of `key` (already encoded) in the test account and namespace.
+pub fn value_path(encoded_key: &str) -> String {
+    format!("/accounts/{ACCOUNT}/storage/kv/namespaces/{NAMESPACE}/values/{encoded_key}")
+}
+
+/// A builder aimed at `server` with fast retries and the test account.
+pub fn builder(server: &MockServer) -> ClientBuilder<Client> {
+    Client::builder()
+        .base_url(server.uri())
+        .account_id(ACCOUNT)
+        .backoff(Duration::from_millis(1), Duration::from_millis(5))
+}
+
+/// A token-authenticated client aimed at `server`.
+pub fn client(server: &MockServer) -> Client {
+    builder(server).api_token(TOKEN).build().unwrap()
+}
+
+/// The success envelope.
+pub fn ok_json() -> serde_json::Value {
+    serde_json::json!({"success": true, "errors": [], "messages": [], "result": null})
+}
+
+/// A server that answers every PUT with the success envelope.
+pub async fn ok_server() -> MockServer {
+    let server = MockServer::start().await;
+    Mock::given(method("PUT"))
+        .respond_with(ResponseTemplate::new(200).set_body_json(ok_json()))
+        .mount(&server)
+        .await;
+    server
+}
+
+/// Every request the server received.
+pub async fn received(server: &MockServer) -> Vec<Request> {
+    server.received_requests().await.unwrap()
+}
+
+/// The one request the server received.
+pub async fn only_request(server: &MockServer) -> Request {
+    let mut all = received(server).await;
+    assert_eq!(all.len(), 1, "expected exactly one request");
+    all.remove(0)
+}
+
+/// A header of `request` as text.
+pub fn header<'a>(request: &'a Request, name: &str) -> Option<&'a str> {
+    request.headers.get(name).map(|v| v.to_str().unwrap())
+}
+
+/// One part of a multipart body, as received.
+#[derive(Debug)]
+pub struct ReceivedPart {
+    pub name: String,
+    pub content_type: Option<String>,
+    pub file_name: Option<String>,
+    pub bytes: Vec<u8>,
+}
+
+/// Parses a `multipart/form-data` request body with multer.
+pub async fn parts(request: &Request) -> Vec<ReceivedPart> {
+    let content_type = header(request, "content-type").unwrap();
+    let boundary = multer::parse_boundary(content_type).unwrap();
+    let body = bytes::Bytes::from(request.body.clone());
+    let stream = futures_util::stream::once(async move { Ok::<_, std::convert::Infallible>(body) });
+    let mut multipart = multer::Multipart::new(stream, boundary);
+    let mut out = Vec::new();
+    while let Some(field) = multipart.next_field().await.unwrap() {
+        let name = field.name().unwrap().to_owned();
+        let content_type = field.headers().get("content-type").map(|v| v.to_str().unwrap().to_owned());
+        let file_name = field.file_name().map(str::to_owned);
+        let bytes = field.bytes().await.unwrap().to_vec();
+        out.push(ReceivedPart { name, content_type, file_name, bytes });
+    }
+    out
+}
+
+/// A path in the temp directory unique to this test.
+pub fn temp_path(name: &str) -> std::path::PathBuf {
+    std::env::temp_dir().join(format!("cloudflare-kv-{}-{name}", std::process::id()))
+}
