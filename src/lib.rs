@@ -2,10 +2,10 @@
 
 pub mod runtime;
 
-// TEMPORARY: a hand-completed draft of what kv-codegen emits, used until build.rs
-// generates the real module into OUT_DIR.
-#[path = "generated_draft.rs"]
-mod generated;
+/// The module kv-codegen generates from `spec/` (see `generated/` for a readable copy).
+mod generated {
+    include!(concat!(env!("OUT_DIR"), "/cloudflare_kv.rs"));
+}
 
 pub use generated::*;
 pub use runtime::{

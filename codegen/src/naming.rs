@@ -26,7 +26,8 @@ const RESERVED_TYPES: &[&str] = &[
 
 /// A type, enum variant or struct name: `UpperCamelCase`.
 pub fn type_name(raw: &str) -> String {
-    let name = sanitize(&raw.to_upper_camel_case());
+    // Sanitizing can drop a non-ASCII capital; capitalize again so the lint stays quiet.
+    let name = sanitize(&raw.to_upper_camel_case()).to_upper_camel_case();
     let name = if name.is_empty() { "Unnamed".to_owned() } else { name };
     if starts_with_digit(&name) {
         format!("T{name}")

@@ -136,19 +136,20 @@ fn accessors(name: &Ident, base: &Base, rt: &TokenStream) -> TokenStream {
 
 /// `FromStr`, plus `TryFrom<&str>`, `AsRef<str>` and `Display` where the value is text or a number.
 fn from_str(name: &Ident, base: &Base, field: &str, rt: &TokenStream) -> TokenStream {
+    let inner = &base.inner;
     let parse = match base.kind {
         BaseKind::Text => quote! { Self::try_from(value.to_owned()) },
         BaseKind::Integer => quote! {
-            let parsed = value.parse().map_err(|e| #rt::ConstraintError::parse(#field, "an integer", e))?;
+            let parsed: #inner = value.parse().map_err(|e| #rt::ConstraintError::parse(#field, "an integer", e))?;
             Self::try_from(parsed)
         },
         BaseKind::Number => quote! {
-            let parsed = value.parse().map_err(|e| #rt::ConstraintError::parse(#field, "a number", e))?;
+            let parsed: #inner = value.parse().map_err(|e| #rt::ConstraintError::parse(#field, "a number", e))?;
             Self::try_from(parsed)
         },
         BaseKind::Binary => quote! { Self::try_from(#rt::Binary::from(value.to_owned())) },
         BaseKind::Json => quote! {
-            let parsed = serde_json::from_str(value).map_err(|e| #rt::ConstraintError::parse(#field, "JSON", e))?;
+            let parsed: #inner = serde_json::from_str(value).map_err(|e| #rt::ConstraintError::parse(#field, "JSON", e))?;
             Self::try_from(parsed)
         },
     };

@@ -295,7 +295,7 @@ impl Emitter<'_> {
                 let media = &raw.media_type;
                 let Some(primary) = fields.get(primary) else { return TokenStream::new() };
                 let primary_field = ident(&primary.name);
-                let raw_value = self.into_binary(quote!(params.#primary_field), &primary.ty);
+                let raw_value = self.binary_expr(quote!(params.#primary_field), &primary.ty);
                 let unset = fields.iter().filter(|f| f.name != primary.name).map(|f| {
                     let name = ident(&f.name);
                     quote!(params.#name.is_none())
@@ -319,11 +319,11 @@ impl Emitter<'_> {
             BodyKind::Json(_) if required => quote! { #rt::Body::json(&params.#field)? },
             BodyKind::Json(_) => quote! { match &params.#field { Some(v) => #rt::Body::json(v)?, None => #rt::Body::Empty } },
             BodyKind::Raw(ty) if required => {
-                let value = self.into_binary(quote!(params.#field), ty);
+                let value = self.binary_expr(quote!(params.#field), ty);
                 quote! { #rt::Body::raw(#media, #value) }
             }
             BodyKind::Raw(ty) => {
-                let value = self.into_binary(quote!(v), ty);
+                let value = self.binary_expr(quote!(v), ty);
                 quote! { match params.#field { Some(v) => #rt::Body::raw(#media, #value), None => #rt::Body::Empty } }
             }
             BodyKind::Multipart(fields) => self.multipart(fields),
@@ -339,7 +339,7 @@ impl Emitter<'_> {
             let wire = &f.wire_name;
             let ct = &f.content_type;
             let (by_value, part) = if self.is_bytes_like(&f.ty) {
-                let value = self.into_binary(quote!(v), &f.ty);
+                let value = self.binary_expr(quote!(v), &f.ty);
                 (true, quote! { #rt::Part::binary(#wire, #ct, #value) })
             } else if self.is_scalar(&f.ty) {
                 (false, quote! { #rt::Part::text(#wire, Some(#ct), #rt::encode::ToQuery::to_query(v)) })

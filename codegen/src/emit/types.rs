@@ -194,10 +194,10 @@ impl Emitter<'_> {
         };
         let froms = self.union_froms(&name, u);
         let check = self.union_check(id, def, u);
-        let into_binary = self.is_bytes_like(&TypeRef::Named(id)).then(|| {
+        let binary_expr = self.is_bytes_like(&TypeRef::Named(id)).then(|| {
             let arms = u.variants.iter().map(|v| {
                 let var = ident(&v.name);
-                let convert = self.into_binary(quote!(value), &v.ty);
+                let convert = self.binary_expr(quote!(value), &v.ty);
                 quote! { #name::#var(value) => #convert, }
             });
             quote! {
@@ -214,7 +214,7 @@ impl Emitter<'_> {
             pub enum #name { #(#variants)* }
             #check
             #froms
-            #into_binary
+            #binary_expr
         }
     }
 

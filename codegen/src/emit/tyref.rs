@@ -45,7 +45,7 @@ impl Emitter<'_> {
     }
 
     /// `expr` (a value of `ty`) converted into the runtime's `Binary`, without a no-op `into`.
-    pub fn into_binary(&self, expr: TokenStream, ty: &TypeRef) -> TokenStream {
+    pub fn binary_expr(&self, expr: TokenStream, ty: &TypeRef) -> TokenStream {
         if matches!(self.resolved(ty), TypeRef::Binary) {
             expr
         } else {

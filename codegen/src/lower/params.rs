@@ -28,7 +28,7 @@ impl Lowerer<'_> {
             scope.claim(local);
         }
         let mut found: Vec<Param> = Vec::new();
-        let shared_at = join(&ctx.pointer.rsplit_once('/').map_or("#", |(p, _)| p).to_owned(), "parameters");
+        let shared_at = join(ctx.pointer.rsplit_once('/').map_or("#", |(p, _)| p), "parameters");
         let own_at = join(&ctx.pointer, "parameters");
         let all = shared.iter().enumerate().map(|(i, p)| (p, join_index(&shared_at, i)))
             .chain(op.parameters.iter().enumerate().map(|(i, p)| (p, join_index(&own_at, i))));

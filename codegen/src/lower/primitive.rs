@@ -9,7 +9,7 @@ use openapiv3::{ArrayType, IntegerFormat, IntegerType, NumberType, StringFormat,
 
 impl Lowerer<'_> {
     /// `type: string`: an enum, binary data, or text with constraints.
-    pub(crate) fn string_shape(&mut self, s: &StringType, mut extra: Vec<Constraint>, ctx: &Ctx) -> Shape {
+    pub(crate) fn string_shape(&mut self, s: &StringType, extensions: Vec<Constraint>, ctx: &Ctx) -> Shape {
         if !s.enumeration.is_empty() {
             return self.enum_shape(&s.enumeration, ctx);
         }
@@ -17,17 +17,20 @@ impl Lowerer<'_> {
             VariantOrUnknownOrEmpty::Item(StringFormat::Binary) => TypeRef::Binary,
             _ => TypeRef::String,
         };
-        if let Some(n) = s.max_length {
-            extra.push(Constraint::MaxChars(n as u64));
-        }
+        // Standard keywords first, then the `x-kv-*` ones: errors name the familiar rule first.
+        let mut extra = Vec::new();
         if let Some(n) = s.min_length {
             extra.push(Constraint::MinChars(n as u64));
+        }
+        if let Some(n) = s.max_length {
+            extra.push(Constraint::MaxChars(n as u64));
         }
         if let Some(p) = &s.pattern {
             if self.pattern_ok(p, ctx) {
                 extra.push(Constraint::Pattern(p.clone()));
             }
         }
+        extra.extend(extensions);
         self.constrained(base, extra, ctx)
     }
 
