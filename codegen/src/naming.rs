@@ -27,7 +27,7 @@ const RESERVED_TYPES: &[&str] = &[
 /// A type, enum variant or struct name: `UpperCamelCase`.
 pub fn type_name(raw: &str) -> String {
     // Sanitizing can drop a non-ASCII capital; capitalize again so the lint stays quiet.
-    let name = sanitize(&raw.to_upper_camel_case()).to_upper_camel_case();
+    let name = capitalize(&sanitize(&raw.to_upper_camel_case()));
     let name = if name.is_empty() { "Unnamed".to_owned() } else { name };
     if starts_with_digit(&name) {
         format!("T{name}")
@@ -68,6 +68,11 @@ pub fn unraw(name: &str) -> &str {
 /// Keeps ASCII letters, digits and underscores; heck already split words on the rest.
 fn sanitize(name: &str) -> String {
     name.chars().filter(|c| c.is_ascii_alphanumeric() || *c == '_').collect()
+}
+
+fn capitalize(name: &str) -> String {
+    let mut chars = name.chars();
+    chars.next().map(|first| first.to_ascii_uppercase().to_string() + chars.as_str()).unwrap_or_default()
 }
 
 fn starts_with_digit(name: &str) -> bool {
