@@ -1,0 +1,97 @@
+//! Golden tests of the generator: `generated/` is fresh, every fixture matches its expected
+//! `.rs` (and warnings), broken specs produce the expected diagnostics, output is deterministic.
+//!
+//! `UPDATE_EXPECT=1 cargo test --test golden` rewrites every golden file.
+
+use expect_test::expect_file;
+use kv_codegen::{diagnostics, generate, Config};
+use std::path::{Path, PathBuf};
+
+fn root() -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+}
+
+fn config(name: &str) -> Config {
+    Config { source_name: name.to_owned(), ..Config::default() }
+}
+
+/// The `.yaml` files directly in `dir`, sorted.
+fn specs_in(dir: &Path) -> Vec<PathBuf> {
+    let mut specs: Vec<PathBuf> = std::fs::read_dir(dir)
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .filter(|p| p.extension().is_some_and(|e| e == "yaml"))
+        .collect();
+    specs.sort();
+    specs
+}
+
+fn relative(path: &Path) -> String {
+    path.strip_prefix(root()).unwrap().to_string_lossy().into_owned()
+}
+
+#[test]
+fn generated_module_is_fresh() {
+    let spec = root().join("spec/cloudflare-kv.yaml");
+    let text = std::fs::read_to_string(&spec).unwrap();
+    let output = generate(&text, &config("spec/cloudflare-kv.yaml")).unwrap();
+    assert!(output.warnings.is_empty(), "our own spec should not need warnings: {:?}", output.warnings);
+    expect_file![root().join("generated/cloudflare_kv.rs")].assert_eq(&output.code);
+}
+
+#[test]
+fn every_fixture_matches_its_golden() {
+    let specs = specs_in(&root().join("tests/fixtures"));
+    assert!(specs.len() >= 12, "expected one fixture per construct, found {}", specs.len());
+    for spec in specs {
+        let text = std::fs::read_to_string(&spec).unwrap();
+        let name = relative(&spec);
+        let output = generate(&text, &config(&name)).unwrap_or_else(|d| panic!("{name}:\n{}", diagnostics::render(&d)));
+        expect_file![spec.with_extension("rs")].assert_eq(&output.code);
+        let warnings = spec.with_extension("warnings.txt");
+        if output.warnings.is_empty() {
+            assert!(!warnings.exists(), "{name} has no warnings any more; delete {}", warnings.display());
+        } else {
+            expect_file![warnings].assert_eq(&diagnostics::render(&output.warnings));
+        }
+    }
+}
+
+#[test]
+fn broken_specs_report_every_problem_with_its_pointer() {
+    let specs = specs_in(&root().join("tests/fixtures/errors"));
+    assert_eq!(specs.len(), 4);
+    for spec in specs {
+        let text = std::fs::read_to_string(&spec).unwrap();
+        let name = relative(&spec);
+        let diags = match generate(&text, &config(&name)) {
+            Ok(_) => panic!("{name} should not generate"),
+            Err(diags) => diags,
+        };
+        expect_file![spec.with_extension("txt")].assert_eq(&diagnostics::render(&diags));
+    }
+}
+
+#[test]
+fn generation_is_deterministic() {
+    let mut specs = vec![root().join("spec/cloudflare-kv.yaml")];
+    specs.extend(specs_in(&root().join("tests/fixtures")));
+    for spec in specs {
+        let text = std::fs::read_to_string(&spec).unwrap();
+        let first = generate(&text, &config("x")).unwrap().code;
+        let second = generate(&text, &config("x")).unwrap().code;
+        assert!(first == second, "{} generated differently twice", spec.display());
+    }
+}
+
+#[test]
+fn json_and_yaml_give_the_same_module() {
+    let yaml = std::fs::read_to_string(root().join("spec/cloudflare-kv.yaml")).unwrap();
+    // Through serde_yaml's ordered mapping, so that property order survives the conversion.
+    let value: serde_yaml::Value = serde_yaml::from_str(&yaml).unwrap();
+    let json = serde_json::to_string_pretty(&value).unwrap();
+    assert!(json.starts_with('{'));
+    let from_yaml = generate(&yaml, &config("x")).unwrap().code;
+    let from_json = generate(&json, &config("x")).unwrap().code;
+    assert!(from_yaml == from_json, "JSON and YAML forms of the spec generate different modules");
+}
