@@ -18,7 +18,10 @@ fn main() -> ExitCode {
         return ExitCode::FAILURE;
     };
     let spec = Path::new(SPEC);
-    let config = kv_codegen::Config { source_name: kv_codegen::source_name(spec), ..Default::default() };
+    let config = kv_codegen::Config {
+        source_name: kv_codegen::source_name(spec),
+        ..Default::default()
+    };
     let output = match kv_codegen::generate_file(spec, &config) {
         Ok(output) => output,
         Err(diags) => {
@@ -28,7 +31,10 @@ fn main() -> ExitCode {
         }
     };
     for warning in &output.warnings {
-        println!("cargo:warning={SPEC}: {}", warning.to_string().replace('\n', " "));
+        println!(
+            "cargo:warning={SPEC}: {}",
+            warning.to_string().replace('\n', " ")
+        );
     }
     let target = out_dir.join(kv_codegen::output_file_name(spec));
     if let Err(err) = kv_codegen::write_if_changed(&target, &output.code) {
@@ -41,7 +47,9 @@ fn main() -> ExitCode {
 /// Every file under `dir`, sorted, so cargo reruns this script when any of them changes.
 fn spec_files(dir: &Path) -> Vec<PathBuf> {
     let mut files = Vec::new();
-    let Ok(entries) = std::fs::read_dir(dir) else { return files };
+    let Ok(entries) = std::fs::read_dir(dir) else {
+        return files;
+    };
     for entry in entries.flatten() {
         let path = entry.path();
         if path.is_dir() {

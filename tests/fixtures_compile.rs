@@ -56,17 +56,26 @@ fn constrained_newtypes_validate_on_every_constructor() {
     use std::str::FromStr;
     assert_eq!(ShortText::try_from("ok").unwrap().as_str(), "ok");
     let err = ShortText::try_from("x").unwrap_err();
-    assert_eq!(err.to_string(), "short_text: must be at least 2 characters, got 1 character");
+    assert_eq!(
+        err.to_string(),
+        "short_text: must be at least 2 characters, got 1 character"
+    );
     assert!(ShortText::from_str("abcdefghijk").is_err());
     let from_json: Result<ShortText, _> = serde_json::from_str("\"y\"");
-    assert_eq!(from_json.unwrap_err().to_string(), "short_text: must be at least 2 characters, got 1 character");
+    assert_eq!(
+        from_json.unwrap_err().to_string(),
+        "short_text: must be at least 2 characters, got 1 character"
+    );
     assert_eq!(ShortText::new_unchecked("y").as_str(), "y");
 }
 
 #[test]
 fn string_enums_keep_unknown_values() {
     use enums::Direction;
-    assert_eq!(serde_json::from_str::<Direction>("\"asc\"").unwrap(), Direction::Asc);
+    assert_eq!(
+        serde_json::from_str::<Direction>("\"asc\"").unwrap(),
+        Direction::Asc
+    );
     let other: Direction = serde_json::from_str("\"sideways\"").unwrap();
     assert_eq!(other, Direction::Other("sideways".to_owned()));
     assert_eq!(serde_json::to_string(&other).unwrap(), "\"sideways\"");
@@ -74,6 +83,10 @@ fn string_enums_keep_unknown_values() {
 
 #[test]
 fn structs_read_leniently_and_check_on_demand() {
-    let item: constraints::Item = serde_json::from_str(r#"{"name":"n","score":7,"extra":true}"#).unwrap();
-    assert_eq!(item.check().unwrap_err().to_string(), "name: must be at least 2 characters, got 1 character");
+    let item: constraints::Item =
+        serde_json::from_str(r#"{"name":"n","score":7,"extra":true}"#).unwrap();
+    assert_eq!(
+        item.check().unwrap_err().to_string(),
+        "name: must be at least 2 characters, got 1 character"
+    );
 }

@@ -12,7 +12,10 @@ fn root() -> PathBuf {
 }
 
 fn config(name: &str) -> Config {
-    Config { source_name: name.to_owned(), ..Config::default() }
+    Config {
+        source_name: name.to_owned(),
+        ..Config::default()
+    }
 }
 
 /// The `.yaml` files directly in `dir`, sorted.
@@ -27,7 +30,10 @@ fn specs_in(dir: &Path) -> Vec<PathBuf> {
 }
 
 fn relative(path: &Path) -> String {
-    path.strip_prefix(root()).unwrap().to_string_lossy().into_owned()
+    path.strip_prefix(root())
+        .unwrap()
+        .to_string_lossy()
+        .into_owned()
 }
 
 #[test]
@@ -35,22 +41,35 @@ fn generated_module_is_fresh() {
     let spec = root().join("spec/cloudflare-kv.yaml");
     let text = std::fs::read_to_string(&spec).unwrap();
     let output = generate(&text, &config("spec/cloudflare-kv.yaml")).unwrap();
-    assert!(output.warnings.is_empty(), "our own spec should not need warnings: {:?}", output.warnings);
+    assert!(
+        output.warnings.is_empty(),
+        "our own spec should not need warnings: {:?}",
+        output.warnings
+    );
     expect_file![root().join("generated/cloudflare_kv.rs")].assert_eq(&output.code);
 }
 
 #[test]
 fn every_fixture_matches_its_golden() {
     let specs = specs_in(&root().join("tests/fixtures"));
-    assert!(specs.len() >= 12, "expected one fixture per construct, found {}", specs.len());
+    assert!(
+        specs.len() >= 12,
+        "expected one fixture per construct, found {}",
+        specs.len()
+    );
     for spec in specs {
         let text = std::fs::read_to_string(&spec).unwrap();
         let name = relative(&spec);
-        let output = generate(&text, &config(&name)).unwrap_or_else(|d| panic!("{name}:\n{}", diagnostics::render(&d)));
+        let output = generate(&text, &config(&name))
+            .unwrap_or_else(|d| panic!("{name}:\n{}", diagnostics::render(&d)));
         expect_file![spec.with_extension("rs")].assert_eq(&output.code);
         let warnings = spec.with_extension("warnings.txt");
         if output.warnings.is_empty() {
-            assert!(!warnings.exists(), "{name} has no warnings any more; delete {}", warnings.display());
+            assert!(
+                !warnings.exists(),
+                "{name} has no warnings any more; delete {}",
+                warnings.display()
+            );
         } else {
             expect_file![warnings].assert_eq(&diagnostics::render(&output.warnings));
         }
@@ -80,7 +99,11 @@ fn generation_is_deterministic() {
         let text = std::fs::read_to_string(&spec).unwrap();
         let first = generate(&text, &config("x")).unwrap().code;
         let second = generate(&text, &config("x")).unwrap().code;
-        assert!(first == second, "{} generated differently twice", spec.display());
+        assert!(
+            first == second,
+            "{} generated differently twice",
+            spec.display()
+        );
     }
 }
 
@@ -93,5 +116,8 @@ fn json_and_yaml_give_the_same_module() {
     assert!(json.starts_with('{'));
     let from_yaml = generate(&yaml, &config("x")).unwrap().code;
     let from_json = generate(&json, &config("x")).unwrap().code;
-    assert!(from_yaml == from_json, "JSON and YAML forms of the spec generate different modules");
+    assert!(
+        from_yaml == from_json,
+        "JSON and YAML forms of the spec generate different modules"
+    );
 }

@@ -72,7 +72,12 @@ impl Diagnostics {
     }
 
     fn push(&mut self, severity: Severity, kind: Kind, pointer: String, message: String) {
-        let item = Diagnostic { severity, kind, pointer, message };
+        let item = Diagnostic {
+            severity,
+            kind,
+            pointer,
+            message,
+        };
         // The same schema can be reached along several paths; report each problem once.
         if !self.items.contains(&item) {
             self.items.push(item);
@@ -96,7 +101,9 @@ impl Diagnostics {
 
     /// The warnings only.
     pub fn warnings(&self) -> impl Iterator<Item = &Diagnostic> {
-        self.items.iter().filter(|d| d.severity == Severity::Warning)
+        self.items
+            .iter()
+            .filter(|d| d.severity == Severity::Warning)
     }
 }
 
@@ -122,7 +129,10 @@ pub fn render(items: &[Diagnostic]) -> String {
         out.push_str(&item.to_string());
         out.push('\n');
     }
-    let errors = items.iter().filter(|d| d.severity == Severity::Error).count();
+    let errors = items
+        .iter()
+        .filter(|d| d.severity == Severity::Error)
+        .count();
     let warnings = items.len() - errors;
     out.push_str(&format!("{errors} error(s), {warnings} warning(s)\n"));
     out

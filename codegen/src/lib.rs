@@ -30,7 +30,10 @@ pub struct Config {
 
 impl Default for Config {
     fn default() -> Self {
-        Config { runtime_path: "crate::runtime".to_owned(), source_name: "spec/cloudflare-kv.yaml".to_owned() }
+        Config {
+            runtime_path: "crate::runtime".to_owned(),
+            source_name: "spec/cloudflare-kv.yaml".to_owned(),
+        }
     }
 }
 
@@ -50,7 +53,9 @@ pub struct Output {
 /// Generates the SDK module for a specification given as text.
 pub fn generate(text: &str, config: &Config) -> Result<Output, Vec<Diagnostic>> {
     let mut diags = Diagnostics::default();
-    let Some(doc) = load::load(text, &mut diags) else { return Err(diags.into_items()) };
+    let Some(doc) = load::load(text, &mut diags) else {
+        return Err(diags.into_items());
+    };
     let model = lower::lower(&doc, &mut diags);
     if diags.has_errors() {
         return Err(diags.into_items());
@@ -68,7 +73,12 @@ pub fn generate(text: &str, config: &Config) -> Result<Output, Vec<Diagnostic>> 
     };
     let types = model.types.len();
     let warnings = diags.warnings().cloned().collect();
-    Ok(Output { code, operations: model.operations.len(), types, warnings })
+    Ok(Output {
+        code,
+        operations: model.operations.len(),
+        types,
+        warnings,
+    })
 }
 
 /// Reads and generates a specification file.
@@ -77,7 +87,12 @@ pub fn generate_file(path: &Path, config: &Config) -> Result<Output, Vec<Diagnos
         Ok(text) => generate(&text, config),
         Err(err) => {
             let message = format!("cannot read {}: {err}", path.display());
-            Err(vec![Diagnostic { severity: Severity::Error, kind: Kind::Syntax, pointer: "#".to_owned(), message }])
+            Err(vec![Diagnostic {
+                severity: Severity::Error,
+                kind: Kind::Syntax,
+                pointer: "#".to_owned(),
+                message,
+            }])
         }
     }
 }
@@ -104,7 +119,11 @@ pub fn write_if_changed(path: &Path, contents: &str) -> std::io::Result<bool> {
 /// The name the `@generated` header shows for `spec`: the path as given when relative,
 /// else the file name, so that output does not depend on where the checkout lives.
 pub fn source_name(spec: &Path) -> String {
-    let shown = if spec.is_absolute() { spec.file_name().map(Path::new).unwrap_or(spec) } else { spec };
+    let shown = if spec.is_absolute() {
+        spec.file_name().map(Path::new).unwrap_or(spec)
+    } else {
+        spec
+    };
     shown.to_string_lossy().replace('\\', "/")
 }
 

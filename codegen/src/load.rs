@@ -8,7 +8,11 @@ pub fn load(text: &str, diags: &mut Diagnostics) -> Option<OpenAPI> {
     let value: serde_yaml::Value = match serde_yaml::from_str(text) {
         Ok(value) => value,
         Err(err) => {
-            diags.error(Kind::Syntax, location(&err), format!("not valid YAML or JSON: {err}"));
+            diags.error(
+                Kind::Syntax,
+                location(&err),
+                format!("not valid YAML or JSON: {err}"),
+            );
             return None;
         }
     };

@@ -9,11 +9,11 @@ use std::collections::BTreeSet;
 
 /// Keywords that can be used as raw identifiers (`r#type`).
 const RAW_OK: &[&str] = &[
-    "abstract", "as", "async", "await", "become", "box", "break", "const", "continue", "do",
-    "dyn", "else", "enum", "extern", "false", "final", "fn", "for", "gen", "if", "impl", "in",
-    "let", "loop", "macro", "match", "mod", "move", "mut", "override", "priv", "pub", "ref",
-    "return", "static", "struct", "trait", "true", "try", "type", "typeof", "unsafe", "unsized",
-    "use", "virtual", "where", "while", "yield",
+    "abstract", "as", "async", "await", "become", "box", "break", "const", "continue", "do", "dyn",
+    "else", "enum", "extern", "false", "final", "fn", "for", "gen", "if", "impl", "in", "let",
+    "loop", "macro", "match", "mod", "move", "mut", "override", "priv", "pub", "ref", "return",
+    "static", "struct", "trait", "true", "try", "type", "typeof", "unsafe", "unsized", "use",
+    "virtual", "where", "while", "yield",
 ];
 
 /// Keywords that cannot be raw identifiers; they get a trailing underscore instead.
@@ -28,7 +28,11 @@ const RESERVED_TYPES: &[&str] = &[
 pub fn type_name(raw: &str) -> String {
     // Sanitizing can drop a non-ASCII capital; capitalize again so the lint stays quiet.
     let name = capitalize(&sanitize(&raw.to_upper_camel_case()));
-    let name = if name.is_empty() { "Unnamed".to_owned() } else { name };
+    let name = if name.is_empty() {
+        "Unnamed".to_owned()
+    } else {
+        name
+    };
     if starts_with_digit(&name) {
         format!("T{name}")
     } else {
@@ -39,8 +43,16 @@ pub fn type_name(raw: &str) -> String {
 /// A field, parameter, method or module name: `snake_case`, keywords made usable.
 pub fn field_name(raw: &str) -> String {
     let name = sanitize(&raw.to_snake_case());
-    let name = if name.is_empty() { "value".to_owned() } else { name };
-    let name = if starts_with_digit(&name) { format!("_{name}") } else { name };
+    let name = if name.is_empty() {
+        "value".to_owned()
+    } else {
+        name
+    };
+    let name = if starts_with_digit(&name) {
+        format!("_{name}")
+    } else {
+        name
+    };
     if NO_RAW.contains(&name.as_str()) {
         format!("{name}_")
     } else if RAW_OK.contains(&name.as_str()) {
@@ -67,12 +79,17 @@ pub fn unraw(name: &str) -> &str {
 
 /// Keeps ASCII letters, digits and underscores; heck already split words on the rest.
 fn sanitize(name: &str) -> String {
-    name.chars().filter(|c| c.is_ascii_alphanumeric() || *c == '_').collect()
+    name.chars()
+        .filter(|c| c.is_ascii_alphanumeric() || *c == '_')
+        .collect()
 }
 
 fn capitalize(name: &str) -> String {
     let mut chars = name.chars();
-    chars.next().map(|first| first.to_ascii_uppercase().to_string() + chars.as_str()).unwrap_or_default()
+    chars
+        .next()
+        .map(|first| first.to_ascii_uppercase().to_string() + chars.as_str())
+        .unwrap_or_default()
 }
 
 fn starts_with_digit(name: &str) -> bool {

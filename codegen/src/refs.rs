@@ -21,9 +21,13 @@ pub fn report_bad_ref(reference: &str, section: &str, pointer: &str, diags: &mut
     let message = if !reference.starts_with('#') {
         format!("external reference `{reference}` is not supported: only `#/components/{section}/…` references within the document")
     } else if component_name(reference, section).is_none() {
-        format!("reference `{reference}` is not supported: expected `#/components/{section}/<name>`")
+        format!(
+            "reference `{reference}` is not supported: expected `#/components/{section}/<name>`"
+        )
     } else {
-        format!("reference `{reference}` points to nothing: no such entry in `components/{section}`")
+        format!(
+            "reference `{reference}` points to nothing: no such entry in `components/{section}`"
+        )
     };
     diags.error(Kind::Reference, pointer, message);
 }
@@ -63,7 +67,11 @@ fn follow<'a, T>(
             }
         }
     }
-    diags.error(Kind::Reference, pointer, format!("`$ref` chain in `components/{section}` is circular"));
+    diags.error(
+        Kind::Reference,
+        pointer,
+        format!("`$ref` chain in `components/{section}` is circular"),
+    );
     None
 }
 
@@ -75,7 +83,13 @@ pub fn parameter<'a>(
     diags: &mut Diagnostics,
 ) -> Option<(&'a Parameter, String)> {
     let components = doc.components.as_ref();
-    follow(item, "parameters", |n| components?.parameters.get(n), pointer, diags)
+    follow(
+        item,
+        "parameters",
+        |n| components?.parameters.get(n),
+        pointer,
+        diags,
+    )
 }
 
 /// Resolves a request body.
@@ -86,7 +100,13 @@ pub fn request_body<'a>(
     diags: &mut Diagnostics,
 ) -> Option<(&'a RequestBody, String)> {
     let components = doc.components.as_ref();
-    follow(item, "requestBodies", |n| components?.request_bodies.get(n), pointer, diags)
+    follow(
+        item,
+        "requestBodies",
+        |n| components?.request_bodies.get(n),
+        pointer,
+        diags,
+    )
 }
 
 /// Resolves a response.
@@ -97,11 +117,20 @@ pub fn response<'a>(
     diags: &mut Diagnostics,
 ) -> Option<(&'a Response, String)> {
     let components = doc.components.as_ref();
-    follow(item, "responses", |n| components?.responses.get(n), pointer, diags)
+    follow(
+        item,
+        "responses",
+        |n| components?.responses.get(n),
+        pointer,
+        diags,
+    )
 }
 
 /// Resolves a security scheme by its name in a requirement.
-pub fn security_scheme<'a>(doc: &'a OpenAPI, name: &str) -> Option<&'a ReferenceOr<SecurityScheme>> {
+pub fn security_scheme<'a>(
+    doc: &'a OpenAPI,
+    name: &str,
+) -> Option<&'a ReferenceOr<SecurityScheme>> {
     doc.components.as_ref()?.security_schemes.get(name)
 }
 
@@ -118,7 +147,10 @@ pub fn schema_body<'a>(doc: &'a OpenAPI, item: &'a ReferenceOr<Schema>) -> Optio
 }
 
 /// Like [`schema_body`] for the boxed form used by properties and items.
-pub fn boxed_schema_body<'a>(doc: &'a OpenAPI, item: &'a ReferenceOr<Box<Schema>>) -> Option<&'a Schema> {
+pub fn boxed_schema_body<'a>(
+    doc: &'a OpenAPI,
+    item: &'a ReferenceOr<Box<Schema>>,
+) -> Option<&'a Schema> {
     match item {
         ReferenceOr::Item(schema) => Some(schema),
         ReferenceOr::Reference { reference } => schema_body(doc, schema(doc, reference)?),
@@ -131,10 +163,19 @@ mod tests {
 
     #[test]
     fn component_names() {
-        assert_eq!(component_name("#/components/schemas/a", "schemas"), Some("a"));
-        assert_eq!(component_name("#/components/schemas/a/properties/b", "schemas"), None);
+        assert_eq!(
+            component_name("#/components/schemas/a", "schemas"),
+            Some("a")
+        );
+        assert_eq!(
+            component_name("#/components/schemas/a/properties/b", "schemas"),
+            None
+        );
         assert_eq!(component_name("#/components/parameters/a", "schemas"), None);
-        assert_eq!(component_name("other.yaml#/components/schemas/a", "schemas"), None);
+        assert_eq!(
+            component_name("other.yaml#/components/schemas/a", "schemas"),
+            None
+        );
         assert_eq!(unescape("a~1b~0c"), "a/b~c");
     }
 }

@@ -42,7 +42,10 @@ fn main() -> ExitCode {
 
 /// Runs the generator, printing warnings; on errors prints every diagnostic and returns `None`.
 fn run(spec: &Path) -> Option<kv_codegen::Output> {
-    let config = Config { source_name: kv_codegen::source_name(spec), ..Config::default() };
+    let config = Config {
+        source_name: kv_codegen::source_name(spec),
+        ..Config::default()
+    };
     match kv_codegen::generate_file(spec, &config) {
         Ok(output) => {
             for warning in &output.warnings {
@@ -63,7 +66,9 @@ fn prefixed(spec: &Path, text: &str) -> String {
 
 fn generate(args: &Args) -> ExitCode {
     let started = Instant::now();
-    let Some(output) = run(&args.spec) else { return ExitCode::from(2) };
+    let Some(output) = run(&args.spec) else {
+        return ExitCode::from(2);
+    };
     let target = args.out.join(kv_codegen::output_file_name(&args.spec));
     let written = match kv_codegen::write_if_changed(&target, &output.code) {
         Ok(written) => written,
@@ -84,12 +89,18 @@ fn generate(args: &Args) -> ExitCode {
 }
 
 fn check(args: &Args) -> ExitCode {
-    let Some(output) = run(&args.spec) else { return ExitCode::from(2) };
+    let Some(output) = run(&args.spec) else {
+        return ExitCode::from(2);
+    };
     let target = args.out.join(kv_codegen::output_file_name(&args.spec));
     let current = std::fs::read_to_string(&target).unwrap_or_default();
     match kv_codegen::first_difference(&current, &output.code) {
         None => {
-            println!("{} is up to date with {}", target.display(), args.spec.display());
+            println!(
+                "{} is up to date with {}",
+                target.display(),
+                args.spec.display()
+            );
             ExitCode::SUCCESS
         }
         Some(line) => {

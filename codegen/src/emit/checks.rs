@@ -14,15 +14,22 @@ impl Emitter<'_> {
 
     fn has_checks_in(&self, ty: &TypeRef, seen: &mut BTreeSet<TypeId>) -> bool {
         match ty {
-            TypeRef::Array(t) | TypeRef::Map(t) | TypeRef::Nullable(t) => self.has_checks_in(t, seen),
+            TypeRef::Array(t) | TypeRef::Map(t) | TypeRef::Nullable(t) => {
+                self.has_checks_in(t, seen)
+            }
             TypeRef::Named(id) => {
                 if !seen.insert(*id) {
                     return false;
                 }
                 match self.def(*id).map(|d| &d.kind) {
                     Some(TypeKind::Newtype(_)) => true,
-                    Some(TypeKind::Union(u)) => !u.constraints.is_empty() || u.variants.iter().any(|v| self.has_checks_in(&v.ty, seen)),
-                    Some(TypeKind::Struct(s)) => s.fields.iter().any(|f| self.has_checks_in(&f.ty, seen)),
+                    Some(TypeKind::Union(u)) => {
+                        !u.constraints.is_empty()
+                            || u.variants.iter().any(|v| self.has_checks_in(&v.ty, seen))
+                    }
+                    Some(TypeKind::Struct(s)) => {
+                        s.fields.iter().any(|f| self.has_checks_in(&f.ty, seen))
+                    }
                     Some(TypeKind::Alias(t)) => self.has_checks_in(t, seen),
                     _ => false,
                 }
@@ -33,7 +40,12 @@ impl Emitter<'_> {
 
     /// Statements that check `value` (an expression of type `&T`, `T` the lenient type of `ty`).
     /// With `rename`, errors name that field instead of the type.
-    pub fn check_stmts(&self, ty: &TypeRef, value: TokenStream, rename: Option<&str>) -> TokenStream {
+    pub fn check_stmts(
+        &self,
+        ty: &TypeRef,
+        value: TokenStream,
+        rename: Option<&str>,
+    ) -> TokenStream {
         let tail = match rename {
             Some(wire) => quote!(.map_err(|e| e.at(#wire))?;),
             None => quote!(?;),
@@ -56,7 +68,13 @@ impl Emitter<'_> {
         }
     }
 
-    fn named_check(&self, id: TypeId, value: TokenStream, rename: Option<&str>, tail: TokenStream) -> TokenStream {
+    fn named_check(
+        &self,
+        id: TypeId,
+        value: TokenStream,
+        rename: Option<&str>,
+        tail: TokenStream,
+    ) -> TokenStream {
         if !self.has_checks(&TypeRef::Named(id)) {
             return TokenStream::new();
         }
@@ -72,7 +90,13 @@ impl Emitter<'_> {
     }
 
     /// One constraint on a value of `base` held in `value` (a reference), reported as `field`.
-    pub fn constraint_stmt(&self, c: &Constraint, base: &TypeRef, field: &str, value: &TokenStream) -> TokenStream {
+    pub fn constraint_stmt(
+        &self,
+        c: &Constraint,
+        base: &TypeRef,
+        field: &str,
+        value: &TokenStream,
+    ) -> TokenStream {
         let v = &self.rt;
         let len = match self.resolved(base) {
             TypeRef::Binary => quote!(#value.len()),
@@ -97,8 +121,12 @@ impl Emitter<'_> {
                 static PATTERN: #v::validate::Pattern = #v::validate::Pattern::new(#p);
                 #v::validate::pattern(#field, #value, &PATTERN)?;
             },
-            Constraint::Forbidden(values) => quote! { #v::validate::forbidden(#field, #value, &[#(#values),*])?; },
-            Constraint::MaxJsonBytes(n) => quote! { #v::validate::max_json_bytes(#field, #value, #n)?; },
+            Constraint::Forbidden(values) => {
+                quote! { #v::validate::forbidden(#field, #value, &[#(#values),*])?; }
+            }
+            Constraint::MaxJsonBytes(n) => {
+                quote! { #v::validate::max_json_bytes(#field, #value, #n)?; }
+            }
         }
     }
 

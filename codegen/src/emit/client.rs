@@ -10,7 +10,10 @@ impl Emitter<'_> {
     pub fn client(&self) -> TokenStream {
         let rt = &self.rt;
         let base_url = self.model.api.base_url.clone().unwrap_or_default();
-        let title = format!(" The client of {} (version {}).", self.model.api.title, self.model.api.version);
+        let title = format!(
+            " The client of {} (version {}).",
+            self.model.api.title, self.model.api.version
+        );
         let accessors = self.accessors(&[]);
         let methods = self.methods_of(&[]);
         let handles = self.model.resources.iter().map(|r| self.handle(r));
@@ -61,7 +64,15 @@ impl Emitter<'_> {
     fn handle(&self, resource: &Resource) -> TokenStream {
         let rt = &self.rt;
         let name = ident(&resource.type_name);
-        let doc = format!(" Operations under `{}`.", resource.path.iter().map(|s| crate::naming::unraw(s)).collect::<Vec<_>>().join("."));
+        let doc = format!(
+            " Operations under `{}`.",
+            resource
+                .path
+                .iter()
+                .map(|s| crate::naming::unraw(s))
+                .collect::<Vec<_>>()
+                .join(".")
+        );
         let accessors = self.accessors(&resource.path);
         let methods = self.methods_of(&resource.path);
         quote! {
@@ -81,12 +92,28 @@ impl Emitter<'_> {
     /// Accessors from the resource at `path` to its direct children.
     fn accessors(&self, path: &[String]) -> TokenStream {
         let root = path.is_empty();
-        let children = self.model.resources.iter().filter(|r| r.path.len() == path.len() + 1 && r.path.starts_with(path));
+        let children = self
+            .model
+            .resources
+            .iter()
+            .filter(|r| r.path.len() == path.len() + 1 && r.path.starts_with(path));
         let items = children.map(|child| {
             let name = ident(&child.type_name);
             let method = ident(child.path.last().map_or("resource", |s| s.as_str()));
-            let doc = format!(" Operations under `{}`.", child.path.iter().map(|s| crate::naming::unraw(s)).collect::<Vec<_>>().join("."));
-            let (lifetime, core) = if root { (quote!('_), quote!(&self.core)) } else { (quote!('a), quote!(self.core)) };
+            let doc = format!(
+                " Operations under `{}`.",
+                child
+                    .path
+                    .iter()
+                    .map(|s| crate::naming::unraw(s))
+                    .collect::<Vec<_>>()
+                    .join(".")
+            );
+            let (lifetime, core) = if root {
+                (quote!('_), quote!(&self.core))
+            } else {
+                (quote!('a), quote!(self.core))
+            };
             quote! {
                 #[doc = #doc]
                 pub fn #method(&self) -> #name<#lifetime> {

@@ -39,7 +39,11 @@ pub fn lines(docs: &Docs, fallback: &str) -> Vec<String> {
 /// Turns lines into attributes; a leading space makes prettyplease print `/// text`.
 pub fn lines_to_attrs(lines: &[String]) -> TokenStream {
     let attrs = lines.iter().map(|line| {
-        let text = if line.is_empty() { String::new() } else { format!(" {line}") };
+        let text = if line.is_empty() {
+            String::new()
+        } else {
+            format!(" {line}")
+        };
         quote! { #[doc = #text] }
     });
     quote! { #(#attrs)* }
@@ -56,7 +60,11 @@ fn sanitize(text: &str) -> Vec<String> {
         if let Some(lang) = trimmed.strip_prefix("```") {
             let opening = !in_fence;
             in_fence = !in_fence;
-            out.push(if opening && lang.trim().is_empty() { "```text".to_owned() } else { trimmed.to_owned() });
+            out.push(if opening && lang.trim().is_empty() {
+                "```text".to_owned()
+            } else {
+                trimmed.to_owned()
+            });
         } else if in_fence {
             out.push(line.to_owned());
         } else {
@@ -78,18 +86,28 @@ mod tests {
     #[test]
     fn fences_get_a_language_and_indentation_goes() {
         let docs = Docs::described(Some("Intro\n\n    indented\n```\ncode\n```\n\n\n\nend"));
-        assert_eq!(lines(&docs, "x"), vec!["Intro", "", "indented", "```text", "code", "```", "", "end"]);
+        assert_eq!(
+            lines(&docs, "x"),
+            vec!["Intro", "", "indented", "```text", "code", "```", "", "end"]
+        );
     }
 
     #[test]
     fn summary_equal_to_description_is_said_once() {
-        let docs = Docs { summary: Some("Same".into()), description: Some("Same".into()), notes: vec!["Note.".into()] };
+        let docs = Docs {
+            summary: Some("Same".into()),
+            description: Some("Same".into()),
+            notes: vec!["Note.".into()],
+        };
         assert_eq!(lines(&docs, "x"), vec!["Same", "", "Note."]);
     }
 
     #[test]
     fn fallback_when_silent_and_unclosed_fence_is_closed() {
         assert_eq!(lines(&Docs::default(), "Fallback."), vec!["Fallback."]);
-        assert_eq!(lines(&Docs::described(Some("```rust\nx")), "f"), vec!["```rust", "x", "```"]);
+        assert_eq!(
+            lines(&Docs::described(Some("```rust\nx")), "f"),
+            vec!["```rust", "x", "```"]
+        );
     }
 }

@@ -5,8 +5,8 @@ mod client;
 pub mod docs;
 mod newtype;
 mod operation;
-mod tyref;
 mod types;
+mod tyref;
 
 use crate::diagnostics::{Diagnostics, Kind};
 use crate::model::{Model, TypeId, TypeKind};
@@ -25,7 +25,14 @@ pub fn emit(model: &Model, config: &crate::Config, diags: &mut Diagnostics) -> T
     let rt = match syn::parse_str::<syn::Path>(&config.runtime_path) {
         Ok(path) => quote!(#path),
         Err(err) => {
-            diags.error(Kind::Invalid, "#", format!("runtime path `{}` is not a Rust path: {err}", config.runtime_path));
+            diags.error(
+                Kind::Invalid,
+                "#",
+                format!(
+                    "runtime path `{}` is not a Rust path: {err}",
+                    config.runtime_path
+                ),
+            );
             return TokenStream::new();
         }
     };
@@ -53,7 +60,13 @@ impl Emitter<'_> {
 
     /// Named types sorted by name, so output order does not depend on discovery order.
     pub fn sorted_types(&self) -> Vec<(TypeId, &crate::model::TypeDef)> {
-        let mut all: Vec<_> = self.model.types.iter().enumerate().map(|(i, d)| (TypeId(i), d)).collect();
+        let mut all: Vec<_> = self
+            .model
+            .types
+            .iter()
+            .enumerate()
+            .map(|(i, d)| (TypeId(i), d))
+            .collect();
         all.retain(|(_, d)| !matches!(d.kind, TypeKind::Pending));
         all.sort_by(|a, b| a.1.name.cmp(&b.1.name));
         all
@@ -69,7 +82,10 @@ pub(crate) fn ident(name: &str) -> Ident {
         Some(bare) => (true, bare),
         None => (false, name),
     };
-    let valid = bare.chars().next().is_some_and(|c| c.is_ascii_alphabetic() || c == '_')
+    let valid = bare
+        .chars()
+        .next()
+        .is_some_and(|c| c.is_ascii_alphabetic() || c == '_')
         && bare.chars().all(|c| c.is_ascii_alphanumeric() || c == '_')
         && bare != "_";
     if !valid {

@@ -31,10 +31,19 @@ pub(super) fn emit(e: &Emitter<'_>, def: &TypeDef, n: &Newtype) -> TokenStream {
     let rt = &e.rt;
     let field = def.wire_name.as_str();
     let value = quote!(value);
-    let stmts = n.constraints.iter().map(|c| e.constraint_stmt(c, &n.base, field, &value));
+    let stmts = n
+        .constraints
+        .iter()
+        .map(|c| e.constraint_stmt(c, &n.base, field, &value));
     let rules: Vec<String> = n.constraints.iter().map(|c| c.describe()).collect();
-    let rules_doc = docs::lines_to_attrs(&[String::new(), format!("Constraints: {}.", rules.join("; "))]);
-    let Base { inner, borrowed, derives, .. } = &base;
+    let rules_doc =
+        docs::lines_to_attrs(&[String::new(), format!("Constraints: {}.", rules.join("; "))]);
+    let Base {
+        inner,
+        borrowed,
+        derives,
+        ..
+    } = &base;
     let accessors = accessors(&name, &base, rt);
     let parse = from_str(&name, &base, field, rt);
     quote! {
@@ -76,23 +85,61 @@ fn base_of(e: &Emitter<'_>, base: &TypeRef) -> Base {
     let rt = &e.rt;
     let inner = e.lenient(base);
     match e.resolved(base) {
-        TypeRef::String => Base { inner, borrowed: quote!(str), derives: quote!(PartialEq, Eq, PartialOrd, Ord, Hash,), kind: BaseKind::Text },
+        TypeRef::String => Base {
+            inner,
+            borrowed: quote!(str),
+            derives: quote!(PartialEq, Eq, PartialOrd, Ord, Hash,),
+            kind: BaseKind::Text,
+        },
         TypeRef::Integer(w) => {
-            let t = if *w == IntWidth::I32 { quote!(i32) } else { quote!(i64) };
-            Base { inner: t.clone(), borrowed: t, derives: quote!(Copy, PartialEq, Eq, PartialOrd, Ord, Hash,), kind: BaseKind::Integer }
+            let t = if *w == IntWidth::I32 {
+                quote!(i32)
+            } else {
+                quote!(i64)
+            };
+            Base {
+                inner: t.clone(),
+                borrowed: t,
+                derives: quote!(Copy, PartialEq, Eq, PartialOrd, Ord, Hash,),
+                kind: BaseKind::Integer,
+            }
         }
-        TypeRef::Number => Base { inner: quote!(f64), borrowed: quote!(f64), derives: quote!(Copy, PartialEq, PartialOrd,), kind: BaseKind::Number },
-        TypeRef::Binary => Base { inner: quote!(#rt::Binary), borrowed: quote!(#rt::Binary), derives: TokenStream::new(), kind: BaseKind::Binary },
+        TypeRef::Number => Base {
+            inner: quote!(f64),
+            borrowed: quote!(f64),
+            derives: quote!(Copy, PartialEq, PartialOrd,),
+            kind: BaseKind::Number,
+        },
+        TypeRef::Binary => Base {
+            inner: quote!(#rt::Binary),
+            borrowed: quote!(#rt::Binary),
+            derives: TokenStream::new(),
+            kind: BaseKind::Binary,
+        },
         TypeRef::Array(item) => {
             let item = e.lenient(item);
-            Base { inner, borrowed: quote!([#item]), derives: derives_json(e, base), kind: BaseKind::Json }
+            Base {
+                inner,
+                borrowed: quote!([#item]),
+                derives: derives_json(e, base),
+                kind: BaseKind::Json,
+            }
         }
-        _ => Base { borrowed: inner.clone(), inner, derives: derives_json(e, base), kind: BaseKind::Json },
+        _ => Base {
+            borrowed: inner.clone(),
+            inner,
+            derives: derives_json(e, base),
+            kind: BaseKind::Json,
+        },
     }
 }
 
 fn derives_json(e: &Emitter<'_>, base: &TypeRef) -> TokenStream {
-    if e.holds_binary(base) { TokenStream::new() } else { quote!(PartialEq,) }
+    if e.holds_binary(base) {
+        TokenStream::new()
+    } else {
+        quote!(PartialEq,)
+    }
 }
 
 /// Constructors without checks, and ways back to the value.
@@ -169,10 +216,16 @@ fn from_str(name: &Ident, base: &Base, field: &str, rt: &TokenStream) -> TokenSt
         },
         _ => TokenStream::new(),
     };
-    let display = matches!(base.kind, BaseKind::Text | BaseKind::Integer | BaseKind::Number).then(|| quote! {
-        impl std::fmt::Display for #name {
-            fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                std::fmt::Display::fmt(&self.0, f)
+    let display = matches!(
+        base.kind,
+        BaseKind::Text | BaseKind::Integer | BaseKind::Number
+    )
+    .then(|| {
+        quote! {
+            impl std::fmt::Display for #name {
+                fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                    std::fmt::Display::fmt(&self.0, f)
+                }
             }
         }
     });

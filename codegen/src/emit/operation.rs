@@ -1,7 +1,10 @@
 //! One method and one parameters struct per operation.
 
 use super::{docs, ident, Emitter};
-use crate::model::{BodyKind, BodyPlan, BodyVariant, FormField, Operation, Param, ParamLocation, ParamRole, PathPart, ResponseBody, Scheme, TypeRef};
+use crate::model::{
+    BodyKind, BodyPlan, BodyVariant, FormField, Operation, Param, ParamLocation, ParamRole,
+    PathPart, ResponseBody, Scheme, TypeRef,
+};
 use proc_macro2::{Ident, TokenStream};
 use quote::quote;
 
@@ -17,20 +20,33 @@ struct ParamField<'o> {
 impl Emitter<'_> {
     /// Every parameters struct.
     pub fn operations(&self) -> TokenStream {
-        let items = self.model.operations.iter().map(|op| self.params_struct(op));
+        let items = self
+            .model
+            .operations
+            .iter()
+            .map(|op| self.params_struct(op));
         quote! { #(#items)* }
     }
 
     /// The methods of the resource at `path`.
     pub fn methods_of(&self, path: &[String]) -> TokenStream {
         let root = path.is_empty();
-        let items = self.model.operations.iter().filter(|op| op.resource == path).map(|op| self.method(op, root));
+        let items = self
+            .model
+            .operations
+            .iter()
+            .filter(|op| op.resource == path)
+            .map(|op| self.method(op, root));
         quote! { #(#items)* }
     }
 
     /// The struct that owns the method, for doc links.
     fn owner_name(&self, op: &Operation) -> String {
-        self.model.resources.iter().find(|r| r.path == op.resource).map_or_else(|| "Client".to_owned(), |r| r.type_name.clone())
+        self.model
+            .resources
+            .iter()
+            .find(|r| r.path == op.resource)
+            .map_or_else(|| "Client".to_owned(), |r| r.type_name.clone())
     }
 
     fn fields<'o>(&self, op: &'o Operation) -> Vec<ParamField<'o>> {
@@ -38,13 +54,21 @@ impl Emitter<'_> {
             .params
             .iter()
             .filter(|p| p.role != ParamRole::Argument)
-            .map(|p| ParamField { name: &p.name, wire: &p.wire_name, ty: &p.ty, required: p.required && p.role == ParamRole::Field, docs: &p.docs })
+            .map(|p| ParamField {
+                name: &p.name,
+                wire: &p.wire_name,
+                ty: &p.ty,
+                required: p.required && p.role == ParamRole::Field,
+                docs: &p.docs,
+            })
             .collect();
         if let Some(body) = &op.body {
             match body.plan() {
                 BodyPlan::None => {}
                 BodyPlan::Single(v) | BodyPlan::FirstOnly(v) => out.extend(variant_fields(body, v)),
-                BodyPlan::RawOrMultipart { multipart, .. } => out.extend(variant_fields(body, multipart)),
+                BodyPlan::RawOrMultipart { multipart, .. } => {
+                    out.extend(variant_fields(body, multipart))
+                }
             }
         }
         out
@@ -54,7 +78,11 @@ impl Emitter<'_> {
         let rt = &self.rt;
         let name = ident(&op.params_name);
         let fields = self.fields(op);
-        let doc = format!(" Parameters of [`{}::{}`].", self.owner_name(op), crate::naming::unraw(&op.method_name));
+        let doc = format!(
+            " Parameters of [`{}::{}`].",
+            self.owner_name(op),
+            crate::naming::unraw(&op.method_name)
+        );
         let decls = fields.iter().map(|f| {
             let doc = docs::attrs(f.docs, &format!("The `{}` parameter.", f.wire));
             let field = ident(f.name);
@@ -62,7 +90,11 @@ impl Emitter<'_> {
             quote! { #doc pub #field: #ty, }
         });
         let required: Vec<&ParamField<'_>> = fields.iter().filter(|f| f.required).collect();
-        let derive = if required.is_empty() { quote!(#[derive(Clone, Debug, Default)]) } else { quote!(#[derive(Clone, Debug)]) };
+        let derive = if required.is_empty() {
+            quote!(#[derive(Clone, Debug, Default)])
+        } else {
+            quote!(#[derive(Clone, Debug)])
+        };
         let args = required.iter().map(|f| {
             let field = ident(f.name);
             let ty = self.lenient(f.ty.non_null());
@@ -70,7 +102,11 @@ impl Emitter<'_> {
         });
         let inits = fields.iter().map(|f| {
             let field = ident(f.name);
-            if f.required { quote!(#field: #field.into(),) } else { quote!(#field: None,) }
+            if f.required {
+                quote!(#field: #field.into(),)
+            } else {
+                quote!(#field: None,)
+            }
         });
         let setters = fields.iter().filter(|f| !f.required).map(|f| {
             let field = ident(f.name);
@@ -112,7 +148,11 @@ impl Emitter<'_> {
 
     fn field_type(&self, f: &ParamField<'_>) -> TokenStream {
         let inner = self.lenient(f.ty.non_null());
-        if f.required { inner } else { quote!(Option<#inner>) }
+        if f.required {
+            inner
+        } else {
+            quote!(Option<#inner>)
+        }
     }
 
     fn method(&self, op: &Operation, root: bool) -> TokenStream {
@@ -120,17 +160,29 @@ impl Emitter<'_> {
         let name = ident(&op.method_name);
         let params_ty = ident(&op.params_name);
         let doc = self.method_docs(op);
-        let args = op.params.iter().filter(|p| p.role == ParamRole::Argument).map(|p| {
-            let arg = ident(&p.name);
-            let ty = if self.is_text(&p.ty) { quote!(impl AsRef<str>) } else { self.lenient(p.ty.non_null()) };
-            quote! { #arg: #ty, }
-        });
+        let args = op
+            .params
+            .iter()
+            .filter(|p| p.role == ParamRole::Argument)
+            .map(|p| {
+                let arg = ident(&p.name);
+                let ty = if self.is_text(&p.ty) {
+                    quote!(impl AsRef<str>)
+                } else {
+                    self.lenient(p.ty.non_null())
+                };
+                quote! { #arg: #ty, }
+            });
         let (ret, decode) = match &op.success {
             ResponseBody::Json(ty) => (self.lenient(ty), quote!(decode_json)),
             ResponseBody::Bytes => (quote!(bytes::Bytes), quote!(decode_bytes)),
             ResponseBody::Empty => (quote!(()), quote!(decode_empty)),
         };
-        let core = if root { quote!(&self.core) } else { quote!(self.core) };
+        let core = if root {
+            quote!(&self.core)
+        } else {
+            quote!(self.core)
+        };
         let bindings = self.bindings(op);
         let checks = self.request_checks(op);
         let url = self.url_path(op);
@@ -178,7 +230,11 @@ impl Emitter<'_> {
         for r in op.responses.iter().filter(|r| !r.status.is_success()) {
             let desc = r.description.trim();
             if !desc.is_empty() {
-                lines.push(format!("- `{}`: {}", r.status.label(), desc.replace('\n', " ")));
+                lines.push(format!(
+                    "- `{}`: {}",
+                    r.status.label(),
+                    desc.replace('\n', " ")
+                ));
             }
         }
         docs::lines_to_attrs(&lines)
@@ -186,29 +242,51 @@ impl Emitter<'_> {
 
     /// Locals for path parameters: borrowed text, or the client's default.
     fn bindings(&self, op: &Operation) -> TokenStream {
-        let items = op.params.iter().filter(|p| p.location == ParamLocation::Path).map(|p| {
-            let name = ident(&p.name);
-            let wire = &p.wire_name;
-            match p.role {
-                ParamRole::ClientDefault => quote! { let #name = core.path_default(#wire, params.#name.as_deref())?; },
-                _ if self.is_text(&p.ty) => quote! { let #name = #name.as_ref(); },
-                _ => TokenStream::new(),
-            }
-        });
+        let items = op
+            .params
+            .iter()
+            .filter(|p| p.location == ParamLocation::Path)
+            .map(|p| {
+                let name = ident(&p.name);
+                let wire = &p.wire_name;
+                match p.role {
+                    ParamRole::ClientDefault => {
+                        quote! { let #name = core.path_default(#wire, params.#name.as_deref())?; }
+                    }
+                    _ if self.is_text(&p.ty) => quote! { let #name = #name.as_ref(); },
+                    _ => TokenStream::new(),
+                }
+            });
         quote! { #(#items)* }
     }
 
     /// Every constraint check, inside `if core.validates()`.
     fn request_checks(&self, op: &Operation) -> TokenStream {
         let mut stmts = Vec::new();
-        for p in op.params.iter().filter(|p| p.location == ParamLocation::Path) {
+        for p in op
+            .params
+            .iter()
+            .filter(|p| p.location == ParamLocation::Path)
+        {
             let name = ident(&p.name);
-            let value = if self.is_text(&p.ty) { quote!(#name) } else { quote!(&#name) };
+            let value = if self.is_text(&p.ty) {
+                quote!(#name)
+            } else {
+                quote!(&#name)
+            };
             stmts.push(self.check_stmts(&p.ty, value, Some(&p.wire_name)));
         }
-        for f in self.fields(op).iter().filter(|f| !op.params.iter().any(|p| p.name == f.name && p.location == ParamLocation::Path)) {
+        for f in self.fields(op).iter().filter(|f| {
+            !op.params
+                .iter()
+                .any(|p| p.name == f.name && p.location == ParamLocation::Path)
+        }) {
             let field = ident(f.name);
-            let ty = if f.required { f.ty.clone() } else { TypeRef::Nullable(Box::new(f.ty.non_null().clone())) };
+            let ty = if f.required {
+                f.ty.clone()
+            } else {
+                TypeRef::Nullable(Box::new(f.ty.non_null().clone()))
+            };
             stmts.push(self.check_stmts(&ty, quote!(&params.#field), Some(f.wire)));
         }
         stmts.retain(|s| !s.is_empty());
@@ -248,7 +326,11 @@ impl Emitter<'_> {
     fn pairs(&self, op: &Operation, location: ParamLocation, var: &str) -> TokenStream {
         let rt = &self.rt;
         let var = ident(var);
-        let params: Vec<&Param> = op.params.iter().filter(|p| p.location == location).collect();
+        let params: Vec<&Param> = op
+            .params
+            .iter()
+            .filter(|p| p.location == location)
+            .collect();
         if params.is_empty() {
             return quote! { let #var: Vec<(&'static str, String)> = Vec::new(); };
         }
@@ -282,7 +364,9 @@ impl Emitter<'_> {
 
     fn body(&self, op: &Operation) -> TokenStream {
         let rt = &self.rt;
-        let Some(body) = &op.body else { return quote! { let request_body = #rt::Body::Empty; } };
+        let Some(body) = &op.body else {
+            return quote! { let request_body = #rt::Body::Empty; };
+        };
         let field = ident(&body.field_name);
         match body.plan() {
             BodyPlan::None => quote! { let request_body = #rt::Body::Empty; },
@@ -290,10 +374,18 @@ impl Emitter<'_> {
                 let built = self.variant_body(v, &field, body.required);
                 quote! { let request_body = #built; }
             }
-            BodyPlan::RawOrMultipart { raw, multipart, primary } => {
-                let BodyKind::Multipart(fields) = &multipart.kind else { return TokenStream::new() };
+            BodyPlan::RawOrMultipart {
+                raw,
+                multipart,
+                primary,
+            } => {
+                let BodyKind::Multipart(fields) = &multipart.kind else {
+                    return TokenStream::new();
+                };
                 let media = &raw.media_type;
-                let Some(primary) = fields.get(primary) else { return TokenStream::new() };
+                let Some(primary) = fields.get(primary) else {
+                    return TokenStream::new();
+                };
                 let primary_field = ident(&primary.name);
                 let raw_value = self.binary_expr(quote!(params.#primary_field), &primary.ty);
                 let unset = fields.iter().filter(|f| f.name != primary.name).map(|f| {
@@ -317,7 +409,9 @@ impl Emitter<'_> {
         let media = &v.media_type;
         match &v.kind {
             BodyKind::Json(_) if required => quote! { #rt::Body::json(&params.#field)? },
-            BodyKind::Json(_) => quote! { match &params.#field { Some(v) => #rt::Body::json(v)?, None => #rt::Body::Empty } },
+            BodyKind::Json(_) => {
+                quote! { match &params.#field { Some(v) => #rt::Body::json(v)?, None => #rt::Body::Empty } }
+            }
             BodyKind::Raw(ty) if required => {
                 let value = self.binary_expr(quote!(params.#field), ty);
                 quote! { #rt::Body::raw(#media, #value) }
@@ -342,11 +436,18 @@ impl Emitter<'_> {
                 let value = self.binary_expr(quote!(v), &f.ty);
                 (true, quote! { #rt::Part::binary(#wire, #ct, #value) })
             } else if self.is_scalar(&f.ty) {
-                (false, quote! { #rt::Part::text(#wire, Some(#ct), #rt::encode::ToQuery::to_query(v)) })
+                (
+                    false,
+                    quote! { #rt::Part::text(#wire, Some(#ct), #rt::encode::ToQuery::to_query(v)) },
+                )
             } else {
                 (false, quote! { #rt::Part::json(#wire, #ct, v)? })
             };
-            let source = if by_value { quote!(params.#name) } else { quote!(&params.#name) };
+            let source = if by_value {
+                quote!(params.#name)
+            } else {
+                quote!(&params.#name)
+            };
             if f.required {
                 quote! { { let v = #source; parts.push(#part); } }
             } else {
@@ -379,12 +480,27 @@ impl Emitter<'_> {
 }
 
 /// The parameters-struct fields one body media type contributes.
-fn variant_fields<'o>(body: &'o crate::model::RequestBody, v: &'o BodyVariant) -> Vec<ParamField<'o>> {
+fn variant_fields<'o>(
+    body: &'o crate::model::RequestBody,
+    v: &'o BodyVariant,
+) -> Vec<ParamField<'o>> {
     match &v.kind {
-        BodyKind::Json(ty) | BodyKind::Raw(ty) => vec![ParamField { name: &body.field_name, wire: "body", ty, required: body.required, docs: &body.docs }],
+        BodyKind::Json(ty) | BodyKind::Raw(ty) => vec![ParamField {
+            name: &body.field_name,
+            wire: "body",
+            ty,
+            required: body.required,
+            docs: &body.docs,
+        }],
         BodyKind::Multipart(fields) => fields
             .iter()
-            .map(|f| ParamField { name: &f.name, wire: &f.wire_name, ty: &f.ty, required: f.required, docs: &f.docs })
+            .map(|f| ParamField {
+                name: &f.name,
+                wire: &f.wire_name,
+                ty: &f.ty,
+                required: f.required,
+                docs: &f.docs,
+            })
             .collect(),
     }
 }

@@ -9,7 +9,10 @@ use quote::quote;
 impl Emitter<'_> {
     /// Every named type, sorted by name.
     pub fn types(&self) -> TokenStream {
-        let items = self.sorted_types().into_iter().map(|(id, def)| self.type_def(id, def));
+        let items = self
+            .sorted_types()
+            .into_iter()
+            .map(|(id, def)| self.type_def(id, def));
         quote! { #(#items)* }
     }
 
@@ -67,7 +70,8 @@ impl Emitter<'_> {
         let doc = docs::attrs(&f.docs, &format!("The `{}` member.", f.wire_name));
         let name = ident(&f.name);
         let wire = &f.wire_name;
-        let rename = (crate::naming::unraw(&f.name) != f.wire_name).then(|| quote!(#[serde(rename = #wire)]));
+        let rename = (crate::naming::unraw(&f.name) != f.wire_name)
+            .then(|| quote!(#[serde(rename = #wire)]));
         let mut inner = self.lenient(f.ty.non_null());
         if self.contains_directly(f.ty.non_null(), owner) {
             inner = quote!(Box<#inner>);
@@ -75,7 +79,10 @@ impl Emitter<'_> {
         let (ty, attr) = match (f.required, f.ty.is_nullable()) {
             (true, false) => (inner, TokenStream::new()),
             (true, true) => (quote!(Option<#inner>), quote!(#[serde(default)])),
-            (false, _) => (quote!(Option<#inner>), quote!(#[serde(default, skip_serializing_if = "Option::is_none")])),
+            (false, _) => (
+                quote!(Option<#inner>),
+                quote!(#[serde(default, skip_serializing_if = "Option::is_none")]),
+            ),
         };
         quote! { #doc #rename #attr pub #name: #ty, }
     }
@@ -87,7 +94,11 @@ impl Emitter<'_> {
             .filter(|f| self.has_checks(&f.ty))
             .map(|f| {
                 let field = ident(&f.name);
-                let ty = if f.required { f.ty.clone() } else { TypeRef::Nullable(Box::new(f.ty.non_null().clone())) };
+                let ty = if f.required {
+                    f.ty.clone()
+                } else {
+                    TypeRef::Nullable(Box::new(f.ty.non_null().clone()))
+                };
                 self.check_stmts(&ty, quote!(&self.#field), Some(&f.wire_name))
             })
             .collect();
@@ -289,8 +300,10 @@ fn variant_doc(emitter: &Emitter<'_>, ty: &TypeRef) -> String {
         TypeRef::Array(_) => " A list.".to_owned(),
         TypeRef::JsonObject | TypeRef::Map(_) => " An object.".to_owned(),
         TypeRef::Json => " Any JSON value.".to_owned(),
-        TypeRef::Named(id) => format!(" A [`{}`].", emitter.def(*id).map_or("value", |d| d.name.as_str())),
+        TypeRef::Named(id) => format!(
+            " A [`{}`].",
+            emitter.def(*id).map_or("value", |d| d.name.as_str())
+        ),
         TypeRef::Nullable(_) => " A value or null.".to_owned(),
     }
 }
-

@@ -62,7 +62,9 @@ impl Emitter<'_> {
     pub fn newtype_of(&self, ty: &TypeRef) -> Option<TypeId> {
         let mut current = ty;
         for _ in 0..64 {
-            let TypeRef::Named(id) = current else { return None };
+            let TypeRef::Named(id) = current else {
+                return None;
+            };
             match self.def(*id).map(|d| &d.kind) {
                 Some(TypeKind::Newtype(_)) => return Some(*id),
                 Some(TypeKind::Alias(next)) => current = next,
@@ -123,8 +125,16 @@ impl Emitter<'_> {
     fn holds_binary_in(&self, ty: &TypeRef, seen: &mut BTreeSet<TypeId>) -> bool {
         match ty {
             TypeRef::Binary => true,
-            TypeRef::Array(t) | TypeRef::Map(t) | TypeRef::Nullable(t) => self.holds_binary_in(t, seen),
-            TypeRef::Named(id) => seen.insert(*id) && self.kind_refs(*id).iter().any(|t| self.holds_binary_in(t, seen)),
+            TypeRef::Array(t) | TypeRef::Map(t) | TypeRef::Nullable(t) => {
+                self.holds_binary_in(t, seen)
+            }
+            TypeRef::Named(id) => {
+                seen.insert(*id)
+                    && self
+                        .kind_refs(*id)
+                        .iter()
+                        .any(|t| self.holds_binary_in(t, seen))
+            }
             _ => false,
         }
     }
@@ -132,7 +142,12 @@ impl Emitter<'_> {
     /// Every type a named type mentions directly.
     pub fn kind_refs(&self, id: TypeId) -> Vec<&TypeRef> {
         match self.def(id).map(|d| &d.kind) {
-            Some(TypeKind::Struct(s)) => s.fields.iter().map(|f| &f.ty).chain(s.additional.iter()).collect(),
+            Some(TypeKind::Struct(s)) => s
+                .fields
+                .iter()
+                .map(|f| &f.ty)
+                .chain(s.additional.iter())
+                .collect(),
             Some(TypeKind::Union(u)) => u.variants.iter().map(|v| &v.ty).collect(),
             Some(TypeKind::Newtype(n)) => vec![&n.base],
             Some(TypeKind::Alias(t)) => vec![t],
@@ -154,7 +169,8 @@ impl Emitter<'_> {
                 // Vec and map members live on the heap: only direct fields count.
                 seen.insert(*id)
                     && self.kind_refs(*id).iter().any(|t| {
-                        !matches!(t, TypeRef::Array(_) | TypeRef::Map(_)) && self.contains_in(t, owner, seen)
+                        !matches!(t, TypeRef::Array(_) | TypeRef::Map(_))
+                            && self.contains_in(t, owner, seen)
                     })
             }
             _ => false,

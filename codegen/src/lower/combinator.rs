@@ -12,25 +12,41 @@ use openapiv3::{AnySchema, OpenAPI, ReferenceOr, Schema, SchemaKind, Type};
 /// True for a member that only annotates (`{description: …, example: …}`): it adds no rule.
 pub(crate) fn is_annotation(_doc: &OpenAPI, member: &ReferenceOr<Schema>) -> bool {
     match member {
-        ReferenceOr::Item(s) => matches!(&s.schema_kind, SchemaKind::Any(any) if *any == AnySchema::default()),
+        ReferenceOr::Item(s) => {
+            matches!(&s.schema_kind, SchemaKind::Any(any) if *any == AnySchema::default())
+        }
         ReferenceOr::Reference { .. } => false,
     }
 }
 
 /// The values of a `{not: {enum: [...]}}` member, if that is what it is.
 fn forbidden_values(doc: &OpenAPI, member: &ReferenceOr<Schema>) -> Option<Vec<String>> {
-    let ReferenceOr::Item(Schema { schema_kind: SchemaKind::Not { not }, .. }) = member else { return None };
+    let ReferenceOr::Item(Schema {
+        schema_kind: SchemaKind::Not { not },
+        ..
+    }) = member
+    else {
+        return None;
+    };
     let target = refs::schema_body(doc, not)?;
     match &target.schema_kind {
-        SchemaKind::Type(Type::String(s)) if !s.enumeration.is_empty() => Some(s.enumeration.iter().flatten().cloned().collect()),
-        SchemaKind::Any(any) if !any.enumeration.is_empty() => any.enumeration.iter().map(|v| v.as_str().map(str::to_owned)).collect(),
+        SchemaKind::Type(Type::String(s)) if !s.enumeration.is_empty() => {
+            Some(s.enumeration.iter().flatten().cloned().collect())
+        }
+        SchemaKind::Any(any) if !any.enumeration.is_empty() => any
+            .enumeration
+            .iter()
+            .map(|v| v.as_str().map(str::to_owned))
+            .collect(),
         _ => None,
     }
 }
 
 /// The JSON types a member admits, as bits: string, number, boolean, object, array.
 fn json_kinds(doc: &OpenAPI, member: &ReferenceOr<Schema>) -> u8 {
-    let Some(schema) = refs::schema_body(doc, member) else { return 0 };
+    let Some(schema) = refs::schema_body(doc, member) else {
+        return 0;
+    };
     let typ = match &schema.schema_kind {
         SchemaKind::Type(Type::String(_)) => "string",
         SchemaKind::Type(Type::Number(_)) | SchemaKind::Type(Type::Integer(_)) => "number",
@@ -52,7 +68,12 @@ fn json_kinds(doc: &OpenAPI, member: &ReferenceOr<Schema>) -> u8 {
 
 impl Lowerer<'_> {
     /// `allOf`: one real member plus annotations and forbidden values, or objects to merge.
-    pub(crate) fn all_of_shape(&mut self, members: &[ReferenceOr<Schema>], mut extra: Vec<Constraint>, ctx: &Ctx) -> Shape {
+    pub(crate) fn all_of_shape(
+        &mut self,
+        members: &[ReferenceOr<Schema>],
+        mut extra: Vec<Constraint>,
+        ctx: &Ctx,
+    ) -> Shape {
         let at = join(&ctx.pointer, "allOf");
         let mut real = Vec::new();
         for (i, member) in members.iter().enumerate() {
@@ -72,7 +93,12 @@ impl Lowerer<'_> {
     }
 
     /// Several members that must all hold: only objects can be merged into one struct.
-    fn merged_objects(&mut self, members: &[ReferenceOr<Schema>], extra: Vec<Constraint>, ctx: &Ctx) -> Shape {
+    fn merged_objects(
+        &mut self,
+        members: &[ReferenceOr<Schema>],
+        extra: Vec<Constraint>,
+        ctx: &Ctx,
+    ) -> Shape {
         let at = join(&ctx.pointer, "allOf");
         let mut parts = ObjectParts::default();
         let doc = self.doc;
@@ -88,21 +114,34 @@ impl Lowerer<'_> {
     }
 
     /// One member that carries the type; `extra` constraints are merged into it.
-    fn single_member(&mut self, member: &ReferenceOr<Schema>, extra: Vec<Constraint>, ctx: &Ctx) -> Shape {
+    fn single_member(
+        &mut self,
+        member: &ReferenceOr<Schema>,
+        extra: Vec<Constraint>,
+        ctx: &Ctx,
+    ) -> Shape {
         let shape = match member {
             ReferenceOr::Item(schema) => self.shape(schema, ctx),
-            ReferenceOr::Reference { reference } => Shape::Ref(self.lower_reference(reference, &ctx.pointer)),
+            ReferenceOr::Reference { reference } => {
+                Shape::Ref(self.lower_reference(reference, &ctx.pointer))
+            }
         };
         if extra.is_empty() {
             return shape;
         }
         match shape {
-            Shape::Def(TypeKind::Newtype(Newtype { base, mut constraints })) => {
+            Shape::Def(TypeKind::Newtype(Newtype {
+                base,
+                mut constraints,
+            })) => {
                 constraints.extend(extra);
                 self.constrained(base, constraints, ctx)
             }
             Shape::Ref(TypeRef::Named(id)) => match self.types.get(id.0).map(|d| d.kind.clone()) {
-                Some(TypeKind::Newtype(Newtype { base, mut constraints })) => {
+                Some(TypeKind::Newtype(Newtype {
+                    base,
+                    mut constraints,
+                })) => {
                     constraints.extend(extra);
                     self.constrained(base, constraints, ctx)
                 }
@@ -110,21 +149,36 @@ impl Lowerer<'_> {
             },
             Shape::Ref(ty) => self.constrained(ty, extra, ctx),
             Shape::Def(kind) => {
-                let _ = self.applicable(&TypeRef::Named(crate::model::TypeId(usize::MAX)), extra, ctx);
+                let _ = self.applicable(
+                    &TypeRef::Named(crate::model::TypeId(usize::MAX)),
+                    extra,
+                    ctx,
+                );
                 Shape::Def(kind)
             }
         }
     }
 
     /// `anyOf` / `oneOf`: any JSON value when every JSON type is admitted, else a union enum.
-    pub(crate) fn union_shape(&mut self, members: &[ReferenceOr<Schema>], extra: Vec<Constraint>, ctx: &Ctx, keyword: &str) -> Shape {
+    pub(crate) fn union_shape(
+        &mut self,
+        members: &[ReferenceOr<Schema>],
+        extra: Vec<Constraint>,
+        ctx: &Ctx,
+        keyword: &str,
+    ) -> Shape {
         let at = join(&ctx.pointer, keyword);
-        let kinds = members.iter().fold(0u8, |acc, m| acc | json_kinds(self.doc, m));
+        let kinds = members
+            .iter()
+            .fold(0u8, |acc, m| acc | json_kinds(self.doc, m));
         if kinds == 0b1_1111 {
             return self.constrained(TypeRef::Json, extra, ctx);
         }
-        let real: Vec<(usize, &ReferenceOr<Schema>)> =
-            members.iter().enumerate().filter(|(_, m)| !is_annotation(self.doc, m)).collect();
+        let real: Vec<(usize, &ReferenceOr<Schema>)> = members
+            .iter()
+            .enumerate()
+            .filter(|(_, m)| !is_annotation(self.doc, m))
+            .collect();
         match real.as_slice() {
             [] => self.constrained(TypeRef::Json, extra, ctx),
             [(i, member)] => self.single_member(member, extra, &ctx.at(join_index(&at, *i))),
@@ -132,28 +186,51 @@ impl Lowerer<'_> {
         }
     }
 
-    fn union_of(&mut self, members: &[(usize, &ReferenceOr<Schema>)], extra: Vec<Constraint>, ctx: &Ctx, at: &str) -> Shape {
+    fn union_of(
+        &mut self,
+        members: &[(usize, &ReferenceOr<Schema>)],
+        extra: Vec<Constraint>,
+        ctx: &Ctx,
+        at: &str,
+    ) -> Shape {
         let mut scope = Scope::default();
         let mut variants = Vec::with_capacity(members.len());
         for (i, member) in members {
-            let member_ctx = Ctx { pointer: join_index(at, *i), name: format!("{}Variant{i}", ctx.name), wire: ctx.wire.clone() };
+            let member_ctx = Ctx {
+                pointer: join_index(at, *i),
+                name: format!("{}Variant{i}", ctx.name),
+                wire: ctx.wire.clone(),
+            };
             let ty = self.lower(member, &member_ctx);
             let name = scope.claim(&self.variant_label(&ty));
             variants.push(UnionVariant { name, ty });
         }
         let constraints = self.union_constraints(&variants, extra, ctx);
-        Shape::Def(TypeKind::Union(Union { variants, constraints }))
+        Shape::Def(TypeKind::Union(Union {
+            variants,
+            constraints,
+        }))
     }
 
     /// Keeps the constraints that apply to every variant they can be checked on.
-    fn union_constraints(&mut self, variants: &[UnionVariant], extra: Vec<Constraint>, ctx: &Ctx) -> Vec<Constraint> {
+    fn union_constraints(
+        &mut self,
+        variants: &[UnionVariant],
+        extra: Vec<Constraint>,
+        ctx: &Ctx,
+    ) -> Vec<Constraint> {
         let mut kept = Vec::new();
         for c in extra {
-            let fits = variants.iter().any(|v| super::constraints::applies(&v.ty, &c));
+            let fits = variants
+                .iter()
+                .any(|v| super::constraints::applies(&v.ty, &c));
             if fits {
                 kept.push(c);
             } else {
-                let message = format!("constraint \"{}\" applies to no member of this union; ignored", c.describe());
+                let message = format!(
+                    "constraint \"{}\" applies to no member of this union; ignored",
+                    c.describe()
+                );
                 self.diags.warn(Kind::Ignored, ctx.pointer.clone(), message);
             }
         }
@@ -171,15 +248,26 @@ impl Lowerer<'_> {
             TypeRef::Json => "Json".to_owned(),
             TypeRef::JsonObject | TypeRef::Map(_) => "Object".to_owned(),
             TypeRef::Array(_) => "Array".to_owned(),
-            TypeRef::Named(id) => self.types.get(id.0).map(|d| d.name.clone()).unwrap_or_else(|| "Variant".to_owned()),
+            TypeRef::Named(id) => self
+                .types
+                .get(id.0)
+                .map(|d| d.name.clone())
+                .unwrap_or_else(|| "Variant".to_owned()),
             TypeRef::Nullable(_) => "Variant".to_owned(),
         }
     }
 
     /// A schema openapiv3 could not classify: keywords of several types, or combinators with siblings.
-    pub(crate) fn any_shape(&mut self, any: &AnySchema, mut extra: Vec<Constraint>, ctx: &Ctx) -> Shape {
+    pub(crate) fn any_shape(
+        &mut self,
+        any: &AnySchema,
+        mut extra: Vec<Constraint>,
+        ctx: &Ctx,
+    ) -> Shape {
         extra.extend(sibling_constraints(any));
-        if !any.all_of.is_empty() || (!any.properties.is_empty() && (!any.any_of.is_empty() || !any.one_of.is_empty())) {
+        if !any.all_of.is_empty()
+            || (!any.properties.is_empty() && (!any.any_of.is_empty() || !any.one_of.is_empty()))
+        {
             return self.any_all_of(any, extra, ctx);
         }
         if !any.any_of.is_empty() {
@@ -200,7 +288,8 @@ impl Lowerer<'_> {
         }
         if any.not.is_some() {
             let message = "`not` is supported only as `allOf: [<type>, {not: {enum: [...]}}]` (forbidden values)";
-            self.diags.error(Kind::Unsupported, join(&ctx.pointer, "not"), message);
+            self.diags
+                .error(Kind::Unsupported, join(&ctx.pointer, "not"), message);
             return Shape::Ref(TypeRef::Json);
         }
         self.constrained(TypeRef::Json, extra, ctx)
@@ -208,17 +297,25 @@ impl Lowerer<'_> {
 
     /// `allOf` with sibling keywords: the siblings act as one more member.
     fn any_all_of(&mut self, any: &AnySchema, extra: Vec<Constraint>, ctx: &Ctx) -> Shape {
-        if any.properties.is_empty() && any.one_of.is_empty() && any.any_of.is_empty() && any.typ.is_none() {
+        if any.properties.is_empty()
+            && any.one_of.is_empty()
+            && any.any_of.is_empty()
+            && any.typ.is_none()
+        {
             return self.all_of_shape(&any.all_of, extra, ctx);
         }
         // Properties beside `allOf`: an object built from both.
-        let whole = Schema { schema_data: Default::default(), schema_kind: SchemaKind::Any(any.clone()) };
+        let whole = Schema {
+            schema_data: Default::default(),
+            schema_kind: SchemaKind::Any(any.clone()),
+        };
         let mut parts = ObjectParts::default();
         if self.schema_object_parts(&whole, &ctx.pointer, &mut parts) {
             return self.struct_from_parts(&parts, extra, ctx);
         }
         let message = "`allOf` combined with `anyOf`/`oneOf`, or with members that are not objects, is not supported here";
-        self.diags.error(Kind::Unsupported, join(&ctx.pointer, "allOf"), message);
+        self.diags
+            .error(Kind::Unsupported, join(&ctx.pointer, "allOf"), message);
         Shape::Ref(TypeRef::Json)
     }
 
@@ -226,9 +323,15 @@ impl Lowerer<'_> {
     fn typed(&mut self, any: &AnySchema, ctx: &Ctx) -> Option<Type> {
         let typ = match any.typ.as_deref() {
             Some(t) => t.to_owned(),
-            None if !any.properties.is_empty() || any.additional_properties.is_some() => "object".to_owned(),
+            None if !any.properties.is_empty() || any.additional_properties.is_some() => {
+                "object".to_owned()
+            }
             None if any.items.is_some() => "array".to_owned(),
-            None if !any.enumeration.is_empty() && any.enumeration.iter().all(|v| v.is_string()) => "string".to_owned(),
+            None if !any.enumeration.is_empty()
+                && any.enumeration.iter().all(|v| v.is_string()) =>
+            {
+                "string".to_owned()
+            }
             None => return None,
         };
         let mut value = serde_json::to_value(any).ok()?;
@@ -236,14 +339,19 @@ impl Lowerer<'_> {
             map.insert("type".to_owned(), serde_json::Value::String(typ.clone()));
             for key in foreign_keywords(&typ, map) {
                 let message = format!("keyword `{key}` does not apply to type `{typ}`; ignored");
-                self.diags.warn(Kind::Ignored, join(&ctx.pointer, &key), message);
+                self.diags
+                    .warn(Kind::Ignored, join(&ctx.pointer, &key), message);
                 map.remove(&key);
             }
         }
         match serde_json::from_value::<Type>(value) {
             Ok(t) => Some(t),
             Err(err) => {
-                self.diags.error(Kind::Invalid, ctx.pointer.clone(), format!("schema of type `{typ}` is malformed: {err}"));
+                self.diags.error(
+                    Kind::Invalid,
+                    ctx.pointer.clone(),
+                    format!("schema of type `{typ}` is malformed: {err}"),
+                );
                 None
             }
         }
@@ -252,7 +360,8 @@ impl Lowerer<'_> {
 
 /// Size and bound keywords written beside a combinator (`allOf: […], minLength: 1`).
 fn sibling_constraints(any: &AnySchema) -> Vec<Constraint> {
-    if any.typ.is_some() || any.all_of.is_empty() && any.any_of.is_empty() && any.one_of.is_empty() {
+    if any.typ.is_some() || any.all_of.is_empty() && any.any_of.is_empty() && any.one_of.is_empty()
+    {
         return Vec::new();
     }
     let mut out = Vec::new();
@@ -261,21 +370,52 @@ fn sibling_constraints(any: &AnySchema) -> Vec<Constraint> {
     out.extend(any.min_items.map(|n| Constraint::MinItems(n as u64)));
     out.extend(any.max_items.map(|n| Constraint::MaxItems(n as u64)));
     out.extend(any.pattern.clone().map(Constraint::Pattern));
-    out.extend(any.minimum.map(|b| Constraint::Minimum { bound: b, exclusive: any.exclusive_minimum.unwrap_or(false) }));
-    out.extend(any.maximum.map(|b| Constraint::Maximum { bound: b, exclusive: any.exclusive_maximum.unwrap_or(false) }));
+    out.extend(any.minimum.map(|b| Constraint::Minimum {
+        bound: b,
+        exclusive: any.exclusive_minimum.unwrap_or(false),
+    }));
+    out.extend(any.maximum.map(|b| Constraint::Maximum {
+        bound: b,
+        exclusive: any.exclusive_maximum.unwrap_or(false),
+    }));
     out
 }
 
 /// Keywords of `map` that belong to another type than `typ`.
 fn foreign_keywords(typ: &str, map: &serde_json::Map<String, serde_json::Value>) -> Vec<String> {
     let own: &[&str] = match typ {
-        "string" => &["type", "format", "pattern", "enum", "minLength", "maxLength"],
-        "integer" | "number" => &["type", "format", "multipleOf", "minimum", "maximum", "exclusiveMinimum", "exclusiveMaximum", "enum"],
+        "string" => &[
+            "type",
+            "format",
+            "pattern",
+            "enum",
+            "minLength",
+            "maxLength",
+        ],
+        "integer" | "number" => &[
+            "type",
+            "format",
+            "multipleOf",
+            "minimum",
+            "maximum",
+            "exclusiveMinimum",
+            "exclusiveMaximum",
+            "enum",
+        ],
         "boolean" => &["type", "enum"],
-        "object" => &["type", "properties", "required", "additionalProperties", "minProperties", "maxProperties"],
+        "object" => &[
+            "type",
+            "properties",
+            "required",
+            "additionalProperties",
+            "minProperties",
+            "maxProperties",
+        ],
         "array" => &["type", "items", "minItems", "maxItems", "uniqueItems"],
         _ => &["type"],
     };
-    map.keys().filter(|k| !own.contains(&k.as_str())).cloned().collect()
+    map.keys()
+        .filter(|k| !own.contains(&k.as_str()))
+        .cloned()
+        .collect()
 }
-

@@ -15,7 +15,11 @@ const ELSEWHERE: &[&str] = &["x-kv-resource", "x-kv-method", "x-kv-client-defaul
 
 impl Lowerer<'_> {
     /// Reads the `x-kv-*` size extensions of a schema; unknown `x-kv-*` keys are errors (typos).
-    pub(crate) fn extension_constraints(&mut self, data: &SchemaData, pointer: &str) -> Vec<Constraint> {
+    pub(crate) fn extension_constraints(
+        &mut self,
+        data: &SchemaData,
+        pointer: &str,
+    ) -> Vec<Constraint> {
         let mut out = Vec::new();
         for (key, value) in &data.extensions {
             let at = join(pointer, key);
@@ -32,24 +36,41 @@ impl Lowerer<'_> {
             };
             match value.as_u64() {
                 Some(n) => out.push(make(n)),
-                None => self.diags.error(Kind::Invalid, at, format!("`{key}` must be a non-negative integer, found `{value}`")),
+                None => self.diags.error(
+                    Kind::Invalid,
+                    at,
+                    format!("`{key}` must be a non-negative integer, found `{value}`"),
+                ),
             }
         }
         out
     }
 
     /// `base` alone, or a newtype over it when constraints apply. Inapplicable ones are reported.
-    pub(crate) fn constrained(&mut self, base: TypeRef, constraints: Vec<Constraint>, ctx: &Ctx) -> Shape {
+    pub(crate) fn constrained(
+        &mut self,
+        base: TypeRef,
+        constraints: Vec<Constraint>,
+        ctx: &Ctx,
+    ) -> Shape {
         let kept = self.applicable(&base, constraints, ctx);
         if kept.is_empty() {
             Shape::Ref(base)
         } else {
-            Shape::Def(TypeKind::Newtype(Newtype { base, constraints: kept }))
+            Shape::Def(TypeKind::Newtype(Newtype {
+                base,
+                constraints: kept,
+            }))
         }
     }
 
     /// Keeps the constraints that can be checked on `base`; warns about the rest.
-    pub(crate) fn applicable(&mut self, base: &TypeRef, constraints: Vec<Constraint>, ctx: &Ctx) -> Vec<Constraint> {
+    pub(crate) fn applicable(
+        &mut self,
+        base: &TypeRef,
+        constraints: Vec<Constraint>,
+        ctx: &Ctx,
+    ) -> Vec<Constraint> {
         let mut kept = Vec::new();
         for c in constraints {
             if applies(base, &c) {
@@ -57,7 +78,11 @@ impl Lowerer<'_> {
                     kept.push(c);
                 }
             } else {
-                let message = format!("constraint \"{}\" does not apply to {}; ignored", c.describe(), describe(base));
+                let message = format!(
+                    "constraint \"{}\" does not apply to {}; ignored",
+                    c.describe(),
+                    describe(base)
+                );
                 self.diags.warn(Kind::Ignored, ctx.pointer.clone(), message);
             }
         }

@@ -39,7 +39,11 @@ impl Ctx {
 
     /// The same names at another pointer.
     pub fn at(&self, pointer: String) -> Ctx {
-        Ctx { pointer, name: self.name.clone(), wire: self.wire.clone() }
+        Ctx {
+            pointer,
+            name: self.name.clone(),
+            wire: self.wire.clone(),
+        }
     }
 }
 
@@ -56,10 +60,23 @@ pub(crate) struct Lowerer<'a> {
 
 impl<'a> Lowerer<'a> {
     /// Adds a named type; its name is claimed from `hint`.
-    pub fn define(&mut self, hint: &str, wire: &str, pointer: &str, docs: Docs, kind: TypeKind) -> TypeId {
+    pub fn define(
+        &mut self,
+        hint: &str,
+        wire: &str,
+        pointer: &str,
+        docs: Docs,
+        kind: TypeKind,
+    ) -> TypeId {
         let name = self.names.claim(hint);
         let id = TypeId(self.types.len());
-        self.types.push(TypeDef { name, wire_name: wire.to_owned(), pointer: pointer.to_owned(), docs, kind });
+        self.types.push(TypeDef {
+            name,
+            wire_name: wire.to_owned(),
+            pointer: pointer.to_owned(),
+            docs,
+            kind,
+        });
         id
     }
 
@@ -74,7 +91,13 @@ impl<'a> Lowerer<'a> {
 
 /// Lowers a whole document. Problems go into `diags`.
 pub fn lower(doc: &OpenAPI, diags: &mut Diagnostics) -> Model {
-    let mut lowerer = Lowerer { doc, diags, types: Vec::new(), by_ref: BTreeMap::new(), names: Scope::for_types() };
+    let mut lowerer = Lowerer {
+        doc,
+        diags,
+        types: Vec::new(),
+        by_ref: BTreeMap::new(),
+        names: Scope::for_types(),
+    };
     lowerer.lower_components();
     let operations = lowerer.lower_operations();
     let resources = resources::assign(&mut lowerer, operations);
@@ -84,15 +107,25 @@ pub fn lower(doc: &OpenAPI, diags: &mut Diagnostics) -> Model {
         base_url: doc.servers.first().map(|s| s.url.clone()),
     };
     let (operations, resources) = resources;
-    Model { api, types: lowerer.types, operations, resources }
+    Model {
+        api,
+        types: lowerer.types,
+        operations,
+        resources,
+    }
 }
 
 impl Lowerer<'_> {
     /// Lowers every schema in `components/schemas`, in document order.
     fn lower_components(&mut self) {
-        let Some(components) = self.doc.components.as_ref() else { return };
+        let Some(components) = self.doc.components.as_ref() else {
+            return;
+        };
         for name in components.schemas.keys() {
-            let reference = format!("#/components/schemas/{}", crate::diagnostics::escape_token(name));
+            let reference = format!(
+                "#/components/schemas/{}",
+                crate::diagnostics::escape_token(name)
+            );
             self.lower_component(&reference);
         }
     }

@@ -22,7 +22,12 @@ pub(crate) struct ObjectParts<'a> {
 
 impl<'a> ObjectParts<'a> {
     fn add_object(&mut self, o: &'a ObjectType, pointer: &str) {
-        self.add_props(&o.properties, &o.required, o.additional_properties.as_ref(), pointer);
+        self.add_props(
+            &o.properties,
+            &o.required,
+            o.additional_properties.as_ref(),
+            pointer,
+        );
     }
 
     fn add_props(
@@ -55,7 +60,12 @@ impl<'a> ObjectParts<'a> {
 impl<'a> Lowerer<'a> {
     /// Gathers the properties of `schema` if it is an object or an `allOf` of objects.
     /// Members that only annotate (description, example) are skipped.
-    pub(crate) fn object_parts<'p>(&self, item: &'p ReferenceOr<Schema>, pointer: &str, parts: &mut ObjectParts<'p>) -> bool
+    pub(crate) fn object_parts<'p>(
+        &self,
+        item: &'p ReferenceOr<Schema>,
+        pointer: &str,
+        parts: &mut ObjectParts<'p>,
+    ) -> bool
     where
         'a: 'p,
     {
@@ -69,7 +79,12 @@ impl<'a> Lowerer<'a> {
         self.schema_object_parts(schema, &at, parts)
     }
 
-    pub(crate) fn schema_object_parts<'p>(&self, schema: &'p Schema, at: &str, parts: &mut ObjectParts<'p>) -> bool
+    pub(crate) fn schema_object_parts<'p>(
+        &self,
+        schema: &'p Schema,
+        at: &str,
+        parts: &mut ObjectParts<'p>,
+    ) -> bool
     where
         'a: 'p,
     {
@@ -80,7 +95,11 @@ impl<'a> Lowerer<'a> {
             }
             SchemaKind::AllOf { all_of } => all_of.iter().enumerate().all(|(i, m)| {
                 super::combinator::is_annotation(self.doc, m)
-                    || self.object_parts(m, &crate::diagnostics::join_index(&join(at, "allOf"), i), parts)
+                    || self.object_parts(
+                        m,
+                        &crate::diagnostics::join_index(&join(at, "allOf"), i),
+                        parts,
+                    )
             }),
             SchemaKind::Any(any) if any.typ.as_deref().is_none_or(|t| t == "object") => {
                 if !any.one_of.is_empty() || !any.any_of.is_empty() || any.not.is_some() {
@@ -89,9 +108,18 @@ impl<'a> Lowerer<'a> {
                 let all_of_at = join(at, "allOf");
                 let members_ok = any.all_of.iter().enumerate().all(|(i, m)| {
                     super::combinator::is_annotation(self.doc, m)
-                        || self.object_parts(m, &crate::diagnostics::join_index(&all_of_at, i), parts)
+                        || self.object_parts(
+                            m,
+                            &crate::diagnostics::join_index(&all_of_at, i),
+                            parts,
+                        )
                 });
-                parts.add_props(&any.properties, &any.required, any.additional_properties.as_ref(), at);
+                parts.add_props(
+                    &any.properties,
+                    &any.required,
+                    any.additional_properties.as_ref(),
+                    at,
+                );
                 members_ok
             }
             _ => false,
@@ -99,15 +127,28 @@ impl<'a> Lowerer<'a> {
     }
 
     /// `type: object`: a struct when it names properties, else a map or a free-form object.
-    pub(crate) fn object_shape(&mut self, o: &ObjectType, extra: Vec<Constraint>, ctx: &Ctx) -> Shape {
+    pub(crate) fn object_shape(
+        &mut self,
+        o: &ObjectType,
+        extra: Vec<Constraint>,
+        ctx: &Ctx,
+    ) -> Shape {
         let mut parts = ObjectParts::default();
         parts.add_object(o, &ctx.pointer);
         self.struct_from_parts(&parts, extra, ctx)
     }
 
     /// Builds the struct (or map) that a property list describes.
-    pub(crate) fn struct_from_parts(&mut self, parts: &ObjectParts<'_>, extra: Vec<Constraint>, ctx: &Ctx) -> Shape {
-        let additional = parts.additional.as_ref().map(|(ap, at)| self.additional(ap, &ctx.at(at.clone())));
+    pub(crate) fn struct_from_parts(
+        &mut self,
+        parts: &ObjectParts<'_>,
+        extra: Vec<Constraint>,
+        ctx: &Ctx,
+    ) -> Shape {
+        let additional = parts
+            .additional
+            .as_ref()
+            .map(|(ap, at)| self.additional(ap, &ctx.at(at.clone())));
         if parts.props.is_empty() {
             let base = match additional {
                 Some(Some(TypeRef::Json)) | Some(None) | None => TypeRef::JsonObject,
@@ -115,9 +156,16 @@ impl<'a> Lowerer<'a> {
             };
             return self.constrained(base, extra, ctx);
         }
-        let _ = self.applicable(&TypeRef::Named(crate::model::TypeId(usize::MAX)), extra, ctx);
+        let _ = self.applicable(
+            &TypeRef::Named(crate::model::TypeId(usize::MAX)),
+            extra,
+            ctx,
+        );
         let fields = self.fields(parts, ctx);
-        Shape::Def(TypeKind::Struct(Struct { fields, additional: additional.flatten() }))
+        Shape::Def(TypeKind::Struct(Struct {
+            fields,
+            additional: additional.flatten(),
+        }))
     }
 
     /// `additionalProperties`: `None` when extra members are refused, else their type.
@@ -126,7 +174,11 @@ impl<'a> Lowerer<'a> {
             AdditionalProperties::Any(true) => Some(TypeRef::Json),
             AdditionalProperties::Any(false) => None,
             AdditionalProperties::Schema(schema) => {
-                let value_ctx = Ctx { pointer: ctx.pointer.clone(), name: format!("{}Value", ctx.name), wire: ctx.wire.clone() };
+                let value_ctx = Ctx {
+                    pointer: ctx.pointer.clone(),
+                    name: format!("{}Value", ctx.name),
+                    wire: ctx.wire.clone(),
+                };
                 Some(self.lower(schema, &value_ctx))
             }
         }
@@ -136,7 +188,11 @@ impl<'a> Lowerer<'a> {
         let mut scope = Scope::default();
         let mut fields = Vec::with_capacity(parts.props.len());
         for (wire, schema, at) in &parts.props {
-            let field_ctx = Ctx { pointer: at.clone(), name: format!("{}{}", ctx.name, naming::type_name(wire)), wire: wire.clone() };
+            let field_ctx = Ctx {
+                pointer: at.clone(),
+                name: format!("{}{}", ctx.name, naming::type_name(wire)),
+                wire: wire.clone(),
+            };
             let ty = self.lower_boxed(schema, &field_ctx);
             fields.push(Field {
                 name: scope.claim(&naming::field_name(wire)),
@@ -151,11 +207,15 @@ impl<'a> Lowerer<'a> {
 
     /// The docs of a property: its own, or those of the schema it refers to.
     pub(crate) fn boxed_docs(&self, item: &ReferenceOr<Box<Schema>>) -> Docs {
-        refs::boxed_schema_body(self.doc, item).map(schema_docs).unwrap_or_default()
+        refs::boxed_schema_body(self.doc, item)
+            .map(schema_docs)
+            .unwrap_or_default()
     }
 
     /// Like [`Self::boxed_docs`] for unboxed references.
     pub(crate) fn item_docs(&self, item: &ReferenceOr<Schema>) -> Docs {
-        refs::schema_body(self.doc, item).map(schema_docs).unwrap_or_default()
+        refs::schema_body(self.doc, item)
+            .map(schema_docs)
+            .unwrap_or_default()
     }
 }

@@ -2,10 +2,16 @@
 
 use super::{Ctx, Lowerer};
 use crate::diagnostics::{join, join_index, Kind};
-use crate::model::{BodyKind, BodyVariant, Docs, FormField, HttpMethod, Operation, PathPart, RequestBody, Scheme, TypeRef};
+use crate::model::{
+    BodyKind, BodyVariant, Docs, FormField, HttpMethod, Operation, PathPart, RequestBody, Scheme,
+    TypeRef,
+};
 use crate::naming;
 use crate::refs;
-use openapiv3::{APIKeyLocation, MediaType, Parameter, PathItem, ReferenceOr, SecurityRequirement, SecurityScheme};
+use openapiv3::{
+    APIKeyLocation, MediaType, Parameter, PathItem, ReferenceOr, SecurityRequirement,
+    SecurityScheme,
+};
 
 impl Lowerer<'_> {
     /// Lowers every operation of every path, in document order.
@@ -15,7 +21,11 @@ impl Lowerer<'_> {
         for (path, item) in &doc.paths.paths {
             let pointer = join("#/paths", path);
             let ReferenceOr::Item(item) = item else {
-                self.diags.error(Kind::Unsupported, pointer, "a path item given by `$ref` is not supported");
+                self.diags.error(
+                    Kind::Unsupported,
+                    pointer,
+                    "a path item given by `$ref` is not supported",
+                );
                 continue;
             };
             for (method, op) in methods(item) {
@@ -34,70 +44,156 @@ impl Lowerer<'_> {
         shared: &[ReferenceOr<Parameter>],
         pointer: String,
     ) -> Option<Operation> {
-        let id = op.operation_id.clone().unwrap_or_else(|| format!("{}-{path}", method.as_str().to_ascii_lowercase()));
+        let id = op
+            .operation_id
+            .clone()
+            .unwrap_or_else(|| format!("{}-{path}", method.as_str().to_ascii_lowercase()));
         let base = naming::type_name(&id);
-        let ctx = Ctx { pointer: pointer.clone(), name: base.clone(), wire: id.clone() };
+        let ctx = Ctx {
+            pointer: pointer.clone(),
+            name: base.clone(),
+            wire: id.clone(),
+        };
         let segments = parse_path(path, &pointer, self)?;
         let (params, mut scope) = self.lower_params(op, shared, &segments, &ctx);
-        let body = op.request_body.as_ref().and_then(|b| self.lower_body(b, &ctx, &mut scope));
+        let body = op
+            .request_body
+            .as_ref()
+            .and_then(|b| self.lower_body(b, &ctx, &mut scope));
         let (responses, success) = self.lower_responses(&op.responses, &ctx);
-        let security = self.lower_security(op.security.as_ref().or(self.doc.security.as_ref()), &pointer);
-        let mut docs = Docs { summary: op.summary.clone(), description: op.description.clone(), notes: Vec::new() };
+        let security = self.lower_security(
+            op.security.as_ref().or(self.doc.security.as_ref()),
+            &pointer,
+        );
+        let mut docs = Docs {
+            summary: op.summary.clone(),
+            description: op.description.clone(),
+            notes: Vec::new(),
+        };
         if op.deprecated {
             docs.notes.push("Deprecated by the API.".to_owned());
         }
         let (resource, method_name) = self.preferred_names(op, method, &segments, &pointer);
         let params_name = self.names.claim(&format!("{base}Params"));
         Some(Operation {
-            id, method_name, resource, params_name, http_method: method, path: path.to_owned(),
-            segments, params, body, success, responses, security, docs, pointer,
+            id,
+            method_name,
+            resource,
+            params_name,
+            http_method: method,
+            path: path.to_owned(),
+            segments,
+            params,
+            body,
+            success,
+            responses,
+            security,
+            docs,
+            pointer,
         })
     }
 
     /// The request body in each of its media types.
-    fn lower_body(&mut self, item: &ReferenceOr<openapiv3::RequestBody>, ctx: &Ctx, scope: &mut naming::Scope) -> Option<RequestBody> {
+    fn lower_body(
+        &mut self,
+        item: &ReferenceOr<openapiv3::RequestBody>,
+        ctx: &Ctx,
+        scope: &mut naming::Scope,
+    ) -> Option<RequestBody> {
         let at = join(&ctx.pointer, "requestBody");
         let (body, at) = refs::request_body(self.doc, item, &at, self.diags)?;
         let content_at = join(&at, "content");
         let mut variants = Vec::new();
         for (media_type, media) in &body.content {
-            let media_ctx = Ctx { pointer: join(&content_at, media_type), name: format!("{}Body", ctx.name), wire: "body".to_owned() };
+            let media_ctx = Ctx {
+                pointer: join(&content_at, media_type),
+                name: format!("{}Body", ctx.name),
+                wire: "body".to_owned(),
+            };
             if let Some(kind) = self.body_kind(media_type, media, &media_ctx, scope) {
-                variants.push(BodyVariant { media_type: media_type.clone(), kind });
+                variants.push(BodyVariant {
+                    media_type: media_type.clone(),
+                    kind,
+                });
             }
         }
         if variants.is_empty() {
-            self.diags.error(Kind::Invalid, content_at, "a request body needs at least one media type");
+            self.diags.error(
+                Kind::Invalid,
+                content_at,
+                "a request body needs at least one media type",
+            );
             return None;
         }
         let field_name = scope.claim("body");
-        if variants.len() > 1 && matches!(RequestBody { required: false, variants: variants.clone(), field_name: String::new(), docs: Docs::default() }.plan(), crate::model::BodyPlan::FirstOnly(_)) {
+        if variants.len() > 1
+            && matches!(
+                RequestBody {
+                    required: false,
+                    variants: variants.clone(),
+                    field_name: String::new(),
+                    docs: Docs::default()
+                }
+                .plan(),
+                crate::model::BodyPlan::FirstOnly(_)
+            )
+        {
             let message = "the generator picks a media type only between raw bytes and a multipart form whose other fields are optional; the method sends the first media type";
-            self.diags.warn(Kind::Unsupported, content_at.clone(), message);
+            self.diags
+                .warn(Kind::Unsupported, content_at.clone(), message);
         }
-        Some(RequestBody { required: body.required, variants, field_name, docs: Docs::described(body.description.as_deref()) })
+        Some(RequestBody {
+            required: body.required,
+            variants,
+            field_name,
+            docs: Docs::described(body.description.as_deref()),
+        })
     }
 
     /// How one media type is encoded, from its name and schema.
-    fn body_kind(&mut self, media_type: &str, media: &MediaType, ctx: &Ctx, scope: &mut naming::Scope) -> Option<BodyKind> {
-        let essence = media_type.split(';').next().unwrap_or("").trim().to_ascii_lowercase();
+    fn body_kind(
+        &mut self,
+        media_type: &str,
+        media: &MediaType,
+        ctx: &Ctx,
+        scope: &mut naming::Scope,
+    ) -> Option<BodyKind> {
+        let essence = media_type
+            .split(';')
+            .next()
+            .unwrap_or("")
+            .trim()
+            .to_ascii_lowercase();
         let schema_ctx = ctx.at(join(&ctx.pointer, "schema"));
         if essence == "application/json" || essence.ends_with("+json") {
-            let ty = media.schema.as_ref().map_or(TypeRef::Json, |s| self.lower(s, &schema_ctx));
+            let ty = media
+                .schema
+                .as_ref()
+                .map_or(TypeRef::Json, |s| self.lower(s, &schema_ctx));
             return Some(BodyKind::Json(ty));
         }
         if essence == "multipart/form-data" {
             return self.multipart(media, ctx, scope);
         }
         if essence == "application/x-www-form-urlencoded" {
-            self.diags.error(Kind::Unsupported, ctx.pointer.clone(), "`application/x-www-form-urlencoded` request bodies are not supported yet");
+            self.diags.error(
+                Kind::Unsupported,
+                ctx.pointer.clone(),
+                "`application/x-www-form-urlencoded` request bodies are not supported yet",
+            );
             return None;
         }
         // Everything else is sent as bytes: octet-stream, text/*, images, `*/*`.
-        let ty = media.schema.as_ref().map_or(TypeRef::Binary, |s| self.lower(s, &schema_ctx));
+        let ty = media
+            .schema
+            .as_ref()
+            .map_or(TypeRef::Binary, |s| self.lower(s, &schema_ctx));
         if !self.is_bytes_like(&ty) {
-            let message = format!("a `{media_type}` body must be a string or binary schema (or a union of them)");
-            self.diags.error(Kind::Unsupported, schema_ctx.pointer, message);
+            let message = format!(
+                "a `{media_type}` body must be a string or binary schema (or a union of them)"
+            );
+            self.diags
+                .error(Kind::Unsupported, schema_ctx.pointer, message);
             return None;
         }
         Some(BodyKind::Raw(ty))
@@ -119,22 +215,43 @@ impl Lowerer<'_> {
     }
 
     /// `multipart/form-data`: one part per property of an object schema.
-    fn multipart(&mut self, media: &MediaType, ctx: &Ctx, scope: &mut naming::Scope) -> Option<BodyKind> {
+    fn multipart(
+        &mut self,
+        media: &MediaType,
+        ctx: &Ctx,
+        scope: &mut naming::Scope,
+    ) -> Option<BodyKind> {
         let at = join(&ctx.pointer, "schema");
         let Some(schema) = media.schema.as_ref() else {
-            self.diags.error(Kind::Invalid, ctx.pointer.clone(), "a `multipart/form-data` body needs an object schema");
+            self.diags.error(
+                Kind::Invalid,
+                ctx.pointer.clone(),
+                "a `multipart/form-data` body needs an object schema",
+            );
             return None;
         };
         let mut parts = super::object::ObjectParts::default();
         if !self.object_parts(schema, &at, &mut parts) || parts.props.is_empty() {
-            self.diags.error(Kind::Unsupported, at, "a `multipart/form-data` schema must be an object with properties");
+            self.diags.error(
+                Kind::Unsupported,
+                at,
+                "a `multipart/form-data` schema must be an object with properties",
+            );
             return None;
         }
         let mut fields = Vec::new();
         for (wire, prop, prop_at) in &parts.props {
-            let field_ctx = Ctx { pointer: prop_at.clone(), name: format!("{}{}", ctx.name, naming::type_name(wire)), wire: wire.clone() };
+            let field_ctx = Ctx {
+                pointer: prop_at.clone(),
+                name: format!("{}{}", ctx.name, naming::type_name(wire)),
+                wire: wire.clone(),
+            };
             let ty = self.lower_boxed(prop, &field_ctx);
-            let content_type = match media.encoding.get(wire).and_then(|e| e.content_type.clone()) {
+            let content_type = match media
+                .encoding
+                .get(wire)
+                .and_then(|e| e.content_type.clone())
+            {
                 Some(ct) => ct,
                 None => self.default_part_type(&ty),
             };
@@ -149,8 +266,13 @@ impl Lowerer<'_> {
         }
         for name in media.encoding.keys() {
             if !parts.props.iter().any(|(w, _, _)| w == name) {
-                let message = format!("`encoding` names `{name}`, which is not a property of the schema");
-                self.diags.error(Kind::Invalid, join(&join(&ctx.pointer, "encoding"), name), message);
+                let message =
+                    format!("`encoding` names `{name}`, which is not a property of the schema");
+                self.diags.error(
+                    Kind::Invalid,
+                    join(&join(&ctx.pointer, "encoding"), name),
+                    message,
+                );
             }
         }
         Some(BodyKind::Multipart(fields))
@@ -160,7 +282,12 @@ impl Lowerer<'_> {
     fn default_part_type(&self, ty: &TypeRef) -> String {
         if self.is_bytes_like(ty) {
             let text_only = matches!(ty, TypeRef::String);
-            return if text_only { "text/plain" } else { "application/octet-stream" }.to_owned();
+            return if text_only {
+                "text/plain"
+            } else {
+                "application/octet-stream"
+            }
+            .to_owned();
         }
         match ty.non_null() {
             TypeRef::Integer(_) | TypeRef::Number | TypeRef::Boolean => "text/plain".to_owned(),
@@ -169,7 +296,11 @@ impl Lowerer<'_> {
     }
 
     /// Security alternatives: each requirement is one alternative of schemes sent together.
-    fn lower_security(&mut self, reqs: Option<&Vec<SecurityRequirement>>, pointer: &str) -> Vec<Vec<Scheme>> {
+    fn lower_security(
+        &mut self,
+        reqs: Option<&Vec<SecurityRequirement>>,
+        pointer: &str,
+    ) -> Vec<Vec<Scheme>> {
         let Some(reqs) = reqs else { return Vec::new() };
         let at = join(pointer, "security");
         let mut out = Vec::new();
@@ -180,7 +311,8 @@ impl Lowerer<'_> {
                     Some(ReferenceOr::Item(scheme)) => alt.push(scheme_of(scheme)),
                     _ => {
                         let message = format!("security scheme `{name}` is not defined in `components/securitySchemes`");
-                        self.diags.error(Kind::Reference, join(&join_index(&at, i), name), message);
+                        self.diags
+                            .error(Kind::Reference, join(&join_index(&at, i), name), message);
                     }
                 }
             }
@@ -193,10 +325,24 @@ impl Lowerer<'_> {
 /// How a security scheme is sent.
 fn scheme_of(scheme: &SecurityScheme) -> Scheme {
     match scheme {
-        SecurityScheme::APIKey { location: APIKeyLocation::Header, name, .. } => Scheme::ApiKeyHeader(name.clone()),
-        SecurityScheme::APIKey { location: APIKeyLocation::Query, name, .. } => Scheme::ApiKeyQuery(name.clone()),
-        SecurityScheme::APIKey { location: APIKeyLocation::Cookie, name, .. } => Scheme::ApiKeyCookie(name.clone()),
-        SecurityScheme::HTTP { scheme, .. } if scheme.eq_ignore_ascii_case("basic") => Scheme::Basic,
+        SecurityScheme::APIKey {
+            location: APIKeyLocation::Header,
+            name,
+            ..
+        } => Scheme::ApiKeyHeader(name.clone()),
+        SecurityScheme::APIKey {
+            location: APIKeyLocation::Query,
+            name,
+            ..
+        } => Scheme::ApiKeyQuery(name.clone()),
+        SecurityScheme::APIKey {
+            location: APIKeyLocation::Cookie,
+            name,
+            ..
+        } => Scheme::ApiKeyCookie(name.clone()),
+        SecurityScheme::HTTP { scheme, .. } if scheme.eq_ignore_ascii_case("basic") => {
+            Scheme::Basic
+        }
         // Bearer, OAuth 2 and OpenID Connect all send `Authorization: Bearer <token>`.
         _ => Scheme::Bearer,
     }
@@ -214,7 +360,9 @@ fn methods(item: &PathItem) -> Vec<(HttpMethod, &openapiv3::Operation)> {
         (HttpMethod::Patch, &item.patch),
         (HttpMethod::Trace, &item.trace),
     ];
-    all.into_iter().filter_map(|(m, op)| op.as_ref().map(|op| (m, op))).collect()
+    all.into_iter()
+        .filter_map(|(m, op)| op.as_ref().map(|op| (m, op)))
+        .collect()
 }
 
 /// Splits `/a/{b}/c` into literals and parameters; reports unbalanced braces.
@@ -224,7 +372,11 @@ fn parse_path(path: &str, pointer: &str, lowerer: &mut Lowerer<'_>) -> Option<Ve
     while let Some(open) = rest.find('{') {
         let (literal, after) = rest.split_at(open);
         let Some(close) = after.find('}') else {
-            lowerer.diags.error(Kind::Invalid, pointer.to_owned(), format!("path template `{path}` has an unclosed `{{`"));
+            lowerer.diags.error(
+                Kind::Invalid,
+                pointer.to_owned(),
+                format!("path template `{path}` has an unclosed `{{`"),
+            );
             return None;
         };
         if !literal.is_empty() {
@@ -232,7 +384,11 @@ fn parse_path(path: &str, pointer: &str, lowerer: &mut Lowerer<'_>) -> Option<Ve
         }
         let name = after.get(1..close).unwrap_or_default();
         if name.is_empty() || name.contains('{') {
-            lowerer.diags.error(Kind::Invalid, pointer.to_owned(), format!("path template `{path}` has an empty or nested parameter"));
+            lowerer.diags.error(
+                Kind::Invalid,
+                pointer.to_owned(),
+                format!("path template `{path}` has an empty or nested parameter"),
+            );
             return None;
         }
         parts.push(PathPart::Param(name.to_owned()));

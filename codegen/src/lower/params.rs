@@ -8,8 +8,19 @@ use crate::refs;
 use openapiv3::{Parameter, ParameterData, ParameterSchemaOrContent, ReferenceOr};
 
 /// Names the generated method body uses for its locals; parameters may not take them.
-pub(crate) const METHOD_LOCALS: &[&str] =
-    &["options", "new", "params", "core", "url_path", "query", "headers", "request_body", "request", "raw", "parts"];
+pub(crate) const METHOD_LOCALS: &[&str] = &[
+    "options",
+    "new",
+    "params",
+    "core",
+    "url_path",
+    "query",
+    "headers",
+    "request_body",
+    "request",
+    "raw",
+    "parts",
+];
 
 /// The extension that makes a path parameter fall back to a value set on the client.
 const CLIENT_DEFAULT: &str = "x-kv-client-default";
@@ -28,18 +39,37 @@ impl Lowerer<'_> {
             scope.claim(local);
         }
         let mut found: Vec<Param> = Vec::new();
-        let shared_at = join(ctx.pointer.rsplit_once('/').map_or("#", |(p, _)| p), "parameters");
+        let shared_at = join(
+            ctx.pointer.rsplit_once('/').map_or("#", |(p, _)| p),
+            "parameters",
+        );
         let own_at = join(&ctx.pointer, "parameters");
-        let all = shared.iter().enumerate().map(|(i, p)| (p, join_index(&shared_at, i)))
-            .chain(op.parameters.iter().enumerate().map(|(i, p)| (p, join_index(&own_at, i))));
+        let all = shared
+            .iter()
+            .enumerate()
+            .map(|(i, p)| (p, join_index(&shared_at, i)))
+            .chain(
+                op.parameters
+                    .iter()
+                    .enumerate()
+                    .map(|(i, p)| (p, join_index(&own_at, i))),
+            );
         for (item, at) in all {
-            let Some(param) = self.lower_param(item, &at, ctx) else { continue };
+            let Some(param) = self.lower_param(item, &at, ctx) else {
+                continue;
+            };
             // An operation's parameter replaces the path item's one of the same name and place.
             found.retain(|p| !(p.wire_name == param.wire_name && p.location == param.location));
             found.push(param);
         }
         let ordered = self.order_params(found, segments, ctx);
-        let named = ordered.into_iter().map(|mut p| { p.name = scope.claim(&naming::field_name(&p.wire_name)); p }).collect();
+        let named = ordered
+            .into_iter()
+            .map(|mut p| {
+                p.name = scope.claim(&naming::field_name(&p.wire_name));
+                p
+            })
+            .collect();
         (named, scope)
     }
 
@@ -50,7 +80,10 @@ impl Lowerer<'_> {
             Parameter::Query { parameter_data, .. } => (parameter_data, ParamLocation::Query),
             Parameter::Header { parameter_data, .. } => (parameter_data, ParamLocation::Header),
             Parameter::Cookie { parameter_data, .. } => {
-                let message = format!("cookie parameter `{}` is not supported", parameter_data.name);
+                let message = format!(
+                    "cookie parameter `{}` is not supported",
+                    parameter_data.name
+                );
                 self.diags.error(Kind::Unsupported, at, message);
                 return None;
             }
@@ -86,18 +119,32 @@ impl Lowerer<'_> {
         let schema = match &data.format {
             ParameterSchemaOrContent::Schema(schema) => schema,
             ParameterSchemaOrContent::Content(_) => {
-                let message = format!("parameter `{}` uses `content` instead of `schema`, which is not supported", data.name);
-                self.diags.error(Kind::Unsupported, join(at, "content"), message);
+                let message = format!(
+                    "parameter `{}` uses `content` instead of `schema`, which is not supported",
+                    data.name
+                );
+                self.diags
+                    .error(Kind::Unsupported, join(at, "content"), message);
                 return None;
             }
         };
-        let param_ctx = Ctx { pointer: join(at, "schema"), name: format!("{}{}", ctx.name, naming::type_name(&data.name)), wire: data.name.clone() };
+        let param_ctx = Ctx {
+            pointer: join(at, "schema"),
+            name: format!("{}{}", ctx.name, naming::type_name(&data.name)),
+            wire: data.name.clone(),
+        };
         let ty = self.lower(schema, &param_ctx);
-        if self.is_scalar(&ty) || matches!(ty.non_null(), TypeRef::Array(item) if self.is_scalar(item)) {
+        if self.is_scalar(&ty)
+            || matches!(ty.non_null(), TypeRef::Array(item) if self.is_scalar(item))
+        {
             return Some(ty);
         }
-        let message = format!("parameter `{}` must be a string, number, integer, boolean, enum, or an array of them", data.name);
-        self.diags.error(Kind::Unsupported, param_ctx.pointer, message);
+        let message = format!(
+            "parameter `{}` must be a string, number, integer, boolean, enum, or an array of them",
+            data.name
+        );
+        self.diags
+            .error(Kind::Unsupported, param_ctx.pointer, message);
         None
     }
 
@@ -121,15 +168,24 @@ impl Lowerer<'_> {
             (Some(serde_json::Value::Bool(true)), ParamLocation::Path) => ParamRole::ClientDefault,
             (Some(serde_json::Value::Bool(true)), _) => {
                 let message = format!("`{CLIENT_DEFAULT}` applies to path parameters only");
-                self.diags.error(Kind::Invalid, join(at, CLIENT_DEFAULT), message);
+                self.diags
+                    .error(Kind::Invalid, join(at, CLIENT_DEFAULT), message);
                 ParamRole::Field
             }
-            (Some(serde_json::Value::Bool(false)) | None, ParamLocation::Path) => ParamRole::Argument,
+            (Some(serde_json::Value::Bool(false)) | None, ParamLocation::Path) => {
+                ParamRole::Argument
+            }
             (Some(serde_json::Value::Bool(false)) | None, _) => ParamRole::Field,
             (Some(other), _) => {
-                let message = format!("`{CLIENT_DEFAULT}` must be `true` or `false`, found `{other}`");
-                self.diags.error(Kind::Invalid, join(at, CLIENT_DEFAULT), message);
-                if location == ParamLocation::Path { ParamRole::Argument } else { ParamRole::Field }
+                let message =
+                    format!("`{CLIENT_DEFAULT}` must be `true` or `false`, found `{other}`");
+                self.diags
+                    .error(Kind::Invalid, join(at, CLIENT_DEFAULT), message);
+                if location == ParamLocation::Path {
+                    ParamRole::Argument
+                } else {
+                    ParamRole::Field
+                }
             }
         }
     }
@@ -138,20 +194,33 @@ impl Lowerer<'_> {
     fn order_params(&mut self, params: Vec<Param>, segments: &[PathPart], ctx: &Ctx) -> Vec<Param> {
         let mut ordered = Vec::with_capacity(params.len());
         for part in segments {
-            let PathPart::Param(name) = part else { continue };
-            match params.iter().find(|p| p.location == ParamLocation::Path && &p.wire_name == name) {
+            let PathPart::Param(name) = part else {
+                continue;
+            };
+            match params
+                .iter()
+                .find(|p| p.location == ParamLocation::Path && &p.wire_name == name)
+            {
                 Some(p) => ordered.push(p.clone()),
                 None => {
-                    let message = format!("path parameter `{name}` is in the path template but not declared");
-                    self.diags.error(Kind::Invalid, ctx.pointer.clone(), message);
+                    let message =
+                        format!("path parameter `{name}` is in the path template but not declared");
+                    self.diags
+                        .error(Kind::Invalid, ctx.pointer.clone(), message);
                 }
             }
         }
         for p in &params {
-            let in_template = segments.iter().any(|s| matches!(s, PathPart::Param(n) if n == &p.wire_name));
+            let in_template = segments
+                .iter()
+                .any(|s| matches!(s, PathPart::Param(n) if n == &p.wire_name));
             if p.location == ParamLocation::Path && !in_template {
-                let message = format!("path parameter `{}` is declared but not in the path template", p.wire_name);
-                self.diags.error(Kind::Invalid, ctx.pointer.clone(), message);
+                let message = format!(
+                    "path parameter `{}` is declared but not in the path template",
+                    p.wire_name
+                );
+                self.diags
+                    .error(Kind::Invalid, ctx.pointer.clone(), message);
             } else if p.location != ParamLocation::Path {
                 ordered.push(p.clone());
             }

@@ -5,11 +5,19 @@ use super::{Ctx, Lowerer};
 use crate::diagnostics::{join, Kind};
 use crate::model::{Constraint, Enum, EnumVariant, IntWidth, TypeKind, TypeRef};
 use crate::naming::{self, Scope};
-use openapiv3::{ArrayType, IntegerFormat, IntegerType, NumberType, StringFormat, StringType, VariantOrUnknownOrEmpty};
+use openapiv3::{
+    ArrayType, IntegerFormat, IntegerType, NumberType, StringFormat, StringType,
+    VariantOrUnknownOrEmpty,
+};
 
 impl Lowerer<'_> {
     /// `type: string`: an enum, binary data, or text with constraints.
-    pub(crate) fn string_shape(&mut self, s: &StringType, extensions: Vec<Constraint>, ctx: &Ctx) -> Shape {
+    pub(crate) fn string_shape(
+        &mut self,
+        s: &StringType,
+        extensions: Vec<Constraint>,
+        ctx: &Ctx,
+    ) -> Shape {
         if !s.enumeration.is_empty() {
             return self.enum_shape(&s.enumeration, ctx);
         }
@@ -39,8 +47,10 @@ impl Lowerer<'_> {
         match regex::Regex::new(pattern) {
             Ok(_) => true,
             Err(err) => {
-                let message = format!("`pattern` is not a regular expression kv-codegen can check: {err}");
-                self.diags.error(Kind::Invalid, join(&ctx.pointer, "pattern"), message);
+                let message =
+                    format!("`pattern` is not a regular expression kv-codegen can check: {err}");
+                self.diags
+                    .error(Kind::Invalid, join(&ctx.pointer, "pattern"), message);
                 false
             }
         }
@@ -53,34 +63,59 @@ impl Lowerer<'_> {
         let variants = values
             .iter()
             .flatten()
-            .map(|wire| EnumVariant { name: scope.claim(&variant_name(wire)), wire: wire.clone() })
+            .map(|wire| EnumVariant {
+                name: scope.claim(&variant_name(wire)),
+                wire: wire.clone(),
+            })
             .collect();
         Shape::Def(TypeKind::Enum(Enum { variants }))
     }
 
     /// `type: integer`: i32 or i64, with bounds.
-    pub(crate) fn integer_shape(&mut self, i: &IntegerType, mut extra: Vec<Constraint>, ctx: &Ctx) -> Shape {
+    pub(crate) fn integer_shape(
+        &mut self,
+        i: &IntegerType,
+        mut extra: Vec<Constraint>,
+        ctx: &Ctx,
+    ) -> Shape {
         let width = match &i.format {
             VariantOrUnknownOrEmpty::Item(IntegerFormat::Int32) => IntWidth::I32,
             _ => IntWidth::I64,
         };
         if let Some(min) = i.minimum {
-            extra.push(Constraint::Minimum { bound: min as f64, exclusive: i.exclusive_minimum });
+            extra.push(Constraint::Minimum {
+                bound: min as f64,
+                exclusive: i.exclusive_minimum,
+            });
         }
         if let Some(max) = i.maximum {
-            extra.push(Constraint::Maximum { bound: max as f64, exclusive: i.exclusive_maximum });
+            extra.push(Constraint::Maximum {
+                bound: max as f64,
+                exclusive: i.exclusive_maximum,
+            });
         }
         self.ignored_numeric(!i.enumeration.is_empty(), i.multiple_of.is_some(), ctx);
         self.constrained(TypeRef::Integer(width), extra, ctx)
     }
 
     /// `type: number`: f64, with bounds.
-    pub(crate) fn number_shape(&mut self, n: &NumberType, mut extra: Vec<Constraint>, ctx: &Ctx) -> Shape {
+    pub(crate) fn number_shape(
+        &mut self,
+        n: &NumberType,
+        mut extra: Vec<Constraint>,
+        ctx: &Ctx,
+    ) -> Shape {
         if let Some(min) = n.minimum {
-            extra.push(Constraint::Minimum { bound: min, exclusive: n.exclusive_minimum });
+            extra.push(Constraint::Minimum {
+                bound: min,
+                exclusive: n.exclusive_minimum,
+            });
         }
         if let Some(max) = n.maximum {
-            extra.push(Constraint::Maximum { bound: max, exclusive: n.exclusive_maximum });
+            extra.push(Constraint::Maximum {
+                bound: max,
+                exclusive: n.exclusive_maximum,
+            });
         }
         self.ignored_numeric(!n.enumeration.is_empty(), n.multiple_of.is_some(), ctx);
         self.constrained(TypeRef::Number, extra, ctx)
@@ -89,15 +124,28 @@ impl Lowerer<'_> {
     /// Numeric `enum` and `multipleOf` are not enforced; say so rather than drop them silently.
     fn ignored_numeric(&mut self, has_enum: bool, has_multiple: bool, ctx: &Ctx) {
         if has_enum {
-            self.diags.warn(Kind::Ignored, join(&ctx.pointer, "enum"), "numeric `enum` is not enforced; the values are accepted as plain numbers");
+            self.diags.warn(
+                Kind::Ignored,
+                join(&ctx.pointer, "enum"),
+                "numeric `enum` is not enforced; the values are accepted as plain numbers",
+            );
         }
         if has_multiple {
-            self.diags.warn(Kind::Ignored, join(&ctx.pointer, "multipleOf"), "`multipleOf` is not enforced");
+            self.diags.warn(
+                Kind::Ignored,
+                join(&ctx.pointer, "multipleOf"),
+                "`multipleOf` is not enforced",
+            );
         }
     }
 
     /// `type: array`: a list, with item-count bounds.
-    pub(crate) fn array_shape(&mut self, a: &ArrayType, mut extra: Vec<Constraint>, ctx: &Ctx) -> Shape {
+    pub(crate) fn array_shape(
+        &mut self,
+        a: &ArrayType,
+        mut extra: Vec<Constraint>,
+        ctx: &Ctx,
+    ) -> Shape {
         let item_ctx = ctx.child("items", "Item", &ctx.wire);
         let item = match &a.items {
             Some(items) => self.lower_boxed(items, &item_ctx),
@@ -117,7 +165,11 @@ impl Lowerer<'_> {
 fn variant_name(wire: &str) -> String {
     let name = naming::type_name(wire);
     if name == "Unnamed" {
-        if wire.is_empty() { "Empty".to_owned() } else { "Symbol".to_owned() }
+        if wire.is_empty() {
+            "Empty".to_owned()
+        } else {
+            "Symbol".to_owned()
+        }
     } else {
         name
     }

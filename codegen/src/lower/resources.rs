@@ -22,19 +22,30 @@ impl Lowerer<'_> {
         segments: &[PathPart],
         pointer: &str,
     ) -> (Vec<String>, String) {
-        let resource = match self.text_extension(op, &["x-kv-resource", "x-fern-sdk-group-name"], pointer) {
-            Some(text) => text.split('.').filter(|s| !s.is_empty()).map(naming::field_name).collect(),
-            None => path_resource(segments),
-        };
-        let method_name = match self.text_extension(op, &["x-kv-method", "x-fern-sdk-method-name"], pointer) {
-            Some(text) => naming::field_name(&text),
-            None => verb(method, segments).to_owned(),
-        };
+        let resource =
+            match self.text_extension(op, &["x-kv-resource", "x-fern-sdk-group-name"], pointer) {
+                Some(text) => text
+                    .split('.')
+                    .filter(|s| !s.is_empty())
+                    .map(naming::field_name)
+                    .collect(),
+                None => path_resource(segments),
+            };
+        let method_name =
+            match self.text_extension(op, &["x-kv-method", "x-fern-sdk-method-name"], pointer) {
+                Some(text) => naming::field_name(&text),
+                None => verb(method, segments).to_owned(),
+            };
         (resource, method_name)
     }
 
     /// The first of `keys` present on the operation, which must be a string.
-    fn text_extension(&mut self, op: &openapiv3::Operation, keys: &[&str], pointer: &str) -> Option<String> {
+    fn text_extension(
+        &mut self,
+        op: &openapiv3::Operation,
+        keys: &[&str],
+        pointer: &str,
+    ) -> Option<String> {
         for key in keys {
             match op.extensions.get(*key) {
                 Some(serde_json::Value::String(s)) => return Some(s.clone()),
@@ -50,7 +61,10 @@ impl Lowerer<'_> {
 }
 
 /// Gives every resource a struct name and every operation a unique method name.
-pub(crate) fn assign(lowerer: &mut Lowerer<'_>, mut ops: Vec<Operation>) -> (Vec<Operation>, Vec<Resource>) {
+pub(crate) fn assign(
+    lowerer: &mut Lowerer<'_>,
+    mut ops: Vec<Operation>,
+) -> (Vec<Operation>, Vec<Resource>) {
     let mut paths: BTreeSet<Vec<String>> = BTreeSet::new();
     for op in &ops {
         for len in 1..=op.resource.len() {
@@ -59,7 +73,10 @@ pub(crate) fn assign(lowerer: &mut Lowerer<'_>, mut ops: Vec<Operation>) -> (Vec
     }
     let resources: Vec<Resource> = paths
         .iter()
-        .map(|path| Resource { path: path.clone(), type_name: lowerer.names.claim(&naming::type_name(&path.join("_"))) })
+        .map(|path| Resource {
+            path: path.clone(),
+            type_name: lowerer.names.claim(&naming::type_name(&path.join("_"))),
+        })
         .collect();
     let mut scopes: BTreeMap<Vec<String>, Scope> = BTreeMap::new();
     let root = scopes.entry(Vec::new()).or_default();
@@ -67,7 +84,11 @@ pub(crate) fn assign(lowerer: &mut Lowerer<'_>, mut ops: Vec<Operation>) -> (Vec
         root.claim(name);
     }
     for path in &paths {
-        let parent: Vec<String> = path.iter().take(path.len().saturating_sub(1)).cloned().collect();
+        let parent: Vec<String> = path
+            .iter()
+            .take(path.len().saturating_sub(1))
+            .cloned()
+            .collect();
         if let Some(last) = path.last() {
             scopes.entry(parent).or_default().claim(last);
         }

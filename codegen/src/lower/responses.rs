@@ -9,7 +9,11 @@ use openapiv3::{ReferenceOr, Response, Responses, StatusCode};
 
 impl Lowerer<'_> {
     /// Every documented response, and the body a success is decoded as.
-    pub(crate) fn lower_responses(&mut self, responses: &Responses, ctx: &Ctx) -> (Vec<ResponseDef>, ResponseBody) {
+    pub(crate) fn lower_responses(
+        &mut self,
+        responses: &Responses,
+        ctx: &Ctx,
+    ) -> (Vec<ResponseDef>, ResponseBody) {
         let at = join(&ctx.pointer, "responses");
         let mut entries: Vec<(StatusMatch, &ReferenceOr<Response>)> = responses
             .responses
@@ -28,7 +32,11 @@ impl Lowerer<'_> {
             } else {
                 format!("{}Response{}", ctx.name, naming::type_name(&status.label()))
             };
-            let here = Ctx { pointer: join(&at, &status.label()), name, wire: "response".to_owned() };
+            let here = Ctx {
+                pointer: join(&at, &status.label()),
+                name,
+                wire: "response".to_owned(),
+            };
             if let Some(def) = self.lower_response(status, item, &here) {
                 defs.push(def);
             }
@@ -37,27 +45,46 @@ impl Lowerer<'_> {
         (defs, success)
     }
 
-    fn lower_response(&mut self, status: StatusMatch, item: &ReferenceOr<Response>, ctx: &Ctx) -> Option<ResponseDef> {
+    fn lower_response(
+        &mut self,
+        status: StatusMatch,
+        item: &ReferenceOr<Response>,
+        ctx: &Ctx,
+    ) -> Option<ResponseDef> {
         let (response, at) = refs::response(self.doc, item, &ctx.pointer, self.diags)?;
         let content_at = join(&at, "content");
         let json = response.content.iter().find(|(mt, _)| is_json(mt));
         let body = match json {
             Some((mt, media)) => {
                 let schema_ctx = ctx.at(join(&join(&content_at, mt), "schema"));
-                ResponseBody::Json(media.schema.as_ref().map_or(crate::model::TypeRef::Json, |s| self.lower(s, &schema_ctx)))
+                ResponseBody::Json(
+                    media
+                        .schema
+                        .as_ref()
+                        .map_or(crate::model::TypeRef::Json, |s| self.lower(s, &schema_ctx)),
+                )
             }
             None if response.content.is_empty() => ResponseBody::Empty,
             None => ResponseBody::Bytes,
         };
-        Some(ResponseDef { status, body, description: response.description.clone() })
+        Some(ResponseDef {
+            status,
+            body,
+            description: response.description.clone(),
+        })
     }
 
     /// The one body every success shares; when they differ, the first, with a warning.
     fn success_body(&mut self, defs: &[ResponseDef], at: &str) -> ResponseBody {
         let mut successes = defs.iter().filter(|d| d.status.is_success());
-        let Some(first) = successes.next() else { return ResponseBody::Empty };
+        let Some(first) = successes.next() else {
+            return ResponseBody::Empty;
+        };
         if successes.any(|d| d.body != first.body) {
-            let message = format!("success responses differ in type; the method decodes the `{}` one", first.status.label());
+            let message = format!(
+                "success responses differ in type; the method decodes the `{}` one",
+                first.status.label()
+            );
             self.diags.warn(Kind::Unsupported, at.to_owned(), message);
         }
         first.body.clone()
@@ -73,6 +100,11 @@ fn status_of(code: &StatusCode) -> StatusMatch {
 
 /// `application/json` and the `+json` family.
 fn is_json(media_type: &str) -> bool {
-    let essence = media_type.split(';').next().unwrap_or("").trim().to_ascii_lowercase();
+    let essence = media_type
+        .split(';')
+        .next()
+        .unwrap_or("")
+        .trim()
+        .to_ascii_lowercase();
     essence == "application/json" || essence.ends_with("+json")
 }

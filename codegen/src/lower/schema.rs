@@ -24,17 +24,34 @@ impl Lowerer<'_> {
         let Some(name) = refs::component_name(reference, "schemas").map(refs::unescape) else {
             return TypeRef::Json;
         };
-        let Some(item) = refs::schema(self.doc, reference) else { return TypeRef::Json };
-        let ctx = Ctx { pointer: reference.to_owned(), name: naming::type_name(&name), wire: name.clone() };
+        let Some(item) = refs::schema(self.doc, reference) else {
+            return TypeRef::Json;
+        };
+        let ctx = Ctx {
+            pointer: reference.to_owned(),
+            name: naming::type_name(&name),
+            wire: name.clone(),
+        };
         // Reserve the slot first so that a schema that refers to itself finds it.
-        let id = self.define(&ctx.name, &name, reference, Docs::default(), TypeKind::Pending);
+        let id = self.define(
+            &ctx.name,
+            &name,
+            reference,
+            Docs::default(),
+            TypeKind::Pending,
+        );
         let nullable = matches!(item, ReferenceOr::Item(s) if s.schema_data.nullable);
-        let own = if nullable { TypeRef::Nullable(Box::new(TypeRef::Named(id))) } else { TypeRef::Named(id) };
+        let own = if nullable {
+            TypeRef::Nullable(Box::new(TypeRef::Named(id)))
+        } else {
+            TypeRef::Named(id)
+        };
         self.by_ref.insert(reference.to_owned(), own.clone());
         let (kind, docs) = match item {
-            ReferenceOr::Reference { reference: target } => {
-                (TypeKind::Alias(self.lower_reference(target, &ctx.pointer)), Docs::default())
-            }
+            ReferenceOr::Reference { reference: target } => (
+                TypeKind::Alias(self.lower_reference(target, &ctx.pointer)),
+                Docs::default(),
+            ),
             ReferenceOr::Item(schema) => {
                 let docs = schema_docs(schema);
                 match self.shape(schema, &ctx) {
@@ -77,7 +94,13 @@ impl Lowerer<'_> {
         let ty = match self.shape(schema, ctx) {
             Shape::Ref(ty) => ty,
             Shape::Def(kind) => {
-                let id = self.define(&ctx.name, &ctx.wire, &ctx.pointer, schema_docs(schema), kind);
+                let id = self.define(
+                    &ctx.name,
+                    &ctx.wire,
+                    &ctx.pointer,
+                    schema_docs(schema),
+                    kind,
+                );
                 TypeRef::Named(id)
             }
         };
@@ -108,8 +131,13 @@ impl Lowerer<'_> {
 
     /// A lone `not` says what a value is not, never what it is: there is no type to generate.
     fn unsupported_not(&mut self, ctx: &Ctx) -> Shape {
-        let message = "`not` is supported only as `allOf: [<type>, {not: {enum: [...]}}]` (forbidden values)";
-        self.diags.error(Kind::Unsupported, crate::diagnostics::join(&ctx.pointer, "not"), message);
+        let message =
+            "`not` is supported only as `allOf: [<type>, {not: {enum: [...]}}]` (forbidden values)";
+        self.diags.error(
+            Kind::Unsupported,
+            crate::diagnostics::join(&ctx.pointer, "not"),
+            message,
+        );
         Shape::Ref(TypeRef::Json)
     }
 }
@@ -117,7 +145,11 @@ impl Lowerer<'_> {
 /// Documentation of a schema: its title as summary, its description, and notes on defaults.
 pub(crate) fn schema_docs(schema: &Schema) -> Docs {
     let data = &schema.schema_data;
-    let mut docs = Docs { summary: data.title.clone(), description: data.description.clone(), notes: Vec::new() };
+    let mut docs = Docs {
+        summary: data.title.clone(),
+        description: data.description.clone(),
+        notes: Vec::new(),
+    };
     if let Some(default) = &data.default {
         docs.notes.push(format!("Defaults to `{default}`."));
     }

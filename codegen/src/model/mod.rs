@@ -54,7 +54,11 @@ pub struct Docs {
 impl Docs {
     /// Docs with only a description.
     pub fn described(description: Option<&str>) -> Self {
-        Docs { summary: None, description: description.map(str::to_owned), notes: Vec::new() }
+        Docs {
+            summary: None,
+            description: description.map(str::to_owned),
+            notes: Vec::new(),
+        }
     }
 
     /// True when there is nothing to say.

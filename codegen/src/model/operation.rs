@@ -253,7 +253,11 @@ pub enum BodyPlan<'b> {
     Single(&'b BodyVariant),
     /// Raw bytes when only the primary form field is set, else multipart: the field at
     /// `primary` has the raw body's type and every other field is optional.
-    RawOrMultipart { raw: &'b BodyVariant, multipart: &'b BodyVariant, primary: usize },
+    RawOrMultipart {
+        raw: &'b BodyVariant,
+        multipart: &'b BodyVariant,
+        primary: usize,
+    },
     /// Several media types the generator cannot choose between: the first is used.
     FirstOnly(&'b BodyVariant),
 }
@@ -264,15 +268,26 @@ impl RequestBody {
         match self.variants.as_slice() {
             [] => BodyPlan::None,
             [only] => BodyPlan::Single(only),
-            [a, b] => raw_or_multipart(a, b).or_else(|| raw_or_multipart(b, a)).unwrap_or(BodyPlan::FirstOnly(a)),
+            [a, b] => raw_or_multipart(a, b)
+                .or_else(|| raw_or_multipart(b, a))
+                .unwrap_or(BodyPlan::FirstOnly(a)),
             [first, ..] => BodyPlan::FirstOnly(first),
         }
     }
 }
 
 fn raw_or_multipart<'b>(raw: &'b BodyVariant, multipart: &'b BodyVariant) -> Option<BodyPlan<'b>> {
-    let (BodyKind::Raw(raw_ty), BodyKind::Multipart(fields)) = (&raw.kind, &multipart.kind) else { return None };
+    let (BodyKind::Raw(raw_ty), BodyKind::Multipart(fields)) = (&raw.kind, &multipart.kind) else {
+        return None;
+    };
     let primary = fields.iter().position(|f| f.required && &f.ty == raw_ty)?;
-    let others_optional = fields.iter().enumerate().all(|(i, f)| i == primary || !f.required);
-    others_optional.then_some(BodyPlan::RawOrMultipart { raw, multipart, primary })
+    let others_optional = fields
+        .iter()
+        .enumerate()
+        .all(|(i, f)| i == primary || !f.required);
+    others_optional.then_some(BodyPlan::RawOrMultipart {
+        raw,
+        multipart,
+        primary,
+    })
 }

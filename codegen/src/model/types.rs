@@ -188,10 +188,17 @@ impl Constraint {
     pub fn applies_to(&self, base: &TypeRef) -> bool {
         use Constraint::*;
         match base.non_null() {
-            TypeRef::String => matches!(self, MaxChars(_) | MinChars(_) | MaxBytes(_) | MinBytes(_) | Pattern(_) | Forbidden(_)),
+            TypeRef::String => matches!(
+                self,
+                MaxChars(_) | MinChars(_) | MaxBytes(_) | MinBytes(_) | Pattern(_) | Forbidden(_)
+            ),
             TypeRef::Binary => matches!(self, MaxBytes(_) | MinBytes(_)),
-            TypeRef::Integer(_) | TypeRef::Number => matches!(self, Minimum { .. } | Maximum { .. }),
-            TypeRef::Json | TypeRef::JsonObject | TypeRef::Map(_) => matches!(self, MaxJsonBytes(_)),
+            TypeRef::Integer(_) | TypeRef::Number => {
+                matches!(self, Minimum { .. } | Maximum { .. })
+            }
+            TypeRef::Json | TypeRef::JsonObject | TypeRef::Map(_) => {
+                matches!(self, MaxJsonBytes(_))
+            }
             TypeRef::Array(_) => matches!(self, MinItems(_) | MaxItems(_) | MaxJsonBytes(_)),
             TypeRef::Boolean | TypeRef::Named(_) | TypeRef::Nullable(_) => false,
         }
@@ -204,10 +211,22 @@ impl Constraint {
             Constraint::MinChars(n) => format!("at least {n} characters"),
             Constraint::MaxBytes(n) => format!("at most {n} bytes"),
             Constraint::MinBytes(n) => format!("at least {n} bytes"),
-            Constraint::Minimum { bound, exclusive: false } => format!("at least {bound}"),
-            Constraint::Minimum { bound, exclusive: true } => format!("greater than {bound}"),
-            Constraint::Maximum { bound, exclusive: false } => format!("at most {bound}"),
-            Constraint::Maximum { bound, exclusive: true } => format!("less than {bound}"),
+            Constraint::Minimum {
+                bound,
+                exclusive: false,
+            } => format!("at least {bound}"),
+            Constraint::Minimum {
+                bound,
+                exclusive: true,
+            } => format!("greater than {bound}"),
+            Constraint::Maximum {
+                bound,
+                exclusive: false,
+            } => format!("at most {bound}"),
+            Constraint::Maximum {
+                bound,
+                exclusive: true,
+            } => format!("less than {bound}"),
             Constraint::Pattern(p) => format!("matches `{p}`"),
             Constraint::Forbidden(values) => {
                 let list: Vec<String> = values.iter().map(|v| format!("`{v}`")).collect();
