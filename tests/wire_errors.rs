@@ -5,20 +5,34 @@ mod wire_support;
 use cloudflare_kv::runtime::ApiMessage;
 use cloudflare_kv::{Client, ErrorKind, RequestOptions, UpdateValueParams};
 use serde_json::json;
+use wire_support::*;
 use wiremock::matchers::method;
 use wiremock::{Mock, MockServer, ResponseTemplate};
-use wire_support::*;
 
 /// A client whose calls get `answer` and are not retried.
 async fn answered(answer: ResponseTemplate) -> (MockServer, Client) {
     let server = MockServer::start().await;
-    Mock::given(method("PUT")).respond_with(answer).mount(&server).await;
-    let client = builder(&server).api_token(TOKEN).retries(0).build().unwrap();
+    Mock::given(method("PUT"))
+        .respond_with(answer)
+        .mount(&server)
+        .await;
+    let client = builder(&server)
+        .api_token(TOKEN)
+        .retries(0)
+        .build()
+        .unwrap();
     (server, client)
 }
 
-async fn write(client: &Client) -> Result<cloudflare_kv::Response<cloudflare_kv::SuccessEnvelope>, cloudflare_kv::Error> {
-    client.kv().namespaces().values().update(NAMESPACE, "k", UpdateValueParams::new("v")).await
+async fn write(
+    client: &Client,
+) -> Result<cloudflare_kv::Response<cloudflare_kv::SuccessEnvelope>, cloudflare_kv::Error> {
+    client
+        .kv()
+        .namespaces()
+        .values()
+        .update(NAMESPACE, "k", UpdateValueParams::new("v"))
+        .await
 }
 
 fn failure_envelope() -> serde_json::Value {
@@ -37,7 +51,9 @@ fn failure_envelope() -> serde_json::Value {
 
 #[tokio::test]
 async fn a_4xx_envelope_keeps_every_field() {
-    let answer = ResponseTemplate::new(400).set_body_json(failure_envelope()).insert_header("cf-ray", "8a1b2c3d");
+    let answer = ResponseTemplate::new(400)
+        .set_body_json(failure_envelope())
+        .insert_header("cf-ray", "8a1b2c3d");
     let (_server, client) = answered(answer).await;
     let error = write(&client).await.unwrap_err();
     assert_eq!(error.kind(), ErrorKind::Api);
@@ -52,11 +68,29 @@ async fn a_4xx_envelope_keeps_every_field() {
                 documentation_url: Some("https://developers.cloudflare.com/kv".into()),
                 pointer: Some("/metadata".into()),
             },
-            ApiMessage { code: 10020, message: "second problem".into(), documentation_url: None, pointer: None },
+            ApiMessage {
+                code: 10020,
+                message: "second problem".into(),
+                documentation_url: None,
+                pointer: None
+            },
         ]
     );
-    assert_eq!(error.messages(), [ApiMessage { code: 1000, message: "note".into(), ..ApiMessage::default() }]);
-    assert_eq!(error.headers().and_then(|h| h.get("cf-ray")).map(|v| v.to_str().unwrap()), Some("8a1b2c3d"));
+    assert_eq!(
+        error.messages(),
+        [ApiMessage {
+            code: 1000,
+            message: "note".into(),
+            ..ApiMessage::default()
+        }]
+    );
+    assert_eq!(
+        error
+            .headers()
+            .and_then(|h| h.get("cf-ray"))
+            .map(|v| v.to_str().unwrap()),
+        Some("8a1b2c3d")
+    );
     assert_eq!(error.body_excerpt(), None);
     assert_eq!(
         error.to_string(),
@@ -86,7 +120,8 @@ async fn statuses_map_to_kinds() {
         (503, ErrorKind::Server),
     ];
     for (status, kind) in cases {
-        let (_server, client) = answered(ResponseTemplate::new(status).set_body_json(failure_envelope())).await;
+        let (_server, client) =
+            answered(ResponseTemplate::new(status).set_body_json(failure_envelope())).await;
         let error = write(&client).await.unwrap_err();
         assert_eq!((status, error.kind()), (status, kind));
         assert_eq!(error.errors().len(), 2);
@@ -95,18 +130,24 @@ async fn statuses_map_to_kinds() {
 
 #[tokio::test]
 async fn a_rate_limit_says_how_long_to_wait() {
-    let answer = ResponseTemplate::new(429).set_body_json(failure_envelope()).insert_header("Retry-After", "30");
+    let answer = ResponseTemplate::new(429)
+        .set_body_json(failure_envelope())
+        .insert_header("Retry-After", "30");
     let (_server, client) = answered(answer).await;
     let error = write(&client).await.unwrap_err();
     assert_eq!(error.kind(), ErrorKind::RateLimited);
-    assert_eq!(error.retry_after(), Some(std::time::Duration::from_secs(30)));
+    assert_eq!(
+        error.retry_after(),
+        Some(std::time::Duration::from_secs(30))
+    );
     assert!(error.is_retryable());
 }
 
 #[tokio::test]
 async fn a_5xx_html_page_is_a_server_error_with_a_bounded_excerpt() {
     let page = format!("<html><body>{}</body></html>", "Bad gateway. ".repeat(200));
-    let (_server, client) = answered(ResponseTemplate::new(502).set_body_raw(page.clone(), "text/html")).await;
+    let (_server, client) =
+        answered(ResponseTemplate::new(502).set_body_raw(page.clone(), "text/html")).await;
     let error = write(&client).await.unwrap_err();
     assert_eq!(error.kind(), ErrorKind::Server);
     assert_eq!(error.status().map(|s| s.as_u16()), Some(502));
@@ -125,7 +166,10 @@ async fn empty_bodies_are_typed_errors() {
     let (_server, client) = answered(ResponseTemplate::new(503)).await;
     let error = write(&client).await.unwrap_err();
     assert_eq!(error.kind(), ErrorKind::Server);
-    assert_eq!(error.to_string(), "update-value: HTTP 503 Service Unavailable: empty body");
+    assert_eq!(
+        error.to_string(),
+        "update-value: HTTP 503 Service Unavailable: empty body"
+    );
 
     let (_server, client) = answered(ResponseTemplate::new(200)).await;
     let error = write(&client).await.unwrap_err();
@@ -135,13 +179,18 @@ async fn empty_bodies_are_typed_errors() {
 
 #[tokio::test]
 async fn a_2xx_that_is_not_the_expected_json_is_an_unexpected_body() {
-    let (_server, client) = answered(ResponseTemplate::new(200).set_body_raw("<html>ok</html>", "text/html")).await;
+    let (_server, client) =
+        answered(ResponseTemplate::new(200).set_body_raw("<html>ok</html>", "text/html")).await;
     let error = write(&client).await.unwrap_err();
     assert_eq!(error.kind(), ErrorKind::UnexpectedBody);
     assert_eq!(error.body_excerpt(), Some("<html>ok</html>"));
-    assert_eq!(error.to_string(), "update-value: HTTP 200 OK: the body is not JSON (text/html, 15 bytes): <html>ok</html>");
+    assert_eq!(
+        error.to_string(),
+        "update-value: HTTP 200 OK: the body is not JSON (text/html, 15 bytes): <html>ok</html>"
+    );
 
-    let (_server, client) = answered(ResponseTemplate::new(200).set_body_json(json!({"success": true}))).await;
+    let (_server, client) =
+        answered(ResponseTemplate::new(200).set_body_json(json!({"success": true}))).await;
     let error = write(&client).await.unwrap_err();
     assert_eq!(error.kind(), ErrorKind::UnexpectedBody);
     assert_eq!(
@@ -168,9 +217,16 @@ async fn unknown_fields_are_ignored_and_null_or_missing_results_accepted() {
 
 #[tokio::test]
 async fn per_request_options_do_not_change_error_shapes() {
-    let (_server, client) = answered(ResponseTemplate::new(404).set_body_json(failure_envelope())).await;
+    let (_server, client) =
+        answered(ResponseTemplate::new(404).set_body_json(failure_envelope())).await;
     let params = UpdateValueParams::new("v").options(RequestOptions::new().retries(3));
-    let error = client.kv().namespaces().values().update(NAMESPACE, "k", params).await.unwrap_err();
+    let error = client
+        .kv()
+        .namespaces()
+        .values()
+        .update(NAMESPACE, "k", params)
+        .await
+        .unwrap_err();
     assert_eq!(error.kind(), ErrorKind::NotFound);
     assert_eq!(error.attempts(), 1, "a 404 is never retried");
 }

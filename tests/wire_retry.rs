@@ -5,14 +5,18 @@ mod wire_support;
 use std::time::{Duration, Instant};
 
 use cloudflare_kv::{Binary, Client, ErrorKind, RequestOptions, UpdateValueParams};
+use wire_support::*;
 use wiremock::matchers::method;
 use wiremock::{Mock, MockServer, ResponseTemplate};
-use wire_support::*;
 
 /// Mounts `first` for the first `times` requests and the success envelope after that.
 async fn fails_then_succeeds(first: ResponseTemplate, times: u64) -> MockServer {
     let server = MockServer::start().await;
-    Mock::given(method("PUT")).respond_with(first).up_to_n_times(times).mount(&server).await;
+    Mock::given(method("PUT"))
+        .respond_with(first)
+        .up_to_n_times(times)
+        .mount(&server)
+        .await;
     Mock::given(method("PUT"))
         .respond_with(ResponseTemplate::new(200).set_body_json(ok_json()))
         .mount(&server)
@@ -20,38 +24,60 @@ async fn fails_then_succeeds(first: ResponseTemplate, times: u64) -> MockServer 
     server
 }
 
-async fn write(client: &Client, params: UpdateValueParams) -> Result<cloudflare_kv::Response<cloudflare_kv::SuccessEnvelope>, cloudflare_kv::Error> {
-    client.kv().namespaces().values().update(NAMESPACE, "k", params).await
+async fn write(
+    client: &Client,
+    params: UpdateValueParams,
+) -> Result<cloudflare_kv::Response<cloudflare_kv::SuccessEnvelope>, cloudflare_kv::Error> {
+    client
+        .kv()
+        .namespaces()
+        .values()
+        .update(NAMESPACE, "k", params)
+        .await
 }
 
 fn rate_limited(retry_after: &str) -> ResponseTemplate {
     let body = serde_json::json!({"success": false, "errors": [{"code": 10000, "message": "slow down"}], "messages": []});
-    ResponseTemplate::new(429).set_body_json(body).insert_header("Retry-After", retry_after)
+    ResponseTemplate::new(429)
+        .set_body_json(body)
+        .insert_header("Retry-After", retry_after)
 }
 
 #[tokio::test]
 async fn a_429_is_retried_after_its_retry_after_seconds() {
     let server = fails_then_succeeds(rate_limited("1"), 1).await;
     let started = Instant::now();
-    write(&client(&server), UpdateValueParams::new("v")).await.unwrap();
-    assert!(started.elapsed() >= Duration::from_secs(1), "Retry-After: 1 must be waited out");
+    write(&client(&server), UpdateValueParams::new("v"))
+        .await
+        .unwrap();
+    assert!(
+        started.elapsed() >= Duration::from_secs(1),
+        "Retry-After: 1 must be waited out"
+    );
     assert_eq!(received(&server).await.len(), 2);
 }
 
 #[tokio::test]
 async fn a_retry_after_http_date_in_the_past_means_retry_now() {
     let server = fails_then_succeeds(rate_limited("Wed, 21 Oct 2015 07:28:00 GMT"), 1).await;
-    write(&client(&server), UpdateValueParams::new("v")).await.unwrap();
+    write(&client(&server), UpdateValueParams::new("v"))
+        .await
+        .unwrap();
     assert_eq!(received(&server).await.len(), 2);
 }
 
 #[tokio::test]
 async fn a_retry_after_beyond_the_cap_ends_the_retries() {
     let server = fails_then_succeeds(rate_limited("120"), 1).await;
-    let error = write(&client(&server), UpdateValueParams::new("v")).await.unwrap_err();
+    let error = write(&client(&server), UpdateValueParams::new("v"))
+        .await
+        .unwrap_err();
     assert_eq!(error.kind(), ErrorKind::RateLimited);
     assert_eq!(error.retry_after(), Some(Duration::from_secs(120)));
-    assert_eq!(error.to_string(), "update-value: HTTP 429 Too Many Requests: 10000 slow down");
+    assert_eq!(
+        error.to_string(),
+        "update-value: HTTP 429 Too Many Requests: 10000 slow down"
+    );
     assert_eq!(received(&server).await.len(), 1);
 }
 
@@ -59,7 +85,9 @@ async fn a_retry_after_beyond_the_cap_ends_the_retries() {
 async fn a_503_then_200_succeeds_and_resends_the_same_bytes() {
     let server = fails_then_succeeds(ResponseTemplate::new(503), 1).await;
     let value: Vec<u8> = (0..=255).collect();
-    let response = write(&client(&server), UpdateValueParams::new(value.clone())).await.unwrap();
+    let response = write(&client(&server), UpdateValueParams::new(value.clone()))
+        .await
+        .unwrap();
     assert!(response.success);
     let requests = received(&server).await;
     assert_eq!(requests.len(), 2);
@@ -72,7 +100,9 @@ async fn a_503_then_200_succeeds_and_resends_the_same_bytes() {
 async fn timeouts_conflicts_and_every_5xx_are_retried() {
     for status in [408, 409, 500, 502, 504] {
         let server = fails_then_succeeds(ResponseTemplate::new(status), 1).await;
-        write(&client(&server), UpdateValueParams::new("v")).await.unwrap();
+        write(&client(&server), UpdateValueParams::new("v"))
+            .await
+            .unwrap();
         assert_eq!((status, received(&server).await.len()), (status, 2));
     }
 }
@@ -81,20 +111,30 @@ async fn timeouts_conflicts_and_every_5xx_are_retried() {
 async fn a_400_is_never_retried() {
     let body = serde_json::json!({"success": false, "errors": [{"code": 10021, "message": "bad"}], "messages": []});
     let server = fails_then_succeeds(ResponseTemplate::new(400).set_body_json(body), 1).await;
-    let error = write(&client(&server), UpdateValueParams::new("v")).await.unwrap_err();
+    let error = write(&client(&server), UpdateValueParams::new("v"))
+        .await
+        .unwrap_err();
     assert_eq!(error.kind(), ErrorKind::Api);
     assert_eq!(error.attempts(), 1);
-    assert_eq!(error.to_string(), "update-value: HTTP 400 Bad Request: 10021 bad");
+    assert_eq!(
+        error.to_string(),
+        "update-value: HTTP 400 Bad Request: 10021 bad"
+    );
     assert_eq!(received(&server).await.len(), 1);
 }
 
 #[tokio::test]
 async fn exhausted_retries_report_the_last_answer_and_the_attempts() {
     let server = fails_then_succeeds(ResponseTemplate::new(503), 10).await;
-    let error = write(&client(&server), UpdateValueParams::new("v")).await.unwrap_err();
+    let error = write(&client(&server), UpdateValueParams::new("v"))
+        .await
+        .unwrap_err();
     assert_eq!(error.kind(), ErrorKind::Server);
     assert_eq!(error.attempts(), 3);
-    assert_eq!(error.to_string(), "update-value: HTTP 503 Service Unavailable: empty body (after 3 attempts)");
+    assert_eq!(
+        error.to_string(),
+        "update-value: HTTP 503 Service Unavailable: empty body (after 3 attempts)"
+    );
     assert_eq!(received(&server).await.len(), 3);
 }
 
@@ -106,7 +146,11 @@ async fn retries_can_be_overridden_per_client_and_per_request() {
     assert_eq!(error.attempts(), 1);
     assert_eq!(received(&server).await.len(), 1);
 
-    let five = builder(&server).api_token(TOKEN).retries(5).build().unwrap();
+    let five = builder(&server)
+        .api_token(TOKEN)
+        .retries(5)
+        .build()
+        .unwrap();
     let error = write(&five, UpdateValueParams::new("v")).await.unwrap_err();
     assert_eq!(error.attempts(), 6);
     assert_eq!(received(&server).await.len(), 7);
@@ -115,24 +159,50 @@ async fn retries_can_be_overridden_per_client_and_per_request() {
 #[tokio::test]
 async fn a_slow_answer_is_a_timeout_of_its_own_kind() {
     let server = MockServer::start().await;
-    let slow = ResponseTemplate::new(200).set_body_json(ok_json()).set_delay(Duration::from_secs(5));
-    Mock::given(method("PUT")).respond_with(slow).mount(&server).await;
-    let options = RequestOptions::new().timeout(Duration::from_millis(200)).retries(1);
+    let slow = ResponseTemplate::new(200)
+        .set_body_json(ok_json())
+        .set_delay(Duration::from_secs(5));
+    Mock::given(method("PUT"))
+        .respond_with(slow)
+        .mount(&server)
+        .await;
+    let options = RequestOptions::new()
+        .timeout(Duration::from_millis(200))
+        .retries(1);
     let started = Instant::now();
-    let error = write(&client(&server), UpdateValueParams::new("v").options(options)).await.unwrap_err();
+    let error = write(
+        &client(&server),
+        UpdateValueParams::new("v").options(options),
+    )
+    .await
+    .unwrap_err();
     assert!(started.elapsed() < Duration::from_secs(3));
     assert_eq!(error.kind(), ErrorKind::Timeout);
     assert_eq!(error.attempts(), 2);
-    assert_eq!(error.to_string(), "update-value: timed out after 200ms (after 2 attempts)");
+    assert_eq!(
+        error.to_string(),
+        "update-value: timed out after 200ms (after 2 attempts)"
+    );
 
-    let quick = builder(&server).api_token(TOKEN).timeout(Duration::from_millis(100)).retries(0).build().unwrap();
-    let error = write(&quick, UpdateValueParams::new("v")).await.unwrap_err();
+    let quick = builder(&server)
+        .api_token(TOKEN)
+        .timeout(Duration::from_millis(100))
+        .retries(0)
+        .build()
+        .unwrap();
+    let error = write(&quick, UpdateValueParams::new("v"))
+        .await
+        .unwrap_err();
     assert_eq!(error.to_string(), "update-value: timed out after 100ms");
 }
 
 #[tokio::test]
 async fn a_refused_connection_is_retried_then_reported() {
-    let port = std::net::TcpListener::bind("127.0.0.1:0").unwrap().local_addr().unwrap().port();
+    let port = std::net::TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap()
+        .port();
     let client = Client::builder()
         .base_url(format!("http://127.0.0.1:{port}"))
         .api_token(TOKEN)
@@ -140,11 +210,21 @@ async fn a_refused_connection_is_retried_then_reported() {
         .backoff(Duration::from_millis(1), Duration::from_millis(2))
         .build()
         .unwrap();
-    let error = write(&client, UpdateValueParams::new("v")).await.unwrap_err();
+    let error = write(&client, UpdateValueParams::new("v"))
+        .await
+        .unwrap_err();
     assert_eq!(error.kind(), ErrorKind::Connect);
     assert_eq!(error.attempts(), 3);
-    assert!(error.to_string().starts_with("update-value: could not connect: "), "{error}");
-    assert!(error.to_string().ends_with(" (after 3 attempts)"), "{error}");
+    assert!(
+        error
+            .to_string()
+            .starts_with("update-value: could not connect: "),
+        "{error}"
+    );
+    assert!(
+        error.to_string().ends_with(" (after 3 attempts)"),
+        "{error}"
+    );
     assert!(error.status().is_none());
 }
 
@@ -154,7 +234,8 @@ async fn a_file_is_reopened_for_every_attempt() {
     let path = temp_path("reopen");
     let content: Vec<u8> = (0..200_000).map(|i| (i % 256) as u8).collect();
     tokio::fs::write(&path, &content).await.unwrap();
-    let params = UpdateValueParams::new(Binary::from_file(&path).await.unwrap()).metadata(serde_json::json!({"m": 1}));
+    let params = UpdateValueParams::new(Binary::from_file(&path).await.unwrap())
+        .metadata(serde_json::json!({"m": 1}));
     write(&client(&server), params).await.unwrap();
     tokio::fs::remove_file(&path).await.unwrap();
     let requests = received(&server).await;

@@ -83,10 +83,18 @@ pub async fn parts(request: &Request) -> Vec<ReceivedPart> {
     let mut out = Vec::new();
     while let Some(field) = multipart.next_field().await.unwrap() {
         let name = field.name().unwrap().to_owned();
-        let content_type = field.headers().get("content-type").map(|v| v.to_str().unwrap().to_owned());
+        let content_type = field
+            .headers()
+            .get("content-type")
+            .map(|v| v.to_str().unwrap().to_owned());
         let file_name = field.file_name().map(str::to_owned);
         let bytes = field.bytes().await.unwrap().to_vec();
-        out.push(ReceivedPart { name, content_type, file_name, bytes });
+        out.push(ReceivedPart {
+            name,
+            content_type,
+            file_name,
+            bytes,
+        });
     }
     out
 }

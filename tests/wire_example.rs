@@ -1,0 +1,58 @@
+//! `examples/update_value.rs` sends exactly the request its documentation promises.
+
+mod wire_support;
+
+use std::path::PathBuf;
+use std::process::Command;
+
+use wire_support::*;
+
+/// The example's binary, built on demand (`cargo test` builds examples, `--test` alone does not).
+fn example_binary() -> PathBuf {
+    let deps = std::env::current_exe()
+        .unwrap()
+        .parent()
+        .unwrap()
+        .to_path_buf();
+    let binary = deps.parent().unwrap().join("examples").join("update_value");
+    if !binary.exists() {
+        let status = Command::new(env!("CARGO"))
+            .args(["build", "-p", "cloudflare-kv", "--example", "update_value"])
+            .status()
+            .unwrap();
+        assert!(status.success());
+    }
+    binary
+}
+
+#[tokio::test]
+async fn the_example_writes_some_value_under_my_key() {
+    let server = ok_server().await;
+    let binary = example_binary();
+    let output = tokio::process::Command::new(binary)
+        .env_clear()
+        .env("CLOUDFLARE_API_TOKEN", "t")
+        .env("CLOUDFLARE_ACCOUNT_ID", "acct")
+        .env("CLOUDFLARE_BASE_URL", server.uri())
+        .output()
+        .await
+        .unwrap();
+    assert!(
+        output.status.success(),
+        "{}",
+        String::from_utf8_lossy(&output.stderr)
+    );
+    assert_eq!(
+        String::from_utf8_lossy(&output.stdout),
+        "HTTP 200 OK: success = true\n"
+    );
+    let request = only_request(&server).await;
+    assert_eq!(request.method.as_str(), "PUT");
+    assert_eq!(
+        request.url.path(),
+        "/accounts/acct/storage/kv/namespaces/0f2ac74b498b48028cb68387c421e279/values/My-Key"
+    );
+    assert_eq!(request.url.query(), None);
+    assert_eq!(header(&request, "authorization"), Some("Bearer t"));
+    assert_eq!(request.body, b"Some Value");
+}
