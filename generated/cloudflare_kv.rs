@@ -387,7 +387,7 @@ impl FailureEnvelope {
 /// A key's name: 1 to 512 bytes of UTF-8, any printable character, but neither
 /// `.` nor `..`.
 ///
-/// Constraints: at least 1 characters; at least 1 bytes; at most 512 bytes; not `.` or `..`.
+/// Constraints: at least 1 character; at least 1 byte; at most 512 bytes; not `.` or `..`.
 #[derive(Clone, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, serde::Serialize)]
 #[serde(transparent)]
 pub struct KeyName(String);

@@ -48,6 +48,7 @@ fixtures!(
     responses,
     security,
     unions,
+    warnings,
 );
 
 #[test]

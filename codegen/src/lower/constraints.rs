@@ -72,6 +72,8 @@ impl Lowerer<'_> {
         ctx: &Ctx,
     ) -> Vec<Constraint> {
         let mut kept = Vec::new();
+        let resolved = self.resolve_alias(base);
+        let base = &resolved;
         for c in constraints {
             if applies(base, &c) {
                 if !kept.contains(&c) {
@@ -90,6 +92,23 @@ impl Lowerer<'_> {
     }
 }
 
+impl Lowerer<'_> {
+    /// `ty` with named aliases followed, so that rules see what a value is made of.
+    pub(crate) fn resolve_alias(&self, ty: &TypeRef) -> TypeRef {
+        let mut current = ty.clone();
+        for _ in 0..64 {
+            let TypeRef::Named(id) = current.non_null() else {
+                return current;
+            };
+            match self.types.get(id.0).map(|d| &d.kind) {
+                Some(TypeKind::Alias(next)) => current = next.clone(),
+                _ => return current,
+            }
+        }
+        current
+    }
+}
+
 /// Whether a constraint can be checked on values of `base`.
 pub(crate) fn applies(base: &TypeRef, c: &Constraint) -> bool {
     c.applies_to(base)
@@ -104,6 +123,6 @@ fn describe(base: &TypeRef) -> &'static str {
         TypeRef::Boolean => "a boolean",
         TypeRef::Json | TypeRef::JsonObject | TypeRef::Map(_) => "a JSON value",
         TypeRef::Array(_) => "an array",
-        TypeRef::Named(_) | TypeRef::Nullable(_) => "a named type",
+        TypeRef::Named(_) | TypeRef::Nullable(_) => "an object or union",
     }
 }

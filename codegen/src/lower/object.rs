@@ -133,6 +133,14 @@ impl<'a> Lowerer<'a> {
         extra: Vec<Constraint>,
         ctx: &Ctx,
     ) -> Shape {
+        if o.min_properties.is_some() || o.max_properties.is_some() {
+            let message = "`minProperties` / `maxProperties` are not enforced";
+            self.diags.warn(
+                crate::diagnostics::Kind::Ignored,
+                ctx.pointer.clone(),
+                message,
+            );
+        }
         let mut parts = ObjectParts::default();
         parts.add_object(o, &ctx.pointer);
         self.struct_from_parts(&parts, extra, ctx)

@@ -49,6 +49,19 @@ impl Lowerer<'_> {
             .clone()
             .unwrap_or_else(|| format!("{}-{path}", method.as_str().to_ascii_lowercase()));
         let base = naming::type_name(&id);
+        if !op.servers.is_empty() {
+            let message =
+                "per-operation `servers` are ignored: every method uses the client's base URL";
+            self.diags
+                .warn(Kind::Ignored, join(&pointer, "servers"), message);
+        }
+        if !op.callbacks.is_empty() {
+            self.diags.warn(
+                Kind::Ignored,
+                join(&pointer, "callbacks"),
+                "`callbacks` describe requests the server makes; nothing is generated for them",
+            );
+        }
         let ctx = Ctx {
             pointer: pointer.clone(),
             name: base.clone(),

@@ -5,7 +5,9 @@ use crate::diagnostics::{join, join_index, Kind};
 use crate::model::{Param, ParamLocation, ParamRole, PathPart, TypeKind, TypeRef};
 use crate::naming::{self, Scope};
 use crate::refs;
-use openapiv3::{Parameter, ParameterData, ParameterSchemaOrContent, ReferenceOr};
+use openapiv3::{
+    Parameter, ParameterData, ParameterSchemaOrContent, PathStyle, QueryStyle, ReferenceOr,
+};
 
 /// Names the generated method body uses for its locals; parameters may not take them.
 pub(crate) const METHOD_LOCALS: &[&str] = &[
@@ -76,8 +78,37 @@ impl Lowerer<'_> {
     fn lower_param(&mut self, item: &ReferenceOr<Parameter>, at: &str, ctx: &Ctx) -> Option<Param> {
         let (param, at) = refs::parameter(self.doc, item, at, self.diags)?;
         let (data, location) = match param {
-            Parameter::Path { parameter_data, .. } => (parameter_data, ParamLocation::Path),
-            Parameter::Query { parameter_data, .. } => (parameter_data, ParamLocation::Query),
+            Parameter::Path {
+                parameter_data,
+                style,
+            } => {
+                self.check_style(
+                    matches!(style, PathStyle::Simple),
+                    "simple",
+                    parameter_data,
+                    &at,
+                );
+                (parameter_data, ParamLocation::Path)
+            }
+            Parameter::Query {
+                parameter_data,
+                style,
+                allow_reserved,
+                ..
+            } => {
+                self.check_style(
+                    matches!(style, QueryStyle::Form),
+                    "form",
+                    parameter_data,
+                    &at,
+                );
+                if *allow_reserved {
+                    let message = "`allowReserved` is ignored: reserved characters are always percent-encoded";
+                    self.diags
+                        .warn(Kind::Ignored, join(&at, "allowReserved"), message);
+                }
+                (parameter_data, ParamLocation::Query)
+            }
             Parameter::Header { parameter_data, .. } => (parameter_data, ParamLocation::Header),
             Parameter::Cookie { parameter_data, .. } => {
                 let message = format!(
@@ -105,6 +136,18 @@ impl Lowerer<'_> {
             explode: data.explode.unwrap_or(true),
             docs,
         })
+    }
+
+    /// Only the default serialization style of each location is supported.
+    fn check_style(&mut self, is_default: bool, default: &str, data: &ParameterData, at: &str) {
+        if !is_default {
+            let message = format!(
+                "parameter `{}` uses a `style` other than `{default}`, which is not supported",
+                data.name
+            );
+            self.diags
+                .error(Kind::Unsupported, join(at, "style"), message);
+        }
     }
 
     fn param_schema_docs(&self, data: &ParameterData) -> crate::model::Docs {

@@ -114,6 +114,14 @@ impl Lowerer<'_> {
     /// Picks the shape function for a schema.
     pub(crate) fn shape(&mut self, schema: &Schema, ctx: &Ctx) -> Shape {
         let extra = self.extension_constraints(&schema.schema_data, &ctx.pointer);
+        if schema.schema_data.discriminator.is_some() {
+            let message = "`discriminator` is not used: union variants are tried in order";
+            self.diags.warn(
+                Kind::Ignored,
+                crate::diagnostics::join(&ctx.pointer, "discriminator"),
+                message,
+            );
+        }
         match &schema.schema_kind {
             SchemaKind::Type(Type::String(s)) => self.string_shape(s, extra, ctx),
             SchemaKind::Type(Type::Integer(i)) => self.integer_shape(i, extra, ctx),
@@ -156,5 +164,26 @@ pub(crate) fn schema_docs(schema: &Schema) -> Docs {
     if data.deprecated {
         docs.notes.push("Deprecated.".to_owned());
     }
+    if let SchemaKind::Type(Type::Array(a)) = &schema.schema_kind {
+        if a.unique_items {
+            docs.notes.push("Items are unique.".to_owned());
+        }
+    }
+    if docs.description.is_none() {
+        docs.description = annotation_description(schema);
+    }
     docs
+}
+
+/// The description an `allOf` member that only annotates carries (`allOf: [$ref, {description}]`).
+fn annotation_description(schema: &Schema) -> Option<String> {
+    let SchemaKind::AllOf { all_of } = &schema.schema_kind else {
+        return None;
+    };
+    all_of.iter().find_map(|member| match member {
+        ReferenceOr::Item(s) if matches!(s.schema_kind, SchemaKind::Any(_)) => {
+            s.schema_data.description.clone()
+        }
+        _ => None,
+    })
 }

@@ -207,10 +207,10 @@ impl Constraint {
     /// A human description for docs, e.g. `at most 512 bytes`.
     pub fn describe(&self) -> String {
         match self {
-            Constraint::MaxChars(n) => format!("at most {n} characters"),
-            Constraint::MinChars(n) => format!("at least {n} characters"),
-            Constraint::MaxBytes(n) => format!("at most {n} bytes"),
-            Constraint::MinBytes(n) => format!("at least {n} bytes"),
+            Constraint::MaxChars(n) => format!("at most {n} {}", plural(*n, "character")),
+            Constraint::MinChars(n) => format!("at least {n} {}", plural(*n, "character")),
+            Constraint::MaxBytes(n) => format!("at most {n} {}", plural(*n, "byte")),
+            Constraint::MinBytes(n) => format!("at least {n} {}", plural(*n, "byte")),
             Constraint::Minimum {
                 bound,
                 exclusive: false,
@@ -232,9 +232,18 @@ impl Constraint {
                 let list: Vec<String> = values.iter().map(|v| format!("`{v}`")).collect();
                 format!("not {}", list.join(" or "))
             }
-            Constraint::MaxJsonBytes(n) => format!("at most {n} bytes as JSON"),
-            Constraint::MinItems(n) => format!("at least {n} items"),
-            Constraint::MaxItems(n) => format!("at most {n} items"),
+            Constraint::MaxJsonBytes(n) => format!("at most {n} {} as JSON", plural(*n, "byte")),
+            Constraint::MinItems(n) => format!("at least {n} {}", plural(*n, "item")),
+            Constraint::MaxItems(n) => format!("at most {n} {}", plural(*n, "item")),
         }
+    }
+}
+
+/// `word` or `words`, to agree with `n`.
+fn plural(n: u64, word: &str) -> String {
+    if n == 1 {
+        word.to_owned()
+    } else {
+        format!("{word}s")
     }
 }
