@@ -13,8 +13,11 @@ use crate::limits::{
 
 /// How a write's body is to be read, from its `Content-Type`.
 ///
-/// The rule: no `Content-Type`, `application/octet-stream` or `text/plain` is a raw
-/// value; `multipart/form-data` (with a boundary) is a form; anything else is refused.
+/// The rule: no `Content-Type`, `application/octet-stream`, `text/plain` or
+/// `application/x-www-form-urlencoded` is a raw value; `multipart/form-data` (with a
+/// boundary) is a form; anything else is refused. The urlencoded type is raw
+/// because `curl -d`, the API reference's own example, sends it and the real API
+/// stores those bytes as they are (never form-decoded).
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub(crate) enum BodyKind {
     /// The body is the value's bytes.
@@ -36,7 +39,9 @@ pub(crate) fn classify(headers: &HeaderMap) -> Result<BodyKind, ApiError> {
         .trim()
         .to_ascii_lowercase();
     match essence.as_str() {
-        "application/octet-stream" | "text/plain" => Ok(BodyKind::Raw),
+        "application/octet-stream" | "text/plain" | "application/x-www-form-urlencoded" => {
+            Ok(BodyKind::Raw)
+        }
         "multipart/form-data" => multer::parse_boundary(&text)
             .map(BodyKind::Multipart)
             .map_err(|_| ApiError::BadMultipart("Content-Type has no boundary".to_owned())),
@@ -146,7 +151,8 @@ mod tests {
         assert_eq!(kind_of(Some("application/json")), Err(10035));
         assert_eq!(
             kind_of(Some("application/x-www-form-urlencoded")),
-            Err(10035)
+            Ok(BodyKind::Raw)
         );
+        assert_eq!(kind_of(Some("text/html")), Err(10035));
     }
 }

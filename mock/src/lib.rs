@@ -42,8 +42,9 @@
 //!    (digits only: `300.0` is refused); the TTL at least 60, the absolute time at
 //!    least 60 s from now. Both are checked when both are sent, and the TTL wins.
 //!    The stored [`StoredEntry::expiration`] is absolute (now + TTL).
-//! 5. **Media type** (`PUT`). No `Content-Type`, `application/octet-stream` or
-//!    `text/plain`: the body is the raw value. `multipart/form-data`: a form with
+//! 5. **Media type** (`PUT`). No `Content-Type`, `application/octet-stream`,
+//!    `text/plain` or `application/x-www-form-urlencoded` (what `curl -d` sends; never
+//!    form-decoded): the body is the raw value, stored byte for byte. `multipart/form-data`: a form with
 //!    exactly one `value` part and at most one `metadata` part (no other parts, so
 //!    flattened `metadata[k]` fields are caught); the metadata part's
 //!    `Content-Type`, if any, must be `application/json`, and it must hold exactly
@@ -67,7 +68,7 @@
 //! | 400 | 10019 | key empty, `.`, `..`, or not UTF-8 once decoded | `Invalid key name: <why>` |
 //! | 400 | 10033 | `expiration_ttl` not a whole number, or under 60 | `Invalid expiration_ttl of <v>. ...` |
 //! | 400 | 10034 | `expiration` not a whole number, or under 60 s from now | `Invalid expiration of <v>. ...` |
-//! | 400 | 10035 | body media type other than raw or multipart | `Unsupported Content-Type: <type>` |
+//! | 400 | 10035 | any other body media type (e.g. `application/json`) | `Unsupported Content-Type: <type>` |
 //! | 400 | 10036 | multipart malformed, no boundary, no `value`, repeated or unknown part | `Invalid multipart body: <why>` |
 //! | 400 | 10037 | `metadata` part not one JSON document, or not `application/json` | `Invalid metadata: <why>` |
 //! | 401 | 9106  | no credentials (or only one of email / key) | `Missing X-Auth-Key, X-Auth-Email or Authorization headers` |
@@ -87,6 +88,8 @@
 //! optional `Retry-After`; a 2xx status gives a `success:false` body on a 2xx),
 //! [`MockServer::delay_next`], [`MockServer::drop_next`] (connection closed, no
 //! answer), [`MockServer::html_next`] (a `text/html` proxy page).
+
+#![warn(missing_docs)]
 
 mod auth;
 mod body;

@@ -52,10 +52,14 @@ async fn missing_and_text_content_types_are_raw() {
         )
         .await,
     );
+    // `curl -d` sends this type; the bytes are kept, not form-decoded.
+    let curl = [("Content-Type", "application/x-www-form-urlencoded")];
+    assert_success(&put(server.addr(), "d", &curl, b"a=1&b=%20").await);
+    assert_eq!(stored(&server, "d").value.as_ref(), b"a=1&b=%20");
     assert_eq!(stored(&server, "a").value.as_ref(), b"no type");
     assert_eq!(stored(&server, "b").value.as_ref(), b"text");
     assert_eq!(stored(&server, "c").value.as_ref(), b"\"s\"");
-    assert_eq!(server.keys(ACCOUNT, NAMESPACE), ["a", "b", "c"]);
+    assert_eq!(server.keys(ACCOUNT, NAMESPACE), ["a", "b", "c", "d"]);
 }
 
 #[tokio::test]
@@ -68,11 +72,7 @@ async fn empty_value_is_allowed() {
 #[tokio::test]
 async fn other_media_types_are_refused() {
     let server = MockServer::start().await;
-    for ct in [
-        "application/json",
-        "application/x-www-form-urlencoded",
-        "image/png",
-    ] {
+    for ct in ["application/json", "text/html", "image/png"] {
         let response = put(server.addr(), "k", &[("Content-Type", ct)], b"{}").await;
         assert_error(
             &response,
