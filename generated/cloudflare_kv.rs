@@ -365,8 +365,10 @@ pub struct FailureEnvelope {
     /// Always `false` here.
     pub success: bool,
     /// A list of messages.
+    #[serde(default)]
     pub errors: Messages,
     /// A list of messages.
+    #[serde(default)]
     pub messages: Messages,
     /// Always empty or `null` here.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -678,8 +680,10 @@ pub struct SuccessEnvelope {
     /// Always `true` here.
     pub success: bool,
     /// A list of messages.
+    #[serde(default)]
     pub errors: Messages,
     /// A list of messages.
+    #[serde(default)]
     pub messages: Messages,
     /// Empty for this operation; may be `null`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -718,7 +722,7 @@ impl Value {
                 )?;
             }
             Self::Binary(value) => {
-                crate::runtime::validate::max_bytes("value", value.len(), 26214400u64)?;
+                crate::runtime::validate::max_size("value", value.len(), 26214400u64)?;
             }
         }
         Ok(())

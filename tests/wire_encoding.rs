@@ -400,7 +400,7 @@ async fn a_25_mib_value_from_memory_is_sent_whole_and_one_more_byte_is_refused()
     assert_eq!(error.kind(), ErrorKind::Validation);
     assert_eq!(
         error.to_string(),
-        "invalid argument: value: must be at most 26214400 bytes of UTF-8, got 26214401 bytes"
+        "invalid argument: value: must be at most 26214400 bytes, got 26214401 bytes"
     );
     assert_eq!(received(&server).await.len(), 1);
 }

@@ -189,14 +189,22 @@ async fn a_2xx_that_is_not_the_expected_json_is_an_unexpected_body() {
         "update-value: HTTP 200 OK: the body is not JSON (text/html, 15 bytes): <html>ok</html>"
     );
 
-    let (_server, client) =
-        answered(ResponseTemplate::new(200).set_body_json(json!({"success": true}))).await;
+    let (_server, client) = answered(
+        ResponseTemplate::new(200).set_body_json(json!({"success": true, "errors": "none"})),
+    )
+    .await;
     let error = write(&client).await.unwrap_err();
     assert_eq!(error.kind(), ErrorKind::UnexpectedBody);
     assert_eq!(
         error.to_string(),
-        r#"update-value: HTTP 200 OK: the body does not have the expected shape (missing field `errors`) (application/json, 16 bytes): {"success":true}"#
+        r#"update-value: HTTP 200 OK: the body does not have the expected shape (invalid type: string "none", expected a sequence) (application/json, 32 bytes): {"errors":"none","success":true}"#
     );
+
+    // Missing lists read as empty: answers are read leniently.
+    let (_server, client) =
+        answered(ResponseTemplate::new(200).set_body_json(json!({"success": true}))).await;
+    let response = write(&client).await.unwrap();
+    assert!(response.errors.is_empty() && response.messages.is_empty());
 }
 
 #[tokio::test]

@@ -21,6 +21,10 @@ pub enum Rule {
     MaxBytes(u64),
     /// At least this many bytes.
     MinBytes(u64),
+    /// At most this many bytes of binary data.
+    MaxSize(u64),
+    /// At least this many bytes of binary data.
+    MinSize(u64),
     /// At least (or, if exclusive, more than) this number.
     Minimum {
         /// The bound.
@@ -152,6 +156,8 @@ impl fmt::Display for ConstraintError {
                 "must be at least {} of UTF-8, got {actual}",
                 count(*n, "byte")
             ),
+            Rule::MaxSize(n) => write!(f, "must be at most {}, got {actual}", count(*n, "byte")),
+            Rule::MinSize(n) => write!(f, "must be at least {}, got {actual}", count(*n, "byte")),
             Rule::Minimum { bound, exclusive } => {
                 let words = if *exclusive {
                     "greater than"
@@ -255,6 +261,16 @@ pub fn min_bytes(field: &'static str, len: u64, n: u64) -> Result<(), Constraint
     check(len >= n, field, Rule::MinBytes(n), Actual::Bytes(len))
 }
 
+/// Binary data of `len` bytes has at most `n` bytes.
+pub fn max_size(field: &'static str, len: u64, n: u64) -> Result<(), ConstraintError> {
+    check(len <= n, field, Rule::MaxSize(n), Actual::Bytes(len))
+}
+
+/// Binary data of `len` bytes has at least `n` bytes.
+pub fn min_size(field: &'static str, len: u64, n: u64) -> Result<(), ConstraintError> {
+    check(len >= n, field, Rule::MinSize(n), Actual::Bytes(len))
+}
+
 /// `value` is at least `bound` (more than `bound` if `exclusive`).
 pub fn minimum(
     field: &'static str,
@@ -335,14 +351,14 @@ pub fn forbidden(
     ))
 }
 
-/// `value`, serialized compactly, takes at most `n` bytes.
-pub fn max_json_bytes(
+/// `value`, serialized compactly, takes at most `n` bytes (any JSON value, object, map or list).
+pub fn max_json_bytes<T: serde::Serialize + ?Sized>(
     field: &'static str,
-    value: &serde_json::Value,
+    value: &T,
     n: u64,
 ) -> Result<(), ConstraintError> {
     let mut counter = ByteCounter(0);
-    // Writing a `Value` into a writer that cannot fail cannot fail either.
+    // The writer cannot fail; a value whose `Serialize` fails is reported, not unwrapped.
     let len = match serde_json::to_writer(&mut counter, value) {
         Ok(()) => counter.0,
         Err(e) => return Err(ConstraintError::parse(field, "serializable JSON", e)),

@@ -98,13 +98,22 @@ impl Emitter<'_> {
         value: &TokenStream,
     ) -> TokenStream {
         let v = &self.rt;
-        let len = match self.resolved(base) {
-            TypeRef::Binary => quote!(#value.len()),
-            _ => quote!(#value.len() as u64),
+        let binary = matches!(self.resolved(base), TypeRef::Binary);
+        let len = if binary {
+            quote!(#value.len())
+        } else {
+            quote!(#value.len() as u64)
         };
         match c {
             Constraint::MaxChars(n) => quote! { #v::validate::max_chars(#field, #value, #n)?; },
             Constraint::MinChars(n) => quote! { #v::validate::min_chars(#field, #value, #n)?; },
+            // Binary data has a size; text has bytes of UTF-8, and the messages say which.
+            Constraint::MaxBytes(n) if binary => {
+                quote! { #v::validate::max_size(#field, #len, #n)?; }
+            }
+            Constraint::MinBytes(n) if binary => {
+                quote! { #v::validate::min_size(#field, #len, #n)?; }
+            }
             Constraint::MaxBytes(n) => quote! { #v::validate::max_bytes(#field, #len, #n)?; },
             Constraint::MinBytes(n) => quote! { #v::validate::min_bytes(#field, #len, #n)?; },
             Constraint::MaxItems(n) => quote! { #v::validate::max_items(#field, #len, #n)?; },

@@ -76,7 +76,16 @@ impl Emitter<'_> {
         if self.contains_directly(f.ty.non_null(), owner) {
             inner = quote!(Box<#inner>);
         }
+        // A missing list or map reads as empty: answers are read leniently.
+        let collection = matches!(
+            f.ty.non_null(),
+            TypeRef::Array(_) | TypeRef::Map(_) | TypeRef::JsonObject
+        ) || matches!(
+            self.resolved(&f.ty),
+            TypeRef::Array(_) | TypeRef::Map(_) | TypeRef::JsonObject
+        );
         let (ty, attr) = match (f.required, f.ty.is_nullable()) {
+            (true, false) if collection => (inner, quote!(#[serde(default)])),
             (true, false) => (inner, TokenStream::new()),
             (true, true) => (quote!(Option<#inner>), quote!(#[serde(default)])),
             (false, _) => (
@@ -194,7 +203,7 @@ impl Emitter<'_> {
         let name = ident(&def.name);
         let variants = u.variants.iter().map(|v| {
             let var = ident(&v.name);
-            let ty = self.lenient(&v.ty);
+            let ty = self.variant_type(id, &v.ty);
             let doc = variant_doc(self, &v.ty);
             quote! { #[doc = #doc] #var(#ty), }
         });
@@ -203,7 +212,7 @@ impl Emitter<'_> {
         } else {
             quote!(#[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)])
         };
-        let froms = self.union_froms(&name, u);
+        let froms = self.union_froms(id, &name, u);
         let check = self.union_check(id, def, u);
         let binary_expr = self.is_bytes_like(&TypeRef::Named(id)).then(|| {
             let arms = u.variants.iter().map(|v| {
@@ -229,13 +238,23 @@ impl Emitter<'_> {
         }
     }
 
+    /// A variant's type; boxed when the union would otherwise contain itself.
+    fn variant_type(&self, owner: TypeId, ty: &TypeRef) -> TokenStream {
+        let inner = self.lenient(ty);
+        if self.contains_directly(ty, owner) {
+            quote!(Box<#inner>)
+        } else {
+            inner
+        }
+    }
+
     /// `From` for each variant's type, plus `&str` for text and `Vec<u8>`/`Bytes` for binary.
-    fn union_froms(&self, name: &proc_macro2::Ident, u: &Union) -> TokenStream {
+    fn union_froms(&self, id: TypeId, name: &proc_macro2::Ident, u: &Union) -> TokenStream {
         let mut seen: Vec<String> = Vec::new();
         let mut out = TokenStream::new();
         for v in &u.variants {
             let var = ident(&v.name);
-            let ty = self.lenient(&v.ty);
+            let ty = self.variant_type(id, &v.ty);
             let mut sources = vec![(ty.clone(), quote!(value))];
             match self.resolved(&v.ty) {
                 TypeRef::String => sources.push((quote!(&str), quote!(value.to_owned()))),

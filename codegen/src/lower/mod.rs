@@ -56,6 +56,9 @@ pub(crate) struct Lowerer<'a> {
     pub by_ref: BTreeMap<String, TypeRef>,
     /// Every type name in the generated module.
     pub names: Scope,
+    /// Pointers of the inline schemas being lowered, innermost last (to catch cycles that
+    /// `allOf` merging creates by re-reading a component's properties).
+    pub in_progress: Vec<String>,
 }
 
 impl<'a> Lowerer<'a> {
@@ -96,10 +99,12 @@ pub fn lower(doc: &OpenAPI, diags: &mut Diagnostics) -> Model {
         diags,
         types: Vec::new(),
         by_ref: BTreeMap::new(),
+        in_progress: Vec::new(),
         names: Scope::for_types(),
     };
     lowerer.lower_components();
     let operations = lowerer.lower_operations();
+    lowerer.check_alias_cycles();
     let resources = resources::assign(&mut lowerer, operations);
     let api = ApiInfo {
         title: doc.info.title.clone(),
@@ -128,5 +133,42 @@ impl Lowerer<'_> {
             );
             self.lower_component(&reference);
         }
+    }
+}
+
+impl Lowerer<'_> {
+    /// A schema that is only a `$ref` to itself (directly or through other such schemas)
+    /// describes no value at all; report it, and make it any JSON so later passes terminate.
+    fn check_alias_cycles(&mut self) {
+        for start in 0..self.types.len() {
+            if self.alias_cycle_from(TypeId(start)) {
+                let (name, pointer) = match self.types.get(start) {
+                    Some(def) => (def.wire_name.clone(), def.pointer.clone()),
+                    None => continue,
+                };
+                let message =
+                    format!("schema `{name}` is only a reference to itself: it describes no value");
+                self.diags
+                    .error(crate::diagnostics::Kind::Invalid, pointer, message);
+                if let Some(def) = self.types.get_mut(start) {
+                    def.kind = TypeKind::Alias(TypeRef::Json);
+                }
+            }
+        }
+    }
+
+    fn alias_cycle_from(&self, start: TypeId) -> bool {
+        let mut current = start;
+        for _ in 0..=self.types.len() {
+            match self.types.get(current.0).map(|d| &d.kind) {
+                Some(TypeKind::Alias(next)) => match next.non_null() {
+                    TypeRef::Named(id) if *id == start => return true,
+                    TypeRef::Named(id) => current = *id,
+                    _ => return false,
+                },
+                _ => return false,
+            }
+        }
+        false
     }
 }

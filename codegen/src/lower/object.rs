@@ -18,6 +18,8 @@ pub(crate) struct ObjectParts<'a> {
     pub required: Vec<String>,
     /// The last `additionalProperties` seen, with its pointer.
     pub additional: Option<(&'a AdditionalProperties, String)>,
+    /// References already followed: an `allOf` cycle adds nothing the second time round.
+    pub visited: Vec<String>,
 }
 
 impl<'a> ObjectParts<'a> {
@@ -71,10 +73,16 @@ impl<'a> Lowerer<'a> {
     {
         let (schema, at) = match item {
             ReferenceOr::Item(s) => (s, pointer.to_owned()),
-            ReferenceOr::Reference { reference } => match refs::schema(self.doc, reference) {
-                Some(target) => return self.object_parts(target, reference, parts),
-                None => return false,
-            },
+            ReferenceOr::Reference { reference } => {
+                if parts.visited.contains(reference) {
+                    return true;
+                }
+                parts.visited.push(reference.clone());
+                return match refs::schema(self.doc, reference) {
+                    Some(target) => self.object_parts(target, reference, parts),
+                    None => false,
+                };
+            }
         };
         self.schema_object_parts(schema, &at, parts)
     }

@@ -91,7 +91,16 @@ impl Lowerer<'_> {
 
     /// Lowers a schema written in place; a shape that needs a definition is named from `ctx`.
     pub(crate) fn lower_inline(&mut self, schema: &Schema, ctx: &Ctx) -> TypeRef {
-        let ty = match self.shape(schema, ctx) {
+        if self.in_progress.contains(&ctx.pointer) {
+            let message = "this schema contains itself through `allOf` without a `$ref` in between; move it into `components/schemas` and refer to it";
+            self.diags
+                .error(Kind::Invalid, ctx.pointer.clone(), message);
+            return TypeRef::Json;
+        }
+        self.in_progress.push(ctx.pointer.clone());
+        let shape = self.shape(schema, ctx);
+        self.in_progress.pop();
+        let ty = match shape {
             Shape::Ref(ty) => ty,
             Shape::Def(kind) => {
                 let id = self.define(
