@@ -4,6 +4,9 @@
 //! references between components, so cycles occur), dropped into every place a schema can
 //! stand: components, parameters, bodies in several media types, responses.
 
+// Tests may unwrap: a failure here is a test failure, not user input.
+#![allow(clippy::unwrap_used, clippy::panic)]
+
 use kv_codegen::{generate, Config};
 use proptest::prelude::*;
 use serde_json::{json, Map, Value};
