@@ -11,3 +11,8 @@ pub use generated::*;
 pub use runtime::{
     Binary, ClientBuilder, ConstraintError, Error, ErrorKind, RequestOptions, Response,
 };
+
+/// The README's Rust examples, compiled as doctests so that they cannot rot.
+#[cfg(doctest)]
+#[doc = include_str!("../README.md")]
+pub struct ReadmeDoctests;
