@@ -1,0 +1,80 @@
+//! Helpers shared by the `e2e_*` tests: the generated SDK pointed at the local
+//! `cloudflare-kv-mock` server over real HTTP on 127.0.0.1.
+#![allow(dead_code)] // each test file uses a different subset
+
+use std::time::{Duration, SystemTime, UNIX_EPOCH};
+
+use cloudflare_kv::{Client, ClientBuilder, Error, Response, SuccessEnvelope, UpdateValueParams};
+use cloudflare_kv_mock::{MockServer, DEFAULT_TOKEN};
+
+pub const ACCOUNT: &str = "023e105f4ecef8ad9ca31a8372d0c353";
+pub const NAMESPACE: &str = "0f2ac74b498b48028cb68387c421e279";
+
+/// A builder aimed at `server`, for the test account, with backoffs of milliseconds so
+/// retries cost almost nothing. No credentials yet.
+pub fn builder(server: &MockServer) -> ClientBuilder<Client> {
+    Client::builder()
+        .base_url(server.base_url())
+        .account_id(ACCOUNT)
+        .backoff(Duration::from_millis(10), Duration::from_millis(50))
+}
+
+/// A client with the mock's default token.
+pub fn client(server: &MockServer) -> Client {
+    builder(server).api_token(DEFAULT_TOKEN).build().unwrap()
+}
+
+/// A client with the mock's default token that lets the server judge every argument.
+pub fn unvalidated_client(server: &MockServer) -> Client {
+    builder(server)
+        .api_token(DEFAULT_TOKEN)
+        .validate_requests(false)
+        .build()
+        .unwrap()
+}
+
+/// Writes `params` under `key` in the test namespace.
+pub async fn put(
+    client: &Client,
+    key: &str,
+    params: UpdateValueParams,
+) -> Result<Response<SuccessEnvelope>, Error> {
+    client
+        .kv()
+        .namespaces()
+        .values()
+        .update(NAMESPACE, key, params)
+        .await
+}
+
+/// The system clock in whole seconds since the UNIX epoch.
+pub fn now_secs() -> i64 {
+    let secs = SystemTime::now()
+        .duration_since(UNIX_EPOCH)
+        .unwrap()
+        .as_secs();
+    i64::try_from(secs).unwrap()
+}
+
+/// The exact success envelope the mock answers a write with.
+pub fn success_envelope() -> SuccessEnvelope {
+    SuccessEnvelope {
+        success: true,
+        errors: Vec::new(),
+        messages: Vec::new(),
+        result: Some(serde_json::Map::new()),
+    }
+}
+
+/// Asserts that `error` carries the mock's answer: this status, and exactly one error
+/// with this code and message.
+pub fn assert_api_error(error: &Error, status: u16, code: i64, message: &str) {
+    assert_eq!(
+        error.status().map(|s| s.as_u16()),
+        Some(status),
+        "{error}"
+    );
+    assert_eq!(error.errors().len(), 1, "{error}");
+    assert_eq!(error.errors()[0].code, code, "{error}");
+    assert_eq!(error.errors()[0].message, message, "{error}");
+}
