@@ -1,0 +1,117 @@
+//! The `kv-codegen` binary: its output line, its exit codes (0, 1 stale, 2 broken spec).
+#![allow(clippy::unwrap_used, clippy::panic, clippy::indexing_slicing)]
+
+use std::path::Path;
+use std::process::{Command, Output};
+
+const BIN: &str = env!("CARGO_BIN_EXE_kv-codegen");
+
+fn run(args: &[&str], cwd: &Path) -> Output {
+    Command::new(BIN)
+        .args(args)
+        .current_dir(cwd)
+        .output()
+        .unwrap()
+}
+
+fn text(bytes: &[u8]) -> String {
+    String::from_utf8_lossy(bytes).into_owned()
+}
+
+/// A scratch directory holding a copy of our spec at `spec/cloudflare-kv.yaml`.
+fn scratch() -> tempfile::TempDir {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::create_dir(dir.path().join("spec")).unwrap();
+    let spec = concat!(env!("CARGO_MANIFEST_DIR"), "/../spec/cloudflare-kv.yaml");
+    std::fs::copy(spec, dir.path().join("spec/cloudflare-kv.yaml")).unwrap();
+    dir
+}
+
+#[test]
+fn generate_writes_once_and_check_agrees() {
+    let dir = scratch();
+    let first = run(&["generate"], dir.path());
+    assert_eq!(first.status.code(), Some(0), "{}", text(&first.stderr));
+    let line = text(&first.stdout);
+    assert!(
+        line.starts_with("wrote generated/cloudflare_kv.rs: 1 operation(s), 14 type(s), "),
+        "{line}"
+    );
+    assert!(
+        line.trim_end().ends_with(" ms") && line.lines().count() == 1,
+        "{line}"
+    );
+
+    let again = run(&["generate"], dir.path());
+    assert!(text(&again.stdout).starts_with("unchanged generated/cloudflare_kv.rs"));
+
+    let check = run(&["check"], dir.path());
+    assert_eq!(check.status.code(), Some(0));
+    assert_eq!(
+        text(&check.stdout),
+        "generated/cloudflare_kv.rs is up to date with spec/cloudflare-kv.yaml\n"
+    );
+
+    let generated = std::fs::read_to_string(dir.path().join("generated/cloudflare_kv.rs")).unwrap();
+    let expected = std::fs::read_to_string(concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/../generated/cloudflare_kv.rs"
+    ))
+    .unwrap();
+    assert!(
+        generated == expected,
+        "the CLI and the checked-in module disagree"
+    );
+}
+
+#[test]
+fn check_names_a_stale_file_and_exits_1() {
+    let dir = scratch();
+    assert_eq!(
+        run(&["generate", "-o", "out"], dir.path()).status.code(),
+        Some(0)
+    );
+    let target = dir.path().join("out/cloudflare_kv.rs");
+    let mut lines: Vec<String> = std::fs::read_to_string(&target)
+        .unwrap()
+        .lines()
+        .map(str::to_owned)
+        .collect();
+    lines[4] = "// edited by hand".to_owned();
+    std::fs::write(&target, lines.join("\n") + "\n").unwrap();
+    let check = run(
+        &["check", "spec/cloudflare-kv.yaml", "-o", "out"],
+        dir.path(),
+    );
+    assert_eq!(check.status.code(), Some(1));
+    assert_eq!(
+        text(&check.stderr),
+        "out/cloudflare_kv.rs is stale: it differs from a fresh generation of spec/cloudflare-kv.yaml at line 5; run `cargo run -p kv-codegen -- generate`\n"
+    );
+    let missing = run(
+        &["check", "spec/cloudflare-kv.yaml", "-o", "nowhere"],
+        dir.path(),
+    );
+    assert_eq!(missing.status.code(), Some(1));
+}
+
+#[test]
+fn a_broken_spec_exits_2_with_every_diagnostic() {
+    let dir = scratch();
+    let broken = "openapi: 3.0.3\ninfo: {title: t, version: '1'}\npaths:\n  /a/{id}:\n    get:\n      responses:\n        '200':\n          description: ok\n          content:\n            application/json:\n              schema: {$ref: '#/components/schemas/nope'}\n";
+    std::fs::write(dir.path().join("spec/broken.yaml"), broken).unwrap();
+    let out = run(&["generate", "spec/broken.yaml"], dir.path());
+    assert_eq!(out.status.code(), Some(2));
+    assert_eq!(out.stdout, b"");
+    assert_eq!(
+        text(&out.stderr),
+        "spec/broken.yaml:\n\
+         error: path parameter `id` is in the path template but not declared\n  --> #/paths/~1a~1{id}/get\n\
+         error: reference `#/components/schemas/nope` points to nothing: no such entry in `components/schemas`\n  --> #/paths/~1a~1{id}/get/responses/200/content/application~1json/schema\n\
+         2 error(s), 0 warning(s)\n"
+    );
+    assert!(!dir.path().join("generated/broken.rs").exists());
+    let unreadable = run(&["check", "spec/absent.yaml"], dir.path());
+    assert_eq!(unreadable.status.code(), Some(2));
+    assert!(text(&unreadable.stderr).contains("cannot read spec/absent.yaml"));
+}
