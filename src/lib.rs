@@ -1,4 +1,5 @@
 //! Typed Rust SDK for Cloudflare Workers KV, generated from an OpenAPI description.
+#![warn(missing_docs)]
 
 pub mod runtime;
 
