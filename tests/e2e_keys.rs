@@ -25,8 +25,8 @@ fn piece() -> impl Strategy<Value = String> {
         "é", "ü", "ß", "ñ", "Ж", "日", "本", "€", "\u{a0}", "ﬀ", "\u{fffd}",
     ])
     .prop_map(str::to_owned);
-    let emoji = prop::sample::select(vec!["😀", "🦀", "🎉", "👍🏽", "👨‍👩‍👧", "🇨🇭"])
-        .prop_map(str::to_owned);
+    let emoji =
+        prop::sample::select(vec!["😀", "🦀", "🎉", "👍🏽", "👨‍👩‍👧", "🇨🇭"]).prop_map(str::to_owned);
     let printable = any::<char>()
         .prop_filter("no control characters", |c| !c.is_control())
         .prop_map(String::from);

@@ -99,7 +99,12 @@ async fn exhausted_retries_end_in_the_last_server_error() {
         .await
         .unwrap_err();
     assert_eq!(error.kind(), ErrorKind::Server);
-    assert_api_error(&error, 500, 500, "injected fault: 500 Internal Server Error");
+    assert_api_error(
+        &error,
+        500,
+        500,
+        "injected fault: 500 Internal Server Error",
+    );
     assert_eq!(error.attempts(), 3);
     assert_eq!(
         error.to_string(),

@@ -17,9 +17,13 @@ fn stored(server: &MockServer, key: &str) -> StoredEntry {
 #[tokio::test]
 async fn a_text_value_is_stored_as_its_utf8_bytes() {
     let server = MockServer::start().await;
-    let response = put(&client(&server), "text", UpdateValueParams::new("Some Value ✓"))
-        .await
-        .unwrap();
+    let response = put(
+        &client(&server),
+        "text",
+        UpdateValueParams::new("Some Value ✓"),
+    )
+    .await
+    .unwrap();
     assert_eq!(response.status().as_u16(), 200);
     assert_eq!(*response.body(), success_envelope());
     assert_eq!(
@@ -44,9 +48,13 @@ async fn a_text_value_is_stored_as_its_utf8_bytes() {
 async fn a_binary_value_keeps_every_byte() {
     let server = MockServer::start().await;
     let all_bytes: Vec<u8> = (0..=255).collect();
-    put(&client(&server), "binary", UpdateValueParams::new(all_bytes.clone()))
-        .await
-        .unwrap();
+    put(
+        &client(&server),
+        "binary",
+        UpdateValueParams::new(all_bytes.clone()),
+    )
+    .await
+    .unwrap();
     let entry = stored(&server, "binary");
     assert_eq!(entry.value.as_ref(), all_bytes.as_slice());
     assert_eq!(entry.metadata, None);
@@ -175,10 +183,7 @@ async fn a_ttl_is_stored_as_now_plus_the_ttl() {
         before + 300,
         after + 300
     );
-    assert_eq!(
-        server.requests()[0].raw_query(),
-        Some("expiration_ttl=300")
-    );
+    assert_eq!(server.requests()[0].raw_query(), Some("expiration_ttl=300"));
 }
 
 #[tokio::test]

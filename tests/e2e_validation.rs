@@ -126,12 +126,14 @@ async fn an_expiration_in_the_past_is_400_from_the_server_whether_or_not_validat
         params: UpdateValueParams::new("v").expiration(past),
         ..Call::new()
     };
-    let refusal = || Refusal {
+    let refusal = || {
+        Refusal {
         status: 400,
         code: 10034,
         message: format!(
             "Invalid expiration of {past}. Expiration times must be at least 60 seconds in the future."
         ),
+    }
     };
     assert_refused_by_the_server(call.clone(), refusal()).await;
     // "At least 60 s from now" depends on the clock, which no schema constraint can say:
@@ -253,7 +255,10 @@ async fn every_value_at_its_limit_is_accepted_and_stored() {
     assert!(entry.value.as_ref() == value.as_slice(), "value differs");
     assert_eq!(entry.metadata, Some(metadata));
     let expiration = entry.expiration.unwrap();
-    assert!((before + 60..=after + 60).contains(&expiration), "{expiration}");
+    assert!(
+        (before + 60..=after + 60).contains(&expiration),
+        "{expiration}"
+    );
 }
 
 #[tokio::test]
@@ -309,7 +314,11 @@ async fn dot_keys_are_refused_even_with_validation_off() {
             ..Call::new()
         };
         // URL parsing would drop a `.` or `..` segment and write elsewhere.
-        let error = call.clone().send(&unvalidated_client(&server)).await.unwrap_err();
+        let error = call
+            .clone()
+            .send(&unvalidated_client(&server))
+            .await
+            .unwrap_err();
         assert_eq!(error.kind(), ErrorKind::Validation);
         assert_eq!(
             error.to_string(),

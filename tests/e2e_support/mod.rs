@@ -69,11 +69,7 @@ pub fn success_envelope() -> SuccessEnvelope {
 /// Asserts that `error` carries the mock's answer: this status, and exactly one error
 /// with this code and message.
 pub fn assert_api_error(error: &Error, status: u16, code: i64, message: &str) {
-    assert_eq!(
-        error.status().map(|s| s.as_u16()),
-        Some(status),
-        "{error}"
-    );
+    assert_eq!(error.status().map(|s| s.as_u16()), Some(status), "{error}");
     assert_eq!(error.errors().len(), 1, "{error}");
     assert_eq!(error.errors()[0].code, code, "{error}");
     assert_eq!(error.errors()[0].message, message, "{error}");
