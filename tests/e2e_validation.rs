@@ -230,6 +230,21 @@ async fn a_namespace_id_over_32_characters_is_400() {
 }
 
 #[tokio::test]
+async fn an_empty_namespace_id_is_400_from_the_server() {
+    // Only the server judges this one: the spec gives ids no minimum length.
+    let call = Call {
+        namespace: String::new(),
+        ..Call::new()
+    };
+    let refusal = Refusal {
+        status: 400,
+        code: 7003,
+        message: "Could not route to , perhaps your object identifier is invalid?".into(),
+    };
+    assert_refused_by_the_server(call, refusal).await;
+}
+
+#[tokio::test]
 async fn every_value_at_its_limit_is_accepted_and_stored() {
     let server = MockServer::start().await;
     let key = "ü".repeat(256); // 512 bytes
