@@ -224,13 +224,14 @@ impl UpdateValueParams {
 }
 /// An account identifier (32 hexadecimal characters).
 ///
-/// Constraints: at most 32 characters.
+/// Constraints: at least 1 character; at most 32 characters.
 #[derive(Clone, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, serde::Serialize)]
 #[serde(transparent)]
 pub struct AccountId(String);
 impl AccountId {
     /// Checks `value` against every constraint of this type.
     pub fn check(value: &str) -> Result<(), crate::runtime::ConstraintError> {
+        crate::runtime::validate::min_chars("account_id", value, 1u64)?;
         crate::runtime::validate::max_chars("account_id", value, 32u64)?;
         Ok(())
     }
@@ -609,13 +610,14 @@ impl From<Metadata> for serde_json::Value {
 }
 /// A namespace identifier (32 hexadecimal characters).
 ///
-/// Constraints: at most 32 characters.
+/// Constraints: at least 1 character; at most 32 characters.
 #[derive(Clone, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, serde::Serialize)]
 #[serde(transparent)]
 pub struct NamespaceId(String);
 impl NamespaceId {
     /// Checks `value` against every constraint of this type.
     pub fn check(value: &str) -> Result<(), crate::runtime::ConstraintError> {
+        crate::runtime::validate::min_chars("namespace_id", value, 1u64)?;
         crate::runtime::validate::max_chars("namespace_id", value, 32u64)?;
         Ok(())
     }
