@@ -44,7 +44,7 @@ pub(super) fn emit(e: &Emitter<'_>, def: &TypeDef, n: &Newtype) -> TokenStream {
         derives,
         ..
     } = &base;
-    let accessors = accessors(&name, &base, rt);
+    let accessors = accessors(&base);
     let parse = from_str(&name, &base, field, rt);
     quote! {
         #rules_doc
@@ -143,7 +143,7 @@ fn derives_json(e: &Emitter<'_>, base: &TypeRef) -> TokenStream {
 }
 
 /// Constructors without checks, and ways back to the value.
-fn accessors(name: &Ident, base: &Base, rt: &TokenStream) -> TokenStream {
+fn accessors(base: &Base) -> TokenStream {
     let inner = &base.inner;
     let unchecked = quote! {
         /// Wraps `value` without checking it; the server stays the judge.
@@ -155,7 +155,6 @@ fn accessors(name: &Ident, base: &Base, rt: &TokenStream) -> TokenStream {
             self.0
         }
     };
-    let _ = (name, rt);
     match base.kind {
         BaseKind::Text => quote! {
             #unchecked

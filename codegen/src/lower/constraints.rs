@@ -64,6 +64,22 @@ impl Lowerer<'_> {
         }
     }
 
+    /// Warns that none of `constraints` can be checked on `what`.
+    pub(crate) fn ignore_constraints(
+        &mut self,
+        constraints: Vec<Constraint>,
+        what: &str,
+        ctx: &Ctx,
+    ) {
+        for c in constraints {
+            let message = format!(
+                "constraint \"{}\" does not apply to {what}; ignored",
+                c.describe()
+            );
+            self.diags.warn(Kind::Ignored, ctx.pointer.clone(), message);
+        }
+    }
+
     /// Keeps the constraints that can be checked on `base`; warns about the rest.
     pub(crate) fn applicable(
         &mut self,

@@ -172,11 +172,7 @@ impl<'a> Lowerer<'a> {
             };
             return self.constrained(base, extra, ctx);
         }
-        let _ = self.applicable(
-            &TypeRef::Named(crate::model::TypeId(usize::MAX)),
-            extra,
-            ctx,
-        );
+        self.ignore_constraints(extra, "an object with properties", ctx);
         let fields = self.fields(parts, ctx);
         Shape::Def(TypeKind::Struct(Struct {
             fields,
