@@ -97,34 +97,12 @@ impl Emitter<'_> {
 
     /// True when `ty` is text, binary, or a union of them: sent as raw bytes.
     pub fn is_bytes_like(&self, ty: &TypeRef) -> bool {
-        self.bytes_like_within(ty, 32)
-    }
-
-    /// Bounded: a union that contains itself answers `false` instead of recursing forever.
-    fn bytes_like_within(&self, ty: &TypeRef, depth: u8) -> bool {
-        let Some(depth) = depth.checked_sub(1) else {
-            return false;
-        };
-        match self.resolved(ty) {
-            TypeRef::String | TypeRef::Binary => true,
-            TypeRef::Named(id) => match self.def(*id).map(|d| &d.kind) {
-                Some(TypeKind::Union(u)) => u
-                    .variants
-                    .iter()
-                    .all(|v| self.bytes_like_within(&v.ty, depth)),
-                _ => false,
-            },
-            _ => false,
-        }
+        crate::model::is_bytes_like(&self.model.types, ty)
     }
 
     /// True when `ty` is a scalar written as one piece of text (query, header, form field).
     pub fn is_scalar(&self, ty: &TypeRef) -> bool {
-        match self.resolved(ty) {
-            TypeRef::String | TypeRef::Integer(_) | TypeRef::Number | TypeRef::Boolean => true,
-            TypeRef::Named(id) => matches!(self.def(*id).map(|d| &d.kind), Some(TypeKind::Enum(_))),
-            _ => false,
-        }
+        crate::model::is_scalar(&self.model.types, ty)
     }
 
     /// True when a value of `ty` can hold a [`TypeRef::Binary`], which has no `PartialEq`.

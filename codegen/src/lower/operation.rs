@@ -8,9 +8,6 @@ use crate::model::{
 };
 use crate::naming;
 use crate::refs;
-/// How deep the type questions follow names before they give up (cycles).
-pub(crate) const MAX_DEPTH: u8 = 32;
-
 use openapiv3::{
     APIKeyLocation, MediaType, Parameter, PathItem, ReferenceOr, SecurityRequirement,
     SecurityScheme,
@@ -174,14 +171,9 @@ impl Lowerer<'_> {
         ctx: &Ctx,
         scope: &mut naming::Scope,
     ) -> Option<BodyKind> {
-        let essence = media_type
-            .split(';')
-            .next()
-            .unwrap_or("")
-            .trim()
-            .to_ascii_lowercase();
+        let essence = super::responses::essence(media_type);
         let schema_ctx = ctx.at(join(&ctx.pointer, "schema"));
-        if essence == "application/json" || essence.ends_with("+json") {
+        if super::responses::is_json(media_type) {
             let ty = media
                 .schema
                 .as_ref()
@@ -217,28 +209,7 @@ impl Lowerer<'_> {
 
     /// True for text, binary, and named types (newtypes, unions, aliases) made only of them.
     pub(crate) fn is_bytes_like(&self, ty: &TypeRef) -> bool {
-        self.bytes_like_within(ty, MAX_DEPTH)
-    }
-
-    /// Bounded: a cyclic alias or union answers `false` instead of recursing forever.
-    fn bytes_like_within(&self, ty: &TypeRef, depth: u8) -> bool {
-        use crate::model::TypeKind;
-        let Some(depth) = depth.checked_sub(1) else {
-            return false;
-        };
-        match ty {
-            TypeRef::String | TypeRef::Binary => true,
-            TypeRef::Named(id) => match self.types.get(id.0).map(|d| &d.kind) {
-                Some(TypeKind::Newtype(n)) => self.bytes_like_within(&n.base, depth),
-                Some(TypeKind::Alias(t)) => self.bytes_like_within(t, depth),
-                Some(TypeKind::Union(u)) => u
-                    .variants
-                    .iter()
-                    .all(|v| self.bytes_like_within(&v.ty, depth)),
-                _ => false,
-            },
-            _ => false,
-        }
+        crate::model::is_bytes_like(&self.types, ty)
     }
 
     /// `multipart/form-data`: one part per property of an object schema.

@@ -2,7 +2,7 @@
 
 use super::{Ctx, Lowerer};
 use crate::diagnostics::{join, join_index, Kind};
-use crate::model::{Param, ParamLocation, ParamRole, PathPart, TypeKind, TypeRef};
+use crate::model::{Param, ParamLocation, ParamRole, PathPart, TypeRef};
 use crate::naming::{self, Scope};
 use crate::refs;
 use openapiv3::{
@@ -193,23 +193,7 @@ impl Lowerer<'_> {
 
     /// True for values written as one piece of text.
     pub(crate) fn is_scalar(&self, ty: &TypeRef) -> bool {
-        self.scalar_within(ty, super::operation::MAX_DEPTH)
-    }
-
-    fn scalar_within(&self, ty: &TypeRef, depth: u8) -> bool {
-        let Some(depth) = depth.checked_sub(1) else {
-            return false;
-        };
-        match ty.non_null() {
-            TypeRef::String | TypeRef::Integer(_) | TypeRef::Number | TypeRef::Boolean => true,
-            TypeRef::Named(id) => match self.types.get(id.0).map(|d| &d.kind) {
-                Some(TypeKind::Enum(_)) => true,
-                Some(TypeKind::Newtype(n)) => self.scalar_within(&n.base, depth),
-                Some(TypeKind::Alias(t)) => self.scalar_within(t, depth),
-                _ => false,
-            },
-            _ => false,
-        }
+        crate::model::is_scalar(&self.types, ty)
     }
 
     fn param_role(&mut self, data: &ParameterData, location: ParamLocation, at: &str) -> ParamRole {

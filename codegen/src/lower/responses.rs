@@ -98,13 +98,18 @@ fn status_of(code: &StatusCode) -> StatusMatch {
     }
 }
 
-/// `application/json` and the `+json` family.
-fn is_json(media_type: &str) -> bool {
-    let essence = media_type
+/// The media type without parameters, lower case: `Text/Plain; charset=x` → `text/plain`.
+pub(crate) fn essence(media_type: &str) -> String {
+    media_type
         .split(';')
         .next()
         .unwrap_or("")
         .trim()
-        .to_ascii_lowercase();
+        .to_ascii_lowercase()
+}
+
+/// `application/json` and the `+json` family.
+pub(crate) fn is_json(media_type: &str) -> bool {
+    let essence = essence(media_type);
     essence == "application/json" || essence.ends_with("+json")
 }

@@ -247,3 +247,52 @@ fn plural(n: u64, word: &str) -> String {
         format!("{word}s")
     }
 }
+
+/// How deep the type questions follow names before they give up (cyclic aliases, unions
+/// that contain themselves).
+const MAX_DEPTH: u8 = 32;
+
+/// True when values of `ty` are text, binary, or a union of them: sent as raw bytes.
+pub fn is_bytes_like(types: &[TypeDef], ty: &TypeRef) -> bool {
+    bytes_like_within(types, ty, MAX_DEPTH)
+}
+
+fn bytes_like_within(types: &[TypeDef], ty: &TypeRef, depth: u8) -> bool {
+    let Some(depth) = depth.checked_sub(1) else {
+        return false;
+    };
+    match ty {
+        TypeRef::String | TypeRef::Binary => true,
+        TypeRef::Named(id) => match types.get(id.0).map(|d| &d.kind) {
+            Some(TypeKind::Newtype(n)) => bytes_like_within(types, &n.base, depth),
+            Some(TypeKind::Alias(t)) => bytes_like_within(types, t, depth),
+            Some(TypeKind::Union(u)) => u
+                .variants
+                .iter()
+                .all(|v| bytes_like_within(types, &v.ty, depth)),
+            _ => false,
+        },
+        _ => false,
+    }
+}
+
+/// True when values of `ty` are written as one piece of text (path, query, header, form field).
+pub fn is_scalar(types: &[TypeDef], ty: &TypeRef) -> bool {
+    scalar_within(types, ty, MAX_DEPTH)
+}
+
+fn scalar_within(types: &[TypeDef], ty: &TypeRef, depth: u8) -> bool {
+    let Some(depth) = depth.checked_sub(1) else {
+        return false;
+    };
+    match ty.non_null() {
+        TypeRef::String | TypeRef::Integer(_) | TypeRef::Number | TypeRef::Boolean => true,
+        TypeRef::Named(id) => match types.get(id.0).map(|d| &d.kind) {
+            Some(TypeKind::Enum(_)) => true,
+            Some(TypeKind::Newtype(n)) => scalar_within(types, &n.base, depth),
+            Some(TypeKind::Alias(t)) => scalar_within(types, t, depth),
+            _ => false,
+        },
+        _ => false,
+    }
+}
