@@ -125,4 +125,65 @@ mod tests {
         assert_eq!(true.to_query(), "true");
         assert_eq!("x".to_query(), "x");
     }
+
+    mod properties {
+        use super::super::*;
+        use percent_encoding::percent_decode_str;
+        use proptest::prelude::*;
+
+        fn is_unreserved(b: u8) -> bool {
+            b.is_ascii_alphanumeric() || b"-._~".contains(&b)
+        }
+
+        proptest! {
+            #[test]
+            fn a_segment_decodes_back_byte_for_byte(text in any::<String>()) {
+                let mut out = String::new();
+                push_segment(&mut out, &text);
+                let decoded = percent_decode_str(&out).collect::<Vec<u8>>();
+                prop_assert_eq!(decoded, text.as_bytes());
+            }
+
+            #[test]
+            fn a_segment_holds_only_unreserved_bytes_and_escapes(text in any::<String>()) {
+                let mut out = String::new();
+                push_segment(&mut out, &text);
+                let bytes = out.as_bytes();
+                let mut i = 0;
+                while i < bytes.len() {
+                    if bytes[i] == b'%' {
+                        let hex = &out[i + 1..i + 3];
+                        prop_assert!(hex.bytes().all(|b| b.is_ascii_digit() || (b'A'..=b'F').contains(&b)), "{}", out);
+                        i += 3;
+                    } else {
+                        prop_assert!(is_unreserved(bytes[i]), "{}", out);
+                        i += 1;
+                    }
+                }
+            }
+
+            #[test]
+            fn query_pairs_decode_back(name in "[a-z_]{1,12}", value in any::<String>()) {
+                let mut out = String::new();
+                push_query_pair(&mut out, &name, &value);
+                let (n, v) = out.split_once('=').unwrap();
+                prop_assert_eq!(percent_decode_str(n).decode_utf8().unwrap(), name.as_str());
+                prop_assert_eq!(percent_decode_str(v).decode_utf8().unwrap(), value.as_str());
+                prop_assert!(!v.contains('&') && !v.contains('+') && !v.contains(' '));
+            }
+
+            #[test]
+            fn whole_numbers_are_written_as_integers(n in -(1_i64 << 53)..(1_i64 << 53)) {
+                prop_assert_eq!((n as f64).to_query(), n.to_string());
+                prop_assert_eq!(n.to_query(), n.to_string());
+            }
+
+            #[test]
+            fn finite_numbers_read_back_exactly(x in any::<f64>().prop_filter("finite", |x| x.is_finite())) {
+                let text = x.to_query();
+                prop_assert!(!text.contains('e') && !text.ends_with(".0"), "{}", text);
+                prop_assert_eq!(text.parse::<f64>().unwrap(), x + 0.0);
+            }
+        }
+    }
 }
