@@ -218,3 +218,27 @@ async fn a_trailing_slash_on_the_base_url_is_not_doubled() {
     write(&client).await.unwrap();
     assert_eq!(only_request(&server).await.url.path(), value_path("k"));
 }
+
+#[test]
+fn other_client_defaults_are_set_by_name() {
+    let client = cloudflare_kv::Client::builder()
+        .api_token("t")
+        .path_default("zone_id", "z1")
+        .path_default("zone_id", "z2")
+        .path_default("account_id", "a")
+        .build()
+        .unwrap();
+    let core = client.core();
+    assert_eq!(core.path_default("zone_id", None).unwrap(), "z2");
+    assert_eq!(
+        core.path_default("zone_id", Some("explicit")).unwrap(),
+        "explicit"
+    );
+    assert_eq!(core.path_default("account_id", None).unwrap(), "a");
+    let missing = core.path_default("site_id", None).unwrap_err();
+    assert_eq!(missing.kind(), cloudflare_kv::ErrorKind::Config);
+    assert_eq!(
+        missing.to_string(),
+        r#"site_id is required: pass it in the call's parameters, or set a default with ClientBuilder::path_default("site_id", …)"#
+    );
+}

@@ -26,6 +26,9 @@ pub struct Config {
     /// The spec's name as printed in the `@generated` header (not a full path: output must not
     /// depend on where the checkout lives).
     pub source_name: String,
+    /// Path parameters that fall back to a value set on the client, as if they carried
+    /// `x-kv-client-default: true` (for specs one cannot edit, e.g. `account_id`).
+    pub client_defaults: Vec<String>,
 }
 
 impl Default for Config {
@@ -33,6 +36,7 @@ impl Default for Config {
         Config {
             runtime_path: "crate::runtime".to_owned(),
             source_name: "spec/cloudflare-kv.yaml".to_owned(),
+            client_defaults: Vec::new(),
         }
     }
 }
@@ -56,7 +60,7 @@ pub fn generate(text: &str, config: &Config) -> Result<Output, Vec<Diagnostic>> 
     let Some(doc) = load::load(text, &mut diags) else {
         return Err(diags.into_items());
     };
-    let model = lower::lower(&doc, &mut diags);
+    let model = lower::lower(&doc, &config.client_defaults, &mut diags);
     if diags.has_errors() {
         return Err(diags.into_items());
     }

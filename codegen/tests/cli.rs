@@ -115,3 +115,31 @@ fn a_broken_spec_exits_2_with_every_diagnostic() {
     assert_eq!(unreadable.status.code(), Some(2));
     assert!(text(&unreadable.stderr).contains("cannot read spec/absent.yaml"));
 }
+
+#[test]
+fn client_default_option_equals_the_extension() {
+    let dir = scratch();
+    let spec = std::fs::read_to_string(dir.path().join("spec/cloudflare-kv.yaml")).unwrap();
+    let plain = spec.replace("      x-kv-client-default: true\n", "");
+    assert_ne!(plain, spec);
+    std::fs::write(dir.path().join("spec/cloudflare-kv.yaml"), plain).unwrap();
+    let without = run(&["generate", "-o", "without"], dir.path());
+    assert_eq!(without.status.code(), Some(0));
+    let with = run(
+        &["generate", "-o", "with", "--client-default", "account_id"],
+        dir.path(),
+    );
+    assert_eq!(with.status.code(), Some(0));
+    let read =
+        |d: &str| std::fs::read_to_string(dir.path().join(d).join("cloudflare_kv.rs")).unwrap();
+    let expected = std::fs::read_to_string(concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/../generated/cloudflare_kv.rs"
+    ))
+    .unwrap();
+    assert!(
+        read("with") == expected,
+        "--client-default should reproduce the extension's output"
+    );
+    assert!(read("without").contains("        account_id: impl AsRef<str>,\n"));
+}

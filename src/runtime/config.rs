@@ -50,6 +50,7 @@ pub struct ClientBuilder<C> {
     email: Option<Setting<String>>,
     key: Option<Setting<Secret>>,
     account_id: Option<Setting<String>>,
+    other_defaults: Vec<(&'static str, String)>,
     timeout: Duration,
     connect_timeout: Duration,
     retries: u32,
@@ -71,6 +72,7 @@ impl<C: From<Core>> ClientBuilder<C> {
             email: None,
             key: None,
             account_id: None,
+            other_defaults: Vec::new(),
             timeout: Duration::from_secs(60),
             connect_timeout: Duration::from_secs(10),
             retries: 2,
@@ -158,6 +160,18 @@ impl<C: From<Core>> ClientBuilder<C> {
         self
     }
 
+    /// The value used for path parameter `name` when a call does not give one, for
+    /// parameters the generator made client defaults (`x-kv-client-default`, or
+    /// `kv-codegen --client-default NAME`). `account_id` has its own setter and variable.
+    pub fn path_default(mut self, name: &'static str, value: impl Into<String>) -> Self {
+        if name == "account_id" {
+            return self.account_id(value);
+        }
+        self.other_defaults.retain(|(n, _)| *n != name);
+        self.other_defaults.push((name, value.into()));
+        self
+    }
+
     /// How long each attempt may take, from connecting to the last byte of the answer
     /// (default 60 s).
     pub fn timeout(mut self, timeout: Duration) -> Self {
@@ -239,6 +253,7 @@ impl<C: From<Core>> ClientBuilder<C> {
             .account_id
             .map(|s| ("account_id", s.value))
             .into_iter()
+            .chain(self.other_defaults)
             .collect();
         Ok(C::from(Core::new(Settings {
             http,

@@ -55,9 +55,11 @@ impl Core {
         let default = self.settings.path_defaults.iter().find(|(n, _)| *n == name);
         match default {
             Some((_, value)) => Ok(value),
+            None if name == "account_id" => Err(Error::config(
+                "account_id is required: pass it in the call's parameters, or set a default with ClientBuilder::account_id or CLOUDFLARE_ACCOUNT_ID",
+            )),
             None => Err(Error::config(format!(
-                "{name} is required: pass it in the call's parameters, or set a default with ClientBuilder::{name} or CLOUDFLARE_{}",
-                name.to_ascii_uppercase()
+                "{name} is required: pass it in the call's parameters, or set a default with ClientBuilder::path_default(\"{name}\", …)"
             ))),
         }
     }

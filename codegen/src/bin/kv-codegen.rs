@@ -30,6 +30,10 @@ struct Args {
     /// The output directory.
     #[arg(short = 'o', long = "out", default_value = "generated")]
     out: PathBuf,
+    /// A path parameter that falls back to a value set on the client (repeatable), as if it
+    /// carried `x-kv-client-default: true`; e.g. `--client-default account_id`.
+    #[arg(long = "client-default", value_name = "NAME")]
+    client_defaults: Vec<String>,
 }
 
 fn main() -> ExitCode {
@@ -41,9 +45,11 @@ fn main() -> ExitCode {
 }
 
 /// Runs the generator, printing warnings; on errors prints every diagnostic and returns `None`.
-fn run(spec: &Path) -> Option<kv_codegen::Output> {
+fn run(args: &Args) -> Option<kv_codegen::Output> {
+    let spec = args.spec.as_path();
     let config = Config {
         source_name: kv_codegen::source_name(spec),
+        client_defaults: args.client_defaults.clone(),
         ..Config::default()
     };
     match kv_codegen::generate_file(spec, &config) {
@@ -66,7 +72,7 @@ fn prefixed(spec: &Path, text: &str) -> String {
 
 fn generate(args: &Args) -> ExitCode {
     let started = Instant::now();
-    let Some(output) = run(&args.spec) else {
+    let Some(output) = run(args) else {
         return ExitCode::from(2);
     };
     let target = args.out.join(kv_codegen::output_file_name(&args.spec));
@@ -89,7 +95,7 @@ fn generate(args: &Args) -> ExitCode {
 }
 
 fn check(args: &Args) -> ExitCode {
-    let Some(output) = run(&args.spec) else {
+    let Some(output) = run(args) else {
         return ExitCode::from(2);
     };
     let target = args.out.join(kv_codegen::output_file_name(&args.spec));

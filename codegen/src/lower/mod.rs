@@ -59,6 +59,8 @@ pub(crate) struct Lowerer<'a> {
     /// Pointers of the inline schemas being lowered, innermost last (to catch cycles that
     /// `allOf` merging creates by re-reading a component's properties).
     pub in_progress: Vec<String>,
+    /// Path parameters made client defaults by configuration.
+    pub client_defaults: Vec<String>,
 }
 
 impl<'a> Lowerer<'a> {
@@ -93,13 +95,14 @@ impl<'a> Lowerer<'a> {
 }
 
 /// Lowers a whole document. Problems go into `diags`.
-pub fn lower(doc: &OpenAPI, diags: &mut Diagnostics) -> Model {
+pub fn lower(doc: &OpenAPI, client_defaults: &[String], diags: &mut Diagnostics) -> Model {
     let mut lowerer = Lowerer {
         doc,
         diags,
         types: Vec::new(),
         by_ref: BTreeMap::new(),
         in_progress: Vec::new(),
+        client_defaults: client_defaults.to_vec(),
         names: Scope::for_types(),
     };
     lowerer.lower_components();

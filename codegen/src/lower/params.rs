@@ -2,7 +2,7 @@
 
 use super::{Ctx, Lowerer};
 use crate::diagnostics::{join, join_index, Kind};
-use crate::model::{Param, ParamLocation, ParamRole, PathPart, TypeRef};
+use crate::model::{Param, ParamLocation, ParamRole, PathPart, TypeKind, TypeRef};
 use crate::naming::{self, Scope};
 use crate::refs;
 use openapiv3::{
@@ -120,7 +120,15 @@ impl Lowerer<'_> {
             }
         };
         let ty = self.param_type(data, &at, ctx)?;
-        let role = self.param_role(data, location, &at);
+        let mut role = self.param_role(data, location, &at);
+        if role == ParamRole::ClientDefault
+            && !matches!(self.resolve_alias(&ty), TypeRef::String)
+            && !self.is_text_newtype(&ty)
+        {
+            let message = format!("client default `{}` must be a string parameter", data.name);
+            self.diags.error(Kind::Invalid, at.clone(), message);
+            role = ParamRole::Argument;
+        }
         let required = data.required || location == ParamLocation::Path;
         let mut docs = crate::model::Docs::described(data.description.as_deref());
         if docs.description.is_none() {
@@ -147,6 +155,17 @@ impl Lowerer<'_> {
             );
             self.diags
                 .error(Kind::Unsupported, join(at, "style"), message);
+        }
+    }
+
+    /// True for a constrained string (a newtype over text, possibly behind aliases).
+    fn is_text_newtype(&self, ty: &TypeRef) -> bool {
+        match self.resolve_alias(ty) {
+            TypeRef::Named(id) => matches!(
+                self.types.get(id.0).map(|d| &d.kind),
+                Some(TypeKind::Newtype(n)) if matches!(self.resolve_alias(&n.base), TypeRef::String)
+            ),
+            _ => false,
         }
     }
 
@@ -197,7 +216,9 @@ impl Lowerer<'_> {
     }
 
     fn param_role(&mut self, data: &ParameterData, location: ParamLocation, at: &str) -> ParamRole {
-        let flag = data.extensions.get(CLIENT_DEFAULT);
+        static TRUE: serde_json::Value = serde_json::Value::Bool(true);
+        let configured = self.client_defaults.contains(&data.name).then_some(&TRUE);
+        let flag = data.extensions.get(CLIENT_DEFAULT).or(configured);
         match (flag, location) {
             (Some(serde_json::Value::Bool(true)), ParamLocation::Path) => ParamRole::ClientDefault,
             (Some(serde_json::Value::Bool(true)), _) => {
