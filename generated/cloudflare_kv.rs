@@ -172,6 +172,8 @@ impl<'a> KvNamespacesValues<'a> {
 #[derive(Clone, Debug)]
 pub struct UpdateValueParams {
     /// The account that owns the namespace.
+    ///
+    /// When unset, the value set on the client is used (`ClientBuilder::path_default("account_id", …)`).
     pub account_id: Option<String>,
     /// When the pair expires, in seconds since the UNIX epoch.
     pub expiration: Option<Expiration>,

@@ -134,6 +134,10 @@ impl Lowerer<'_> {
         if docs.description.is_none() {
             docs = self.param_schema_docs(data);
         }
+        if role == ParamRole::ClientDefault {
+            let note = format!("When unset, the value set on the client is used (`ClientBuilder::path_default(\"{}\", …)`).", data.name);
+            docs.notes.push(note);
+        }
         Some(Param {
             name: String::new(),
             wire_name: data.name.clone(),
