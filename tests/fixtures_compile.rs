@@ -36,6 +36,7 @@ macro_rules! fixtures {
 
 fixtures!(
     all_of,
+    collisions,
     constraints,
     docs,
     enums,

@@ -255,17 +255,29 @@ impl Emitter<'_> {
         for v in &u.variants {
             let var = ident(&v.name);
             let ty = self.variant_type(id, &v.ty);
-            let mut sources = vec![(ty.clone(), quote!(value))];
+            // Aliases name the same Rust type: compare what they resolve to.
+            let resolved = self.lenient(self.resolved(&v.ty));
+            let canonical = if self.contains_directly(&v.ty, id) {
+                quote!(Box<#resolved>)
+            } else {
+                resolved
+            };
+            let mut sources = vec![(ty.clone(), quote!(value), canonical.to_string())];
             match self.resolved(&v.ty) {
-                TypeRef::String => sources.push((quote!(&str), quote!(value.to_owned()))),
+                TypeRef::String => {
+                    sources.push((quote!(&str), quote!(value.to_owned()), "&str".to_owned()))
+                }
                 TypeRef::Binary => {
-                    sources.push((quote!(Vec<u8>), quote!(value.into())));
-                    sources.push((quote!(bytes::Bytes), quote!(value.into())));
+                    sources.push((quote!(Vec<u8>), quote!(value.into()), "Vec<u8>".to_owned()));
+                    sources.push((
+                        quote!(bytes::Bytes),
+                        quote!(value.into()),
+                        "Bytes".to_owned(),
+                    ));
                 }
                 _ => {}
             }
-            for (source, convert) in sources {
-                let key = source.to_string();
+            for (source, convert, key) in sources {
                 if seen.contains(&key) {
                     continue;
                 }
