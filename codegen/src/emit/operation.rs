@@ -300,7 +300,10 @@ impl Emitter<'_> {
         let rt = &self.rt;
         let capacity = op.path.len() + 32 * op.params.len();
         let parts = op.segments.iter().map(|part| match part {
-            PathPart::Literal(text) => quote! { url_path.push_str(#text); },
+            PathPart::Literal(text) => match single_char(text) {
+                Some(c) => quote! { url_path.push(#c); },
+                None => quote! { url_path.push_str(#text); },
+            },
             PathPart::Param(wire) => {
                 let param = op.params.iter().find(|p| &p.wire_name == wire && p.location == ParamLocation::Path);
                 match param {
@@ -502,5 +505,14 @@ fn variant_fields<'o>(
                 docs: &f.docs,
             })
             .collect(),
+    }
+}
+
+/// The only character of `text`, if it has exactly one (clippy prefers `push(char)`).
+fn single_char(text: &str) -> Option<char> {
+    let mut chars = text.chars();
+    match (chars.next(), chars.next()) {
+        (Some(c), None) => Some(c),
+        _ => None,
     }
 }
