@@ -231,6 +231,7 @@ impl Emitter<'_> {
         quote! {
             #derives
             #[serde(untagged)]
+            #[allow(clippy::enum_variant_names, clippy::large_enum_variant)]
             pub enum #name { #(#variants)* }
             #check
             #froms
