@@ -38,6 +38,20 @@ impl Emitter<'_> {
         }
     }
 
+    /// The type inside `ty` when `ty` is `Option`-valued itself (nullable, or an alias of a
+    /// nullable type).
+    fn optional_inside<'t>(&'t self, ty: &'t TypeRef) -> Option<&'t TypeRef> {
+        match ty {
+            TypeRef::Nullable(inner) => Some(inner),
+            TypeRef::Named(id) => match self.def(*id).map(|d| &d.kind) {
+                Some(TypeKind::Alias(TypeRef::Nullable(inner))) => Some(inner),
+                Some(TypeKind::Alias(next @ TypeRef::Named(_))) => self.optional_inside(next),
+                _ => None,
+            },
+            _ => None,
+        }
+    }
+
     /// Statements that check `value` (an expression of type `&T`, `T` the lenient type of `ty`).
     /// With `rename`, errors name that field instead of the type.
     pub fn check_stmts(
@@ -52,17 +66,38 @@ impl Emitter<'_> {
         };
         match ty {
             TypeRef::Nullable(inner) if self.has_checks(inner) => {
-                let body = self.check_stmts(inner, quote!(v), rename);
-                quote! { if let Some(v) = #value { #body } }
+                // `Option<Alias>` where the alias is itself an `Option`: one pattern, not two
+                // nested `if let`s.
+                let mut pattern = quote!(Some(v));
+                let mut ty = inner.as_ref();
+                while let Some(next) = self.optional_inside(ty) {
+                    pattern = quote!(Some(#pattern));
+                    ty = next;
+                }
+                let body = self.check_stmts(ty, quote!(v), rename);
+                quote! { if let #pattern = #value { #body } }
             }
-            TypeRef::Array(item) if self.has_checks(item) => {
-                let body = self.check_stmts(item, quote!(v), rename);
-                quote! { for v in #value { #body } }
-            }
-            TypeRef::Map(item) if self.has_checks(item) => {
-                let body = self.check_stmts(item, quote!(v), rename);
-                quote! { for (_, v) in #value { #body } }
-            }
+            TypeRef::Array(item) if self.has_checks(item) => match self.optional_inside(item) {
+                // A list of optional items: skip the absent ones.
+                Some(inner) => {
+                    let body = self.check_stmts(inner, quote!(v), rename);
+                    quote! { for v in IntoIterator::into_iter(#value).flatten() { #body } }
+                }
+                None => {
+                    let body = self.check_stmts(item, quote!(v), rename);
+                    quote! { for v in #value { #body } }
+                }
+            },
+            TypeRef::Map(item) if self.has_checks(item) => match self.optional_inside(item) {
+                Some(inner) => {
+                    let body = self.check_stmts(inner, quote!(v), rename);
+                    quote! { for v in std::collections::BTreeMap::values(#value).flatten() { #body } }
+                }
+                None => {
+                    let body = self.check_stmts(item, quote!(v), rename);
+                    quote! { for v in std::collections::BTreeMap::values(#value) { #body } }
+                }
+            },
             TypeRef::Named(id) => self.named_check(*id, value, rename, tail),
             _ => TokenStream::new(),
         }

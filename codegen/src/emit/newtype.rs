@@ -1,7 +1,7 @@
 //! Constrained newtypes: the only constructors validate (`TryFrom`, `FromStr`, `Deserialize`).
 
 use super::{docs, ident, Emitter};
-use crate::model::{IntWidth, Newtype, TypeDef, TypeRef};
+use crate::model::{IntWidth, Newtype, TypeDef, TypeId, TypeRef};
 use proc_macro2::{Ident, TokenStream};
 use quote::quote;
 
@@ -25,9 +25,9 @@ enum BaseKind {
 }
 
 /// Emits the newtype, its `check`, accessors and validating conversions.
-pub(super) fn emit(e: &Emitter<'_>, def: &TypeDef, n: &Newtype) -> TokenStream {
+pub(super) fn emit(e: &Emitter<'_>, id: TypeId, def: &TypeDef, n: &Newtype) -> TokenStream {
     let name = ident(&def.name);
-    let base = base_of(e, &n.base);
+    let base = base_of(e, &n.base, id);
     let rt = &e.rt;
     let field = def.wire_name.as_str();
     let value = quote!(value);
@@ -36,8 +36,18 @@ pub(super) fn emit(e: &Emitter<'_>, def: &TypeDef, n: &Newtype) -> TokenStream {
         .iter()
         .map(|c| e.constraint_stmt(c, &n.base, field, &value));
     let rules: Vec<String> = n.constraints.iter().map(|c| c.describe()).collect();
-    let rules_doc =
-        docs::lines_to_attrs(&[String::new(), format!("Constraints: {}.", rules.join("; "))]);
+    let rules_line = if rules.is_empty() {
+        "A named type rather than an alias because it contains itself.".to_owned()
+    } else {
+        format!("Constraints: {}.", rules.join("; "))
+    };
+    let rules_doc = docs::lines_to_attrs(&[String::new(), rules_line]);
+    // With no rule to apply, `check` has nothing to look at.
+    let param = if n.constraints.is_empty() {
+        quote!(_value)
+    } else {
+        quote!(value)
+    };
     let Base {
         inner,
         borrowed,
@@ -53,7 +63,7 @@ pub(super) fn emit(e: &Emitter<'_>, def: &TypeDef, n: &Newtype) -> TokenStream {
         pub struct #name(#inner);
         impl #name {
             /// Checks `value` against every constraint of this type.
-            pub fn check(value: &#borrowed) -> Result<(), #rt::ConstraintError> {
+            pub fn check(#param: &#borrowed) -> Result<(), #rt::ConstraintError> {
                 #(#stmts)*
                 Ok(())
             }
@@ -81,9 +91,9 @@ pub(super) fn emit(e: &Emitter<'_>, def: &TypeDef, n: &Newtype) -> TokenStream {
     }
 }
 
-fn base_of(e: &Emitter<'_>, base: &TypeRef) -> Base {
+fn base_of(e: &Emitter<'_>, base: &TypeRef, owner: TypeId) -> Base {
     let rt = &e.rt;
-    let inner = e.lenient(base);
+    let inner = e.lenient_within(base, owner);
     match e.resolved(base) {
         TypeRef::String => Base {
             inner,
@@ -117,7 +127,7 @@ fn base_of(e: &Emitter<'_>, base: &TypeRef) -> Base {
             kind: BaseKind::Binary,
         },
         TypeRef::Array(item) => {
-            let item = e.lenient(item);
+            let item = e.lenient_within(item, owner);
             Base {
                 inner,
                 borrowed: quote!([#item]),

@@ -78,6 +78,7 @@ impl Emitter<'_> {
         let rt = &self.rt;
         let name = ident(&op.params_name);
         let fields = self.fields(op);
+        let complexity = self.allow_complex(fields.iter().map(|f| f.ty));
         let doc = format!(
             " Parameters of [`{}::{}`].",
             self.owner_name(op),
@@ -124,6 +125,7 @@ impl Emitter<'_> {
         quote! {
             #[doc = #doc]
             #derive
+            #complexity
             pub struct #name {
                 #(#decls)*
                 /// Per-request settings: retries and timeout.
@@ -187,6 +189,11 @@ impl Emitter<'_> {
             .count();
         // `self` and `params` count too.
         let method_allow = many_arguments(argument_count + 2);
+        let success_types: Vec<&crate::model::TypeRef> = match &op.success {
+            ResponseBody::Json(ty) => vec![ty],
+            _ => Vec::new(),
+        };
+        let complexity = self.allow_complex(success_types);
         let core = if root {
             quote!(&self.core)
         } else {
@@ -204,6 +211,7 @@ impl Emitter<'_> {
         quote! {
             #doc
             #method_allow
+            #complexity
             pub async fn #name(&self, #(#args)* params: #params_ty) -> Result<#rt::Response<#ret>, #rt::Error> {
                 let core = #core;
                 #bindings

@@ -22,7 +22,7 @@ impl Emitter<'_> {
             TypeKind::Struct(s) => self.struct_def(id, def, s),
             TypeKind::Enum(e) => self.enum_def(def, e),
             TypeKind::Union(u) => self.union_def(id, def, u),
-            TypeKind::Newtype(n) => super::newtype::emit(self, def, n),
+            TypeKind::Newtype(n) => super::newtype::emit(self, id, def, n),
             TypeKind::Alias(target) => {
                 let name = ident(&def.name);
                 let target = self.lenient(target);
@@ -55,9 +55,11 @@ impl Emitter<'_> {
         } else {
             quote!(#[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)])
         };
-        let check = self.struct_check(&name, s);
+        let check = self.struct_check(id, &name, s);
+        let complexity = self.allow_complex(all_types);
         quote! {
             #derives
+            #complexity
             pub struct #name {
                 #(#fields)*
                 #additional
@@ -73,7 +75,8 @@ impl Emitter<'_> {
         let rename = (crate::naming::unraw(&f.name) != f.wire_name)
             .then(|| quote!(#[serde(rename = #wire)]));
         let mut inner = self.lenient(f.ty.non_null());
-        if self.contains_directly(f.ty.non_null(), owner) {
+        let boxed = self.contains_directly(f.ty.non_null(), owner);
+        if boxed {
             inner = quote!(Box<#inner>);
         }
         // A missing list or map reads as empty: answers are read leniently.
@@ -84,7 +87,9 @@ impl Emitter<'_> {
             self.resolved(&f.ty),
             TypeRef::Array(_) | TypeRef::Map(_) | TypeRef::JsonObject
         );
-        let (ty, attr) = match (f.required, f.ty.is_nullable()) {
+        // A required member that contains its own struct could never be built: optional here.
+        let required = f.required && !boxed;
+        let (ty, attr) = match (required, f.ty.is_nullable()) {
             (true, false) if collection => (inner, quote!(#[serde(default)])),
             (true, false) => (inner, TokenStream::new()),
             (true, true) => (quote!(Option<#inner>), quote!(#[serde(default)])),
@@ -96,14 +101,14 @@ impl Emitter<'_> {
         quote! { #doc #rename #attr pub #name: #ty, }
     }
 
-    fn struct_check(&self, name: &proc_macro2::Ident, s: &Struct) -> TokenStream {
+    fn struct_check(&self, id: TypeId, name: &proc_macro2::Ident, s: &Struct) -> TokenStream {
         let stmts: Vec<TokenStream> = s
             .fields
             .iter()
             .filter(|f| self.has_checks(&f.ty))
             .map(|f| {
                 let field = ident(&f.name);
-                let ty = if f.required {
+                let ty = if f.required && !self.contains_directly(f.ty.non_null(), id) {
                     f.ty.clone()
                 } else {
                     TypeRef::Nullable(Box::new(f.ty.non_null().clone()))
@@ -212,6 +217,8 @@ impl Emitter<'_> {
         } else {
             quote!(#[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)])
         };
+        let lint_allows = self.union_allows(def, u);
+        let complexity = self.allow_complex(u.variants.iter().map(|v| &v.ty));
         let froms = self.union_froms(id, &name, u);
         let check = self.union_check(id, def, u);
         let binary_expr = self.is_bytes_like(&TypeRef::Named(id)).then(|| {
@@ -230,8 +237,9 @@ impl Emitter<'_> {
         });
         quote! {
             #derives
+            #complexity
             #[serde(untagged)]
-            #[allow(clippy::enum_variant_names, clippy::large_enum_variant)]
+            #lint_allows
             pub enum #name { #(#variants)* }
             #check
             #froms
@@ -239,13 +247,44 @@ impl Emitter<'_> {
         }
     }
 
+    /// Lints a union's shape can trip: variant names that repeat each other or the enum's
+    /// name (clippy counts three or more), and a variant that holds a whole struct inline.
+    fn union_allows(&self, def: &TypeDef, u: &Union) -> TokenStream {
+        let mut lints = Vec::new();
+        let repeats = u
+            .variants
+            .iter()
+            .any(|v| v.name.starts_with(&def.name) || v.name.ends_with(&def.name));
+        if u.variants.len() >= 3 || repeats {
+            lints.push(quote!(clippy::enum_variant_names));
+        }
+        let inline_struct = u.variants.iter().any(|v| match self.resolved(&v.ty) {
+            TypeRef::Named(id) => matches!(
+                self.def(*id).map(|d| &d.kind),
+                Some(TypeKind::Struct(_) | TypeKind::Union(_))
+            ),
+            _ => false,
+        });
+        if inline_struct {
+            lints.push(quote!(clippy::large_enum_variant));
+        }
+        if lints.is_empty() {
+            TokenStream::new()
+        } else {
+            quote!(#[allow(#(#lints),*)])
+        }
+    }
+
     /// A variant's type; boxed when the union would otherwise contain itself.
     fn variant_type(&self, owner: TypeId, ty: &TypeRef) -> TokenStream {
-        let inner = self.lenient(ty);
-        if self.contains_directly(ty, owner) {
-            quote!(Box<#inner>)
+        if !self.contains_directly(ty, owner) {
+            return self.lenient(ty);
+        }
+        let inner = self.lenient(ty.non_null());
+        if ty.is_nullable() {
+            quote!(Option<Box<#inner>>)
         } else {
-            inner
+            quote!(Box<#inner>)
         }
     }
 
@@ -264,11 +303,13 @@ impl Emitter<'_> {
                 resolved
             };
             let mut sources = vec![(ty.clone(), quote!(value), canonical.to_string())];
+            // Conveniences for plain text and bytes; an optional variant takes its own type only.
+            let plain = !self.is_optional(&v.ty);
             match self.resolved(&v.ty) {
-                TypeRef::String => {
+                TypeRef::String if plain => {
                     sources.push((quote!(&str), quote!(value.to_owned()), "&str".to_owned()))
                 }
-                TypeRef::Binary => {
+                TypeRef::Binary if plain => {
                     sources.push((quote!(Vec<u8>), quote!(value.into()), "Vec<u8>".to_owned()));
                     sources.push((
                         quote!(bytes::Bytes),
@@ -302,12 +343,27 @@ impl Emitter<'_> {
         let field = def.wire_name.as_str();
         let arms = u.variants.iter().map(|v| {
             let var = ident(&v.name);
-            let own = u
+            let own: Vec<TokenStream> = u
                 .constraints
                 .iter()
                 .filter(|c| c.applies_to(self.resolved(&v.ty)))
-                .map(|c| self.constraint_stmt(c, &v.ty, field, &quote!(value)));
-            let inner = self.check_stmts(&v.ty, quote!(value), None);
+                .map(|c| self.constraint_stmt(c, &v.ty, field, &quote!(value)))
+                .collect();
+            // A boxed alias of an `Option` is matched through the box (elsewhere auto-deref
+            // does the work).
+            let held = if self.contains_directly(&v.ty, id) && !v.ty.is_nullable() && self.is_optional(&v.ty) {
+                quote!(&**value)
+            } else {
+                quote!(value)
+            };
+            let inner = self.check_stmts(&v.ty, held, None);
+            if own.is_empty() && inner.is_empty() {
+                return quote! { Self::#var(_) => {} };
+            }
+            if self.is_optional(&v.ty) && !own.is_empty() {
+                // The union's own rules apply to a present value only.
+                return quote! { Self::#var(value) => { if let Some(value) = value { #(#own)* } #inner } };
+            }
             quote! { Self::#var(value) => { #(#own)* #inner } }
         });
         quote! {

@@ -11,11 +11,28 @@ impl Emitter<'_> {
     /// base type, so that answers are never refused for breaking a constraint; the checks run
     /// on requests only.
     pub fn lenient(&self, ty: &TypeRef) -> TokenStream {
+        self.lenient_in(ty, &mut Vec::new())
+    }
+
+    /// [`Self::lenient`] inside the definition of newtype `owner`: a newtype that contains
+    /// itself (`S(Vec<S>)`) keeps its own name there instead of unfolding forever.
+    pub fn lenient_within(&self, ty: &TypeRef, owner: TypeId) -> TokenStream {
+        self.lenient_in(ty, &mut vec![owner])
+    }
+
+    fn lenient_in(&self, ty: &TypeRef, unfolding: &mut Vec<TypeId>) -> TokenStream {
         let rt = &self.rt;
         match ty {
             TypeRef::Named(id) => match self.def(*id).map(|d| &d.kind) {
-                Some(TypeKind::Newtype(n)) => self.lenient(&n.base),
-                Some(TypeKind::Alias(inner)) if self.is_newtype(inner) => self.lenient(inner),
+                Some(TypeKind::Newtype(n)) if !unfolding.contains(id) => {
+                    unfolding.push(*id);
+                    let base = self.lenient_in(&n.base, unfolding);
+                    unfolding.pop();
+                    base
+                }
+                Some(TypeKind::Alias(inner)) if self.is_newtype(inner) => {
+                    self.lenient_in(inner, unfolding)
+                }
                 _ => {
                     let name = self.type_ident(*id);
                     quote!(#name)
@@ -30,15 +47,15 @@ impl Emitter<'_> {
             TypeRef::Json => quote!(serde_json::Value),
             TypeRef::JsonObject => quote!(serde_json::Map<String, serde_json::Value>),
             TypeRef::Array(item) => {
-                let item = self.lenient(item);
+                let item = self.lenient_in(item, unfolding);
                 quote!(Vec<#item>)
             }
             TypeRef::Map(value) => {
-                let value = self.lenient(value);
+                let value = self.lenient_in(value, unfolding);
                 quote!(std::collections::BTreeMap<String, #value>)
             }
             TypeRef::Nullable(inner) => {
-                let inner = self.lenient(inner);
+                let inner = self.lenient_in(inner, unfolding);
                 quote!(Option<#inner>)
             }
         }
@@ -51,6 +68,55 @@ impl Emitter<'_> {
         } else {
             quote!(#expr.into())
         }
+    }
+
+    /// `#[allow(clippy::type_complexity)]` when one of `types` nests containers three deep
+    /// (`Option<Vec<BTreeMap<…>>>`): that is the spec's shape, spelled out in place.
+    pub fn allow_complex<'t>(&self, types: impl IntoIterator<Item = &'t TypeRef>) -> TokenStream {
+        // Two deep plus the `Option` of an optional member is already three.
+        if types.into_iter().any(|t| self.container_depth(t, 8) >= 2) {
+            quote!(#[allow(clippy::type_complexity)])
+        } else {
+            TokenStream::new()
+        }
+    }
+
+    /// How many containers (`Option`, `Vec`, maps) the lenient spelling of `ty` nests; newtypes
+    /// are spelled as their base, so they count through. `budget` bounds recursive newtypes.
+    fn container_depth(&self, ty: &TypeRef, budget: u8) -> usize {
+        let Some(budget) = budget.checked_sub(1) else {
+            return 0;
+        };
+        match ty {
+            TypeRef::Array(inner) | TypeRef::Map(inner) | TypeRef::Nullable(inner) => {
+                1 + self.container_depth(inner, budget)
+            }
+            TypeRef::Named(_) => match self
+                .newtype_of(ty)
+                .and_then(|id| self.def(id))
+                .map(|d| &d.kind)
+            {
+                Some(TypeKind::Newtype(n)) => self.container_depth(&n.base, budget),
+                _ => 0,
+            },
+            _ => 0,
+        }
+    }
+
+    /// True when values of `ty` are `Option`s: nullable, directly or through aliases.
+    pub fn is_optional(&self, ty: &TypeRef) -> bool {
+        let mut current = ty;
+        for _ in 0..64 {
+            match current {
+                TypeRef::Nullable(_) => return true,
+                TypeRef::Named(id) => match self.def(*id).map(|d| &d.kind) {
+                    Some(TypeKind::Alias(next)) => current = next,
+                    _ => return false,
+                },
+                _ => return false,
+            }
+        }
+        false
     }
 
     /// True when `ty` is (an alias of) a constrained newtype.

@@ -108,6 +108,7 @@ pub fn lower(doc: &OpenAPI, client_defaults: &[String], diags: &mut Diagnostics)
     lowerer.lower_components();
     let operations = lowerer.lower_operations();
     lowerer.check_alias_cycles();
+    lowerer.name_recursive_aliases();
     let resources = resources::assign(&mut lowerer, operations);
     let api = ApiInfo {
         title: doc.info.title.clone(),
@@ -157,6 +158,47 @@ impl Lowerer<'_> {
                     def.kind = TypeKind::Alias(TypeRef::Json);
                 }
             }
+        }
+    }
+
+    /// An alias that holds itself through a list, map, `null` or a newtype's base (`s: {type:
+    /// array, items: {$ref: s}}`) would be an infinite Rust type alias; it becomes a newtype.
+    fn name_recursive_aliases(&mut self) {
+        for index in 0..self.types.len() {
+            let id = TypeId(index);
+            let Some(TypeKind::Alias(target)) = self.types.get(index).map(|d| d.kind.clone())
+            else {
+                continue;
+            };
+            if self.reaches(&target, id, &mut Vec::new()) {
+                if let Some(def) = self.types.get_mut(index) {
+                    def.kind = TypeKind::Newtype(crate::model::Newtype {
+                        base: target,
+                        constraints: Vec::new(),
+                    });
+                }
+            }
+        }
+    }
+
+    /// True when `ty` leads back to `start` through containers and aliases only.
+    fn reaches(&self, ty: &TypeRef, start: TypeId, seen: &mut Vec<TypeId>) -> bool {
+        match ty {
+            TypeRef::Array(inner) | TypeRef::Map(inner) | TypeRef::Nullable(inner) => {
+                self.reaches(inner, start, seen)
+            }
+            TypeRef::Named(id) if *id == start => true,
+            TypeRef::Named(id) if !seen.contains(id) => {
+                seen.push(*id);
+                // The emitter writes newtypes as their base type inside other types, so a
+                // newtype is no barrier; structs, enums and unions are.
+                match self.types.get(id.0).map(|d| &d.kind) {
+                    Some(TypeKind::Alias(next)) => self.reaches(next, start, seen),
+                    Some(TypeKind::Newtype(n)) => self.reaches(&n.base, start, seen),
+                    _ => false,
+                }
+            }
+            _ => false,
         }
     }
 
