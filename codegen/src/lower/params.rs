@@ -77,7 +77,28 @@ impl Lowerer<'_> {
 
     fn lower_param(&mut self, item: &ReferenceOr<Parameter>, at: &str, ctx: &Ctx) -> Option<Param> {
         let (param, at) = refs::parameter(self.doc, item, at, self.diags)?;
-        let (data, location) = match param {
+        let (data, location) = self.location(param, &at)?;
+        let ty = self.param_type(data, &at, ctx)?;
+        let role = self.checked_role(data, location, &ty, &at);
+        Some(Param {
+            name: String::new(),
+            wire_name: data.name.clone(),
+            location,
+            role,
+            ty,
+            required: data.required || location == ParamLocation::Path,
+            explode: data.explode.unwrap_or(true),
+            docs: self.param_docs(data, role),
+        })
+    }
+
+    /// Where the parameter goes; unsupported places and styles are reported.
+    fn location<'p>(
+        &mut self,
+        param: &'p Parameter,
+        at: &str,
+    ) -> Option<(&'p ParameterData, ParamLocation)> {
+        match param {
             Parameter::Path {
                 parameter_data,
                 style,
@@ -86,9 +107,9 @@ impl Lowerer<'_> {
                     matches!(style, PathStyle::Simple),
                     "simple",
                     parameter_data,
-                    &at,
+                    at,
                 );
-                (parameter_data, ParamLocation::Path)
+                Some((parameter_data, ParamLocation::Path))
             }
             Parameter::Query {
                 parameter_data,
@@ -100,54 +121,61 @@ impl Lowerer<'_> {
                     matches!(style, QueryStyle::Form),
                     "form",
                     parameter_data,
-                    &at,
+                    at,
                 );
                 if *allow_reserved {
                     let message = "`allowReserved` is ignored: reserved characters are always percent-encoded";
                     self.diags
-                        .warn(Kind::Ignored, join(&at, "allowReserved"), message);
+                        .warn(Kind::Ignored, join(at, "allowReserved"), message);
                 }
-                (parameter_data, ParamLocation::Query)
+                Some((parameter_data, ParamLocation::Query))
             }
-            Parameter::Header { parameter_data, .. } => (parameter_data, ParamLocation::Header),
+            Parameter::Header { parameter_data, .. } => {
+                Some((parameter_data, ParamLocation::Header))
+            }
             Parameter::Cookie { parameter_data, .. } => {
                 let message = format!(
                     "cookie parameter `{}` is not supported",
                     parameter_data.name
                 );
-                self.diags.error(Kind::Unsupported, at, message);
-                return None;
+                self.diags.error(Kind::Unsupported, at.to_owned(), message);
+                None
             }
-        };
-        let ty = self.param_type(data, &at, ctx)?;
-        let mut role = self.param_role(data, location, &at);
-        if role == ParamRole::ClientDefault
-            && !matches!(self.resolve_alias(&ty), TypeRef::String)
-            && !self.is_text_newtype(&ty)
-        {
-            let message = format!("client default `{}` must be a string parameter", data.name);
-            self.diags.error(Kind::Invalid, at.clone(), message);
-            role = ParamRole::Argument;
         }
-        let required = data.required || location == ParamLocation::Path;
+    }
+
+    /// The role, refusing a client default that is not text (the client holds strings).
+    fn checked_role(
+        &mut self,
+        data: &ParameterData,
+        location: ParamLocation,
+        ty: &TypeRef,
+        at: &str,
+    ) -> ParamRole {
+        let role = self.param_role(data, location, at);
+        let text = matches!(self.resolve_alias(ty), TypeRef::String) || self.is_text_newtype(ty);
+        if role == ParamRole::ClientDefault && !text {
+            let message = format!("client default `{}` must be a string parameter", data.name);
+            self.diags.error(Kind::Invalid, at.to_owned(), message);
+            return ParamRole::Argument;
+        }
+        role
+    }
+
+    /// The parameter's own description, else its schema's; client defaults say where the
+    /// value comes from when unset.
+    fn param_docs(&self, data: &ParameterData, role: ParamRole) -> crate::model::Docs {
         let mut docs = crate::model::Docs::described(data.description.as_deref());
         if docs.description.is_none() {
             docs = self.param_schema_docs(data);
         }
         if role == ParamRole::ClientDefault {
-            let note = format!("When unset, the value set on the client is used (`ClientBuilder::path_default(\"{}\", …)`).", data.name);
-            docs.notes.push(note);
+            docs.notes.push(format!(
+                "When unset, the value set on the client is used (`ClientBuilder::path_default(\"{}\", …)`).",
+                data.name
+            ));
         }
-        Some(Param {
-            name: String::new(),
-            wire_name: data.name.clone(),
-            location,
-            role,
-            ty,
-            required,
-            explode: data.explode.unwrap_or(true),
-            docs,
-        })
+        docs
     }
 
     /// Only the default serialization style of each location is supported.
