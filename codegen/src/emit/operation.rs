@@ -164,36 +164,9 @@ impl Emitter<'_> {
         let name = ident(&op.method_name);
         let params_ty = ident(&op.params_name);
         let doc = self.method_docs(op);
-        let args = op
-            .params
-            .iter()
-            .filter(|p| p.role == ParamRole::Argument)
-            .map(|p| {
-                let arg = ident(&p.name);
-                let ty = if self.is_text(&p.ty) {
-                    quote!(impl AsRef<str>)
-                } else {
-                    self.lenient(p.ty.non_null())
-                };
-                quote! { #arg: #ty, }
-            });
-        let (ret, decode) = match &op.success {
-            ResponseBody::Json(ty) => (self.lenient(ty), quote!(decode_json)),
-            ResponseBody::Bytes => (quote!(bytes::Bytes), quote!(decode_bytes)),
-            ResponseBody::Empty => (quote!(()), quote!(decode_empty)),
-        };
-        let argument_count = op
-            .params
-            .iter()
-            .filter(|p| p.role == ParamRole::Argument)
-            .count();
-        // `self` and `params` count too.
-        let method_allow = many_arguments(argument_count + 2);
-        let success_types: Vec<&crate::model::TypeRef> = match &op.success {
-            ResponseBody::Json(ty) => vec![ty],
-            _ => Vec::new(),
-        };
-        let complexity = self.allow_complex(success_types);
+        let lints = self.method_lints(op);
+        let args = self.method_args(op);
+        let (ret, decode) = self.decoder(op);
         let core = if root {
             quote!(&self.core)
         } else {
@@ -210,8 +183,7 @@ impl Emitter<'_> {
         let method = ident(op.http_method.as_str());
         quote! {
             #doc
-            #method_allow
-            #complexity
+            #lints
             pub async fn #name(&self, #(#args)* params: #params_ty) -> Result<#rt::Response<#ret>, #rt::Error> {
                 let core = #core;
                 #bindings
@@ -235,6 +207,47 @@ impl Emitter<'_> {
                 #rt::#decode(raw)
             }
         }
+    }
+
+    /// Path parameters passed as arguments: text as `impl AsRef<str>`, the rest by value.
+    fn method_args(&self, op: &Operation) -> Vec<TokenStream> {
+        let arguments = op.params.iter().filter(|p| p.role == ParamRole::Argument);
+        arguments
+            .map(|p| {
+                let arg = ident(&p.name);
+                let ty = if self.is_text(&p.ty) {
+                    quote!(impl AsRef<str>)
+                } else {
+                    self.lenient(p.ty.non_null())
+                };
+                quote! { #arg: #ty, }
+            })
+            .collect()
+    }
+
+    /// The success type and the runtime function that decodes it.
+    fn decoder(&self, op: &Operation) -> (TokenStream, TokenStream) {
+        match &op.success {
+            ResponseBody::Json(ty) => (self.lenient(ty), quote!(decode_json)),
+            ResponseBody::Bytes => (quote!(bytes::Bytes), quote!(decode_bytes)),
+            ResponseBody::Empty => (quote!(()), quote!(decode_empty)),
+        }
+    }
+
+    /// Lints the spec's shape can trip on the method: many arguments, a nested return type.
+    fn method_lints(&self, op: &Operation) -> TokenStream {
+        let arguments = op
+            .params
+            .iter()
+            .filter(|p| p.role == ParamRole::Argument)
+            .count();
+        // `self` and `params` count too.
+        let many = many_arguments(arguments + 2);
+        let complexity = match &op.success {
+            ResponseBody::Json(ty) => self.allow_complex([ty]),
+            _ => TokenStream::new(),
+        };
+        quote! { #many #complexity }
     }
 
     fn method_docs(&self, op: &Operation) -> TokenStream {
