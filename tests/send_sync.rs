@@ -1,0 +1,40 @@
+//! The client, its values and the futures of its methods can cross threads and tasks.
+
+use cloudflare_kv::{Binary, Client, Error, UpdateValueParams, Value};
+
+fn is_send_sync<T: Send + Sync>() {}
+fn is_send<T: Send>(_: &T) {}
+
+#[test]
+fn client_types_are_send_and_sync() {
+    is_send_sync::<Client>();
+    is_send_sync::<Binary>();
+    is_send_sync::<Value>();
+    is_send_sync::<UpdateValueParams>();
+    is_send_sync::<Error>();
+}
+
+#[tokio::test]
+async fn a_call_can_be_spawned() {
+    let client = Client::builder()
+        .api_token("t")
+        .base_url("http://127.0.0.1:9/client/v4")
+        .retries(0)
+        .build()
+        .unwrap();
+    let call = {
+        let client = client.clone();
+        async move {
+            client
+                .kv()
+                .namespaces()
+                .values()
+                .update("ns", "key", UpdateValueParams::new("v").account_id("acct"))
+                .await
+        }
+    };
+    is_send(&call);
+    // Port 9 (discard) is closed on loopback: the spawned call ends in a connection error.
+    let error = tokio::spawn(call).await.unwrap().unwrap_err();
+    assert_eq!(error.kind(), cloudflare_kv::ErrorKind::Connect);
+}
