@@ -325,3 +325,32 @@ async fn each_operation_sends_the_alternative_its_credentials_satisfy() {
     );
     assert_eq!(wire_support::header(&requests[2], "x-auth-key"), Some("k"));
 }
+
+#[tokio::test]
+async fn url_encoded_forms_are_encoded_like_queries_and_checked() {
+    use media_types::PostLoginParams;
+    let server = answering(serde_json::json!({})).await;
+    let client: media_types::Client = fixture_client(&server).build().unwrap();
+    let params = PostLoginParams::new("a b&c")
+        .remember(true)
+        .scopes(vec!["read".to_owned(), "wr=ite".to_owned()]);
+    client.login().create(params).await.unwrap();
+    let too_long = client
+        .login()
+        .create(PostLoginParams::new("123456789"))
+        .await
+        .unwrap_err();
+    assert_eq!(
+        too_long.to_string(),
+        "invalid argument: user: must be at most 8 characters, got 9 characters"
+    );
+    let request = wire_support::only_request(&server).await;
+    assert_eq!(
+        wire_support::header(&request, "content-type"),
+        Some("application/x-www-form-urlencoded")
+    );
+    assert_eq!(
+        request.body,
+        b"user=a%20b%26c&remember=true&scopes=read&scopes=wr%3Dite"
+    );
+}

@@ -455,6 +455,34 @@ impl Emitter<'_> {
                 quote! { match params.#field { Some(v) => #rt::Body::raw(#media, #value), None => #rt::Body::Empty } }
             }
             BodyKind::Multipart(fields) => self.multipart(fields),
+            BodyKind::Form(fields) => self.url_encoded(media, fields),
+        }
+    }
+
+    /// An `application/x-www-form-urlencoded` body: the set fields as `name=value` pairs, in
+    /// declaration order, lists repeating the name; encoded like the query.
+    fn url_encoded(&self, media: &str, fields: &[FormField]) -> TokenStream {
+        let rt = &self.rt;
+        let count = fields.len();
+        let pushes = fields.iter().map(|f| {
+            let name = ident(&f.name);
+            let wire = &f.wire_name;
+            let write = match self.resolved(&f.ty) {
+                TypeRef::Array(_) => quote! { for v in list { pairs.push((#wire, #rt::encode::ToQuery::to_query(v))); } },
+                _ => quote! { pairs.push((#wire, #rt::encode::ToQuery::to_query(list))); },
+            };
+            if f.required {
+                quote! { { let list = &params.#name; #write } }
+            } else {
+                quote! { if let Some(list) = &params.#name { #write } }
+            }
+        });
+        quote! {
+            {
+                let mut pairs: Vec<(&'static str, String)> = Vec::with_capacity(#count);
+                #(#pushes)*
+                #rt::Body::raw(#media, #rt::encode::form_body(&pairs).into())
+            }
         }
     }
 
@@ -526,7 +554,7 @@ fn variant_fields<'o>(
             required: body.required,
             docs: &body.docs,
         }],
-        BodyKind::Multipart(fields) => fields
+        BodyKind::Multipart(fields) | BodyKind::Form(fields) => fields
             .iter()
             .map(|f| ParamField {
                 name: &f.name,

@@ -184,12 +184,7 @@ impl Lowerer<'_> {
             return self.multipart(media, ctx, scope);
         }
         if essence == "application/x-www-form-urlencoded" {
-            self.diags.error(
-                Kind::Unsupported,
-                ctx.pointer.clone(),
-                "`application/x-www-form-urlencoded` request bodies are not supported yet",
-            );
-            return None;
+            return self.url_encoded_form(media, ctx, scope);
         }
         // Everything else is sent as bytes: octet-stream, text/*, images, `*/*`.
         let ty = media
@@ -219,22 +214,58 @@ impl Lowerer<'_> {
         ctx: &Ctx,
         scope: &mut naming::Scope,
     ) -> Option<BodyKind> {
+        self.form_fields(media, ctx, scope, "multipart/form-data")
+            .map(BodyKind::Multipart)
+    }
+
+    /// `application/x-www-form-urlencoded`: one `name=value` pair per scalar property (arrays
+    /// repeat the name), encoded like a query string.
+    fn url_encoded_form(
+        &mut self,
+        media: &MediaType,
+        ctx: &Ctx,
+        scope: &mut naming::Scope,
+    ) -> Option<BodyKind> {
+        let fields = self.form_fields(media, ctx, scope, "application/x-www-form-urlencoded")?;
+        let mut ok = true;
+        for f in &fields {
+            let scalar = self.is_scalar(&f.ty)
+                || matches!(f.ty.non_null(), TypeRef::Array(item) if self.is_scalar(item));
+            if !scalar {
+                let message = format!("form field `{}` must be a string, number, integer, boolean, enum, or an array of them", f.wire_name);
+                self.diags.error(
+                    Kind::Unsupported,
+                    join(
+                        &join(&join(&ctx.pointer, "schema"), "properties"),
+                        &f.wire_name,
+                    ),
+                    message,
+                );
+                ok = false;
+            }
+        }
+        ok.then_some(BodyKind::Form(fields))
+    }
+
+    /// The properties of a form body's object schema, one field each.
+    fn form_fields(
+        &mut self,
+        media: &MediaType,
+        ctx: &Ctx,
+        scope: &mut naming::Scope,
+        media_type: &str,
+    ) -> Option<Vec<FormField>> {
         let at = join(&ctx.pointer, "schema");
         let Some(schema) = media.schema.as_ref() else {
-            self.diags.error(
-                Kind::Invalid,
-                ctx.pointer.clone(),
-                "a `multipart/form-data` body needs an object schema",
-            );
+            let message = format!("a `{media_type}` body needs an object schema");
+            self.diags
+                .error(Kind::Invalid, ctx.pointer.clone(), message);
             return None;
         };
         let mut parts = super::object::ObjectParts::default();
         if !self.object_parts(schema, &at, &mut parts) || parts.props.is_empty() {
-            self.diags.error(
-                Kind::Unsupported,
-                at,
-                "a `multipart/form-data` schema must be an object with properties",
-            );
+            let message = format!("a `{media_type}` schema must be an object with properties");
+            self.diags.error(Kind::Unsupported, at, message);
             return None;
         }
         let mut fields = Vec::new();
@@ -273,7 +304,7 @@ impl Lowerer<'_> {
                 );
             }
         }
-        Some(BodyKind::Multipart(fields))
+        Some(fields)
     }
 
     /// The OpenAPI default `Content-Type` of a form part: bytes, text, or JSON.

@@ -22,6 +22,7 @@ pub(crate) const METHOD_LOCALS: &[&str] = &[
     "request",
     "raw",
     "parts",
+    "pairs",
 ];
 
 /// The extension that makes a path parameter fall back to a value set on the client.

@@ -148,6 +148,8 @@ pub enum BodyKind {
     Raw(TypeRef),
     /// Form parts, one per property.
     Multipart(Vec<FormField>),
+    /// `name=value` pairs, percent-encoded (`application/x-www-form-urlencoded`).
+    Form(Vec<FormField>),
 }
 
 /// One part of a multipart body.
