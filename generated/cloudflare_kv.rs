@@ -99,53 +99,44 @@ impl<'a> KvNamespacesValues<'a> {
                 Metadata::check(v).map_err(|e| e.at("metadata"))?;
             }
         }
-        let mut url_path = String::with_capacity(237usize);
+        let mut url_path = String::with_capacity(237);
         url_path.push_str("/accounts/");
         crate::runtime::encode::push_segment(&mut url_path, account_id);
         url_path.push_str("/storage/kv/namespaces/");
         crate::runtime::encode::push_segment(&mut url_path, namespace_id);
         url_path.push_str("/values/");
         crate::runtime::encode::push_segment(&mut url_path, key_name);
-        let mut query: Vec<(&'static str, String)> = Vec::with_capacity(2usize);
-        if let Some(list) = &params.expiration {
-            query.push(("expiration", crate::runtime::encode::ToQuery::to_query(list)));
+        let mut query: Vec<(&'static str, String)> = Vec::with_capacity(2);
+        if let Some(value) = &params.expiration {
+            query.push(("expiration", crate::runtime::encode::ToQuery::to_query(value)));
         }
-        if let Some(list) = &params.expiration_ttl {
+        if let Some(value) = &params.expiration_ttl {
             query
                 .push((
                     "expiration_ttl",
-                    crate::runtime::encode::ToQuery::to_query(list),
+                    crate::runtime::encode::ToQuery::to_query(value),
                 ));
         }
         let headers: Vec<(&'static str, String)> = Vec::new();
         let request_body = if params.metadata.is_none() {
             crate::runtime::Body::raw("application/octet-stream", params.value.into())
         } else {
-            {
-                let mut parts = Vec::with_capacity(2usize);
-                {
-                    let v = params.value;
-                    parts
-                        .push(
-                            crate::runtime::Part::binary(
-                                "value",
-                                "application/octet-stream",
-                                v.into(),
-                            ),
-                        );
-                }
-                if let Some(v) = &params.metadata {
-                    parts
-                        .push(
-                            crate::runtime::Part::json(
-                                "metadata",
-                                "application/json",
-                                v,
-                            )?,
-                        );
-                }
-                crate::runtime::Body::Multipart(parts)
+            let mut parts = Vec::with_capacity(2);
+            parts
+                .push(
+                    crate::runtime::Part::binary(
+                        "value",
+                        "application/octet-stream",
+                        params.value.into(),
+                    ),
+                );
+            if let Some(v) = &params.metadata {
+                parts
+                    .push(
+                        crate::runtime::Part::json("metadata", "application/json", v)?,
+                    );
             }
+            crate::runtime::Body::Multipart(parts)
         };
         const SECURITY: &[&[crate::runtime::Scheme]] = &[
             &[crate::runtime::Scheme::Bearer],
@@ -233,8 +224,8 @@ pub struct AccountId(String);
 impl AccountId {
     /// Checks `value` against every constraint of this type.
     pub fn check(value: &str) -> Result<(), crate::runtime::ConstraintError> {
-        crate::runtime::validate::min_chars("account_id", value, 1u64)?;
-        crate::runtime::validate::max_chars("account_id", value, 32u64)?;
+        crate::runtime::validate::min_chars("account_id", value, 1)?;
+        crate::runtime::validate::max_chars("account_id", value, 32)?;
         Ok(())
     }
     /// Wraps `value` without checking it; the server stays the judge.
@@ -303,12 +294,7 @@ pub struct ExpirationTtl(i64);
 impl ExpirationTtl {
     /// Checks `value` against every constraint of this type.
     pub fn check(value: &i64) -> Result<(), crate::runtime::ConstraintError> {
-        crate::runtime::validate::minimum(
-            "expiration_ttl",
-            *value as f64,
-            60f64,
-            false,
-        )?;
+        crate::runtime::validate::minimum("expiration_ttl", *value as f64, 60.0, false)?;
         Ok(())
     }
     /// Wraps `value` without checking it; the server stays the judge.
@@ -399,9 +385,9 @@ pub struct KeyName(String);
 impl KeyName {
     /// Checks `value` against every constraint of this type.
     pub fn check(value: &str) -> Result<(), crate::runtime::ConstraintError> {
-        crate::runtime::validate::min_chars("key_name", value, 1u64)?;
-        crate::runtime::validate::min_bytes("key_name", value.len() as u64, 1u64)?;
-        crate::runtime::validate::max_bytes("key_name", value.len() as u64, 512u64)?;
+        crate::runtime::validate::min_chars("key_name", value, 1)?;
+        crate::runtime::validate::min_bytes("key_name", value.len() as u64, 1)?;
+        crate::runtime::validate::max_bytes("key_name", value.len() as u64, 512)?;
         crate::runtime::validate::forbidden("key_name", value, &[".", ".."])?;
         Ok(())
     }
@@ -490,7 +476,7 @@ pub struct MessageCode(i64);
 impl MessageCode {
     /// Checks `value` against every constraint of this type.
     pub fn check(value: &i64) -> Result<(), crate::runtime::ConstraintError> {
-        crate::runtime::validate::minimum("code", *value as f64, 1000f64, false)?;
+        crate::runtime::validate::minimum("code", *value as f64, 1000.0, false)?;
         Ok(())
     }
     /// Wraps `value` without checking it; the server stays the judge.
@@ -564,7 +550,7 @@ impl Metadata {
     pub fn check(
         value: &serde_json::Value,
     ) -> Result<(), crate::runtime::ConstraintError> {
-        crate::runtime::validate::max_json_bytes("metadata", value, 1024u64)?;
+        crate::runtime::validate::max_json_bytes("metadata", value, 1024)?;
         Ok(())
     }
     /// Wraps `value` without checking it; the server stays the judge.
@@ -619,8 +605,8 @@ pub struct NamespaceId(String);
 impl NamespaceId {
     /// Checks `value` against every constraint of this type.
     pub fn check(value: &str) -> Result<(), crate::runtime::ConstraintError> {
-        crate::runtime::validate::min_chars("namespace_id", value, 1u64)?;
-        crate::runtime::validate::max_chars("namespace_id", value, 32u64)?;
+        crate::runtime::validate::min_chars("namespace_id", value, 1)?;
+        crate::runtime::validate::max_chars("namespace_id", value, 32)?;
         Ok(())
     }
     /// Wraps `value` without checking it; the server stays the judge.
@@ -722,11 +708,11 @@ impl Value {
                 crate::runtime::validate::max_bytes(
                     "value",
                     value.len() as u64,
-                    26214400u64,
+                    26214400,
                 )?;
             }
             Self::Binary(value) => {
-                crate::runtime::validate::max_size("value", value.len(), 26214400u64)?;
+                crate::runtime::validate::max_size("value", value.len(), 26214400)?;
             }
         }
         Ok(())

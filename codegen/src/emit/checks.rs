@@ -139,26 +139,29 @@ impl Emitter<'_> {
         } else {
             quote!(#value.len() as u64)
         };
+        let n = count_literal(c);
         match c {
-            Constraint::MaxChars(n) => quote! { #v::validate::max_chars(#field, #value, #n)?; },
-            Constraint::MinChars(n) => quote! { #v::validate::min_chars(#field, #value, #n)?; },
+            Constraint::MaxChars(_) => quote! { #v::validate::max_chars(#field, #value, #n)?; },
+            Constraint::MinChars(_) => quote! { #v::validate::min_chars(#field, #value, #n)?; },
             // Binary data has a size; text has bytes of UTF-8, and the messages say which.
-            Constraint::MaxBytes(n) if binary => {
+            Constraint::MaxBytes(_) if binary => {
                 quote! { #v::validate::max_size(#field, #len, #n)?; }
             }
-            Constraint::MinBytes(n) if binary => {
+            Constraint::MinBytes(_) if binary => {
                 quote! { #v::validate::min_size(#field, #len, #n)?; }
             }
-            Constraint::MaxBytes(n) => quote! { #v::validate::max_bytes(#field, #len, #n)?; },
-            Constraint::MinBytes(n) => quote! { #v::validate::min_bytes(#field, #len, #n)?; },
-            Constraint::MaxItems(n) => quote! { #v::validate::max_items(#field, #len, #n)?; },
-            Constraint::MinItems(n) => quote! { #v::validate::min_items(#field, #len, #n)?; },
+            Constraint::MaxBytes(_) => quote! { #v::validate::max_bytes(#field, #len, #n)?; },
+            Constraint::MinBytes(_) => quote! { #v::validate::min_bytes(#field, #len, #n)?; },
+            Constraint::MaxItems(_) => quote! { #v::validate::max_items(#field, #len, #n)?; },
+            Constraint::MinItems(_) => quote! { #v::validate::min_items(#field, #len, #n)?; },
             Constraint::Minimum { bound, exclusive } => {
                 let num = self.as_f64(base, value);
+                let bound = f64_literal(*bound);
                 quote! { #v::validate::minimum(#field, #num, #bound, #exclusive)?; }
             }
             Constraint::Maximum { bound, exclusive } => {
                 let num = self.as_f64(base, value);
+                let bound = f64_literal(*bound);
                 quote! { #v::validate::maximum(#field, #num, #bound, #exclusive)?; }
             }
             Constraint::Pattern(p) => quote! {
@@ -168,7 +171,7 @@ impl Emitter<'_> {
             Constraint::Forbidden(values) => {
                 quote! { #v::validate::forbidden(#field, #value, &[#(#values),*])?; }
             }
-            Constraint::MaxJsonBytes(n) => {
+            Constraint::MaxJsonBytes(_) => {
                 quote! { #v::validate::max_json_bytes(#field, #value, #n)?; }
             }
         }
@@ -180,5 +183,35 @@ impl Emitter<'_> {
             TypeRef::Number => quote!(*#value),
             _ => quote!(*#value as f64),
         }
+    }
+}
+
+/// The count of a size rule as a plain literal (`512`, not `512u64`); zero for other rules.
+fn count_literal(c: &Constraint) -> proc_macro2::Literal {
+    let n = match c {
+        Constraint::MaxChars(n)
+        | Constraint::MinChars(n)
+        | Constraint::MaxBytes(n)
+        | Constraint::MinBytes(n)
+        | Constraint::MaxItems(n)
+        | Constraint::MinItems(n)
+        | Constraint::MaxJsonBytes(n) => *n,
+        _ => 0,
+    };
+    proc_macro2::Literal::u64_unsuffixed(n)
+}
+
+/// A bound as a plain float literal (`60.0`); `Literal` refuses non-finite values, which a
+/// JSON number cannot hold anyway, so those are spelled as constants.
+fn f64_literal(x: f64) -> TokenStream {
+    if x.is_finite() {
+        let literal = proc_macro2::Literal::f64_unsuffixed(x);
+        quote!(#literal)
+    } else if x > 0.0 {
+        quote!(f64::INFINITY)
+    } else if x < 0.0 {
+        quote!(f64::NEG_INFINITY)
+    } else {
+        quote!(f64::NAN)
     }
 }

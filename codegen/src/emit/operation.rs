@@ -329,7 +329,8 @@ impl Emitter<'_> {
 
     fn url_path(&self, op: &Operation) -> TokenStream {
         let rt = &self.rt;
-        let capacity = op.path.len() + 32 * op.params.len();
+        let capacity_literal =
+            proc_macro2::Literal::usize_unsuffixed(op.path.len() + 32 * op.params.len());
         let parts = op.segments.iter().map(|part| match part {
             PathPart::Literal(text) => match single_char(text) {
                 Some(c) => quote! { url_path.push(#c); },
@@ -351,7 +352,7 @@ impl Emitter<'_> {
             }
         });
         quote! {
-            let mut url_path = String::with_capacity(#capacity);
+            let mut url_path = String::with_capacity(#capacity_literal);
             #(#parts)*
         }
     }
@@ -368,7 +369,7 @@ impl Emitter<'_> {
         if params.is_empty() {
             return quote! { let #var: Vec<(&'static str, String)> = Vec::new(); };
         }
-        let count = params.len();
+        let count_literal = proc_macro2::Literal::usize_unsuffixed(params.len());
         let pushes = params.iter().map(|p| {
             let field = ident(&p.name);
             let wire = &p.wire_name;
@@ -376,22 +377,22 @@ impl Emitter<'_> {
             let write = match self.resolved(&p.ty) {
                 TypeRef::Array(_) if p.explode => {
                     let one = push_one(quote!(v));
-                    quote! { for v in list.iter() { #one } }
+                    quote! { for v in value.iter() { #one } }
                 }
                 TypeRef::Array(_) => quote! {
-                    let joined: Vec<String> = list.iter().map(#rt::encode::ToQuery::to_query).collect();
+                    let joined: Vec<String> = value.iter().map(#rt::encode::ToQuery::to_query).collect();
                     #var.push((#wire, joined.join(",")));
                 },
-                _ => push_one(quote!(list)),
+                _ => push_one(quote!(value)),
             };
             if p.required {
-                quote! { { let list = &params.#field; #write } }
+                quote! { { let value = &params.#field; #write } }
             } else {
-                quote! { if let Some(list) = &params.#field { #write } }
+                quote! { if let Some(value) = &params.#field { #write } }
             }
         });
         quote! {
-            let mut #var: Vec<(&'static str, String)> = Vec::with_capacity(#count);
+            let mut #var: Vec<(&'static str, String)> = Vec::with_capacity(#count_literal);
             #(#pushes)*
         }
     }
@@ -428,11 +429,10 @@ impl Emitter<'_> {
                 });
                 let form = self.multipart(fields);
                 quote! {
+                    // `form` is a block: it is the `else` branch itself.
                     let request_body = if #(#unset)&&* {
                         #rt::Body::raw(#media, #raw_value)
-                    } else {
-                        #form
-                    };
+                    } else #form;
                 }
             }
         }
@@ -463,23 +463,23 @@ impl Emitter<'_> {
     /// declaration order, lists repeating the name; encoded like the query.
     fn url_encoded(&self, media: &str, fields: &[FormField]) -> TokenStream {
         let rt = &self.rt;
-        let count = fields.len();
+        let count_literal = proc_macro2::Literal::usize_unsuffixed(fields.len());
         let pushes = fields.iter().map(|f| {
             let name = ident(&f.name);
             let wire = &f.wire_name;
             let write = match self.resolved(&f.ty) {
-                TypeRef::Array(_) => quote! { for v in list { pairs.push((#wire, #rt::encode::ToQuery::to_query(v))); } },
-                _ => quote! { pairs.push((#wire, #rt::encode::ToQuery::to_query(list))); },
+                TypeRef::Array(_) => quote! { for v in value { pairs.push((#wire, #rt::encode::ToQuery::to_query(v))); } },
+                _ => quote! { pairs.push((#wire, #rt::encode::ToQuery::to_query(value))); },
             };
             if f.required {
-                quote! { { let list = &params.#name; #write } }
+                quote! { { let value = &params.#name; #write } }
             } else {
-                quote! { if let Some(list) = &params.#name { #write } }
+                quote! { if let Some(value) = &params.#name { #write } }
             }
         });
         quote! {
             {
-                let mut pairs: Vec<(&'static str, String)> = Vec::with_capacity(#count);
+                let mut pairs: Vec<(&'static str, String)> = Vec::with_capacity(#count_literal);
                 #(#pushes)*
                 #rt::Body::raw(#media, #rt::encode::form_body(&pairs).into())
             }
@@ -489,39 +489,44 @@ impl Emitter<'_> {
     /// A multipart body: one part per set field, in declaration order.
     fn multipart(&self, fields: &[FormField]) -> TokenStream {
         let rt = &self.rt;
-        let count = fields.len();
+        let count_literal = proc_macro2::Literal::usize_unsuffixed(fields.len());
         let pushes = fields.iter().map(|f| {
             let name = ident(&f.name);
-            let wire = &f.wire_name;
-            let ct = &f.content_type;
-            let (by_value, part) = if self.is_bytes_like(&f.ty) {
-                let value = self.binary_expr(quote!(v), &f.ty);
-                (true, quote! { #rt::Part::binary(#wire, #ct, #value) })
-            } else if self.is_scalar(&f.ty) {
-                (
-                    false,
-                    quote! { #rt::Part::text(#wire, Some(#ct), #rt::encode::ToQuery::to_query(v)) },
-                )
-            } else {
-                (false, quote! { #rt::Part::json(#wire, #ct, v)? })
-            };
+            let by_value = self.is_bytes_like(&f.ty);
             let source = if by_value {
                 quote!(params.#name)
             } else {
                 quote!(&params.#name)
             };
             if f.required {
-                quote! { { let v = #source; parts.push(#part); } }
+                let part = self.part(f, source);
+                quote! { parts.push(#part); }
             } else {
+                let part = self.part(f, quote!(v));
                 quote! { if let Some(v) = #source { parts.push(#part); } }
             }
         });
         quote! {
             {
-                let mut parts = Vec::with_capacity(#count);
+                let mut parts = Vec::with_capacity(#count_literal);
                 #(#pushes)*
                 #rt::Body::Multipart(parts)
             }
+        }
+    }
+
+    /// One form part holding `value`: bytes as they are, scalars as text, the rest as JSON.
+    fn part(&self, f: &FormField, value: TokenStream) -> TokenStream {
+        let rt = &self.rt;
+        let wire = &f.wire_name;
+        let ct = &f.content_type;
+        if self.is_bytes_like(&f.ty) {
+            let value = self.binary_expr(value, &f.ty);
+            quote! { #rt::Part::binary(#wire, #ct, #value) }
+        } else if self.is_scalar(&f.ty) {
+            quote! { #rt::Part::text(#wire, Some(#ct), #rt::encode::ToQuery::to_query(#value)) }
+        } else {
+            quote! { #rt::Part::json(#wire, #ct, #value)? }
         }
     }
 
