@@ -231,7 +231,7 @@ async fn a_namespace_id_over_32_characters_is_400() {
 
 #[tokio::test]
 async fn an_empty_namespace_id_is_400_from_the_server() {
-    // Only the server judges this one: the spec gives ids no minimum length.
+    // With validation off the server judges it (with it on, see `e2e_empty_ids.rs`).
     let call = Call {
         namespace: String::new(),
         ..Call::new()

@@ -3,29 +3,8 @@
 
 mod wire_support;
 
-use std::collections::HashMap;
-
-use cloudflare_kv::{Client, ErrorKind, UpdateValueParams};
+use cloudflare_kv::{Client, ErrorKind};
 use wire_support::*;
-
-async fn write(
-    client: &Client,
-) -> Result<cloudflare_kv::Response<cloudflare_kv::SuccessEnvelope>, cloudflare_kv::Error> {
-    client
-        .kv()
-        .namespaces()
-        .values()
-        .update(NAMESPACE, "k", UpdateValueParams::new("v"))
-        .await
-}
-
-fn env(vars: &[(&str, &str)]) -> impl Fn(&str) -> Option<String> {
-    let map: HashMap<String, String> = vars
-        .iter()
-        .map(|(k, v)| ((*k).to_owned(), (*v).to_owned()))
-        .collect();
-    move |name| map.get(name).cloned()
-}
 
 fn build_error(builder: cloudflare_kv::ClientBuilder<Client>) -> (ErrorKind, String) {
     let error = builder.build().unwrap_err();

@@ -24,17 +24,6 @@ async fn answered(answer: ResponseTemplate) -> (MockServer, Client) {
     (server, client)
 }
 
-async fn write(
-    client: &Client,
-) -> Result<cloudflare_kv::Response<cloudflare_kv::SuccessEnvelope>, cloudflare_kv::Error> {
-    client
-        .kv()
-        .namespaces()
-        .values()
-        .update(NAMESPACE, "k", UpdateValueParams::new("v"))
-        .await
-}
-
 fn failure_envelope() -> serde_json::Value {
     json!({
         "success": false,

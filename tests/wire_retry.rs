@@ -24,18 +24,6 @@ async fn fails_then_succeeds(first: ResponseTemplate, times: u64) -> MockServer 
     server
 }
 
-async fn write(
-    client: &Client,
-    params: UpdateValueParams,
-) -> Result<cloudflare_kv::Response<cloudflare_kv::SuccessEnvelope>, cloudflare_kv::Error> {
-    client
-        .kv()
-        .namespaces()
-        .values()
-        .update(NAMESPACE, "k", params)
-        .await
-}
-
 fn rate_limited(retry_after: &str) -> ResponseTemplate {
     let body = serde_json::json!({"success": false, "errors": [{"code": 10000, "message": "slow down"}], "messages": []});
     ResponseTemplate::new(429)
@@ -47,7 +35,7 @@ fn rate_limited(retry_after: &str) -> ResponseTemplate {
 async fn a_429_is_retried_after_its_retry_after_seconds() {
     let server = fails_then_succeeds(rate_limited("1"), 1).await;
     let started = Instant::now();
-    write(&client(&server), UpdateValueParams::new("v"))
+    write_with(&client(&server), UpdateValueParams::new("v"))
         .await
         .unwrap();
     assert!(
@@ -60,7 +48,7 @@ async fn a_429_is_retried_after_its_retry_after_seconds() {
 #[tokio::test]
 async fn a_retry_after_http_date_in_the_past_means_retry_now() {
     let server = fails_then_succeeds(rate_limited("Wed, 21 Oct 2015 07:28:00 GMT"), 1).await;
-    write(&client(&server), UpdateValueParams::new("v"))
+    write_with(&client(&server), UpdateValueParams::new("v"))
         .await
         .unwrap();
     assert_eq!(received(&server).await.len(), 2);
@@ -69,7 +57,7 @@ async fn a_retry_after_http_date_in_the_past_means_retry_now() {
 #[tokio::test]
 async fn a_retry_after_beyond_the_cap_ends_the_retries() {
     let server = fails_then_succeeds(rate_limited("120"), 1).await;
-    let error = write(&client(&server), UpdateValueParams::new("v"))
+    let error = write_with(&client(&server), UpdateValueParams::new("v"))
         .await
         .unwrap_err();
     assert_eq!(error.kind(), ErrorKind::RateLimited);
@@ -85,7 +73,7 @@ async fn a_retry_after_beyond_the_cap_ends_the_retries() {
 async fn a_503_then_200_succeeds_and_resends_the_same_bytes() {
     let server = fails_then_succeeds(ResponseTemplate::new(503), 1).await;
     let value: Vec<u8> = (0..=255).collect();
-    let response = write(&client(&server), UpdateValueParams::new(value.clone()))
+    let response = write_with(&client(&server), UpdateValueParams::new(value.clone()))
         .await
         .unwrap();
     assert!(response.success);
@@ -100,7 +88,7 @@ async fn a_503_then_200_succeeds_and_resends_the_same_bytes() {
 async fn timeouts_conflicts_and_every_5xx_are_retried() {
     for status in [408, 409, 500, 502, 504] {
         let server = fails_then_succeeds(ResponseTemplate::new(status), 1).await;
-        write(&client(&server), UpdateValueParams::new("v"))
+        write_with(&client(&server), UpdateValueParams::new("v"))
             .await
             .unwrap();
         assert_eq!((status, received(&server).await.len()), (status, 2));
@@ -111,7 +99,7 @@ async fn timeouts_conflicts_and_every_5xx_are_retried() {
 async fn a_400_is_never_retried() {
     let body = serde_json::json!({"success": false, "errors": [{"code": 10021, "message": "bad"}], "messages": []});
     let server = fails_then_succeeds(ResponseTemplate::new(400).set_body_json(body), 1).await;
-    let error = write(&client(&server), UpdateValueParams::new("v"))
+    let error = write_with(&client(&server), UpdateValueParams::new("v"))
         .await
         .unwrap_err();
     assert_eq!(error.kind(), ErrorKind::Api);
@@ -126,7 +114,7 @@ async fn a_400_is_never_retried() {
 #[tokio::test]
 async fn exhausted_retries_report_the_last_answer_and_the_attempts() {
     let server = fails_then_succeeds(ResponseTemplate::new(503), 10).await;
-    let error = write(&client(&server), UpdateValueParams::new("v"))
+    let error = write_with(&client(&server), UpdateValueParams::new("v"))
         .await
         .unwrap_err();
     assert_eq!(error.kind(), ErrorKind::Server);
@@ -142,7 +130,7 @@ async fn exhausted_retries_report_the_last_answer_and_the_attempts() {
 async fn retries_can_be_overridden_per_client_and_per_request() {
     let server = fails_then_succeeds(ResponseTemplate::new(503), 10).await;
     let none = UpdateValueParams::new("v").options(RequestOptions::new().retries(0));
-    let error = write(&client(&server), none).await.unwrap_err();
+    let error = write_with(&client(&server), none).await.unwrap_err();
     assert_eq!(error.attempts(), 1);
     assert_eq!(received(&server).await.len(), 1);
 
@@ -151,7 +139,9 @@ async fn retries_can_be_overridden_per_client_and_per_request() {
         .retries(5)
         .build()
         .unwrap();
-    let error = write(&five, UpdateValueParams::new("v")).await.unwrap_err();
+    let error = write_with(&five, UpdateValueParams::new("v"))
+        .await
+        .unwrap_err();
     assert_eq!(error.attempts(), 6);
     assert_eq!(received(&server).await.len(), 7);
 }
@@ -170,7 +160,7 @@ async fn a_slow_answer_is_a_timeout_of_its_own_kind() {
         .timeout(Duration::from_millis(200))
         .retries(1);
     let started = Instant::now();
-    let error = write(
+    let error = write_with(
         &client(&server),
         UpdateValueParams::new("v").options(options),
     )
@@ -190,7 +180,7 @@ async fn a_slow_answer_is_a_timeout_of_its_own_kind() {
         .retries(0)
         .build()
         .unwrap();
-    let error = write(&quick, UpdateValueParams::new("v"))
+    let error = write_with(&quick, UpdateValueParams::new("v"))
         .await
         .unwrap_err();
     assert_eq!(error.to_string(), "update-value: timed out after 100ms");
@@ -210,7 +200,7 @@ async fn a_refused_connection_is_retried_then_reported() {
         .backoff(Duration::from_millis(1), Duration::from_millis(2))
         .build()
         .unwrap();
-    let error = write(&client, UpdateValueParams::new("v"))
+    let error = write_with(&client, UpdateValueParams::new("v"))
         .await
         .unwrap_err();
     assert_eq!(error.kind(), ErrorKind::Connect);
@@ -236,7 +226,7 @@ async fn a_file_is_reopened_for_every_attempt() {
     tokio::fs::write(&path, &content).await.unwrap();
     let params = UpdateValueParams::new(Binary::from_file(&path).await.unwrap())
         .metadata(serde_json::json!({"m": 1}));
-    write(&client(&server), params).await.unwrap();
+    write_with(&client(&server), params).await.unwrap();
     tokio::fs::remove_file(&path).await.unwrap();
     let requests = received(&server).await;
     assert_eq!(requests.len(), 3);
@@ -250,7 +240,7 @@ async fn a_one_shot_reader_is_not_resent() {
     let server = fails_then_succeeds(ResponseTemplate::new(503), 1).await;
     let data: &'static [u8] = b"only once";
     let params = UpdateValueParams::new(Binary::from_reader(data, data.len() as u64));
-    let error = write(&client(&server), params).await.unwrap_err();
+    let error = write_with(&client(&server), params).await.unwrap_err();
     assert_eq!(error.kind(), ErrorKind::BodyNotReplayable);
     assert_eq!(error.status().map(|s| s.as_u16()), Some(503));
     assert_eq!(

@@ -3,34 +3,14 @@
 
 mod wire_support;
 
-use std::collections::HashMap;
 use std::io::Write;
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
-use cloudflare_kv::{Client, UpdateValueParams};
+use cloudflare_kv::Client;
 use wire_support::*;
 use wiremock::matchers::method;
 use wiremock::{Mock, MockServer, ResponseTemplate};
-
-async fn write(
-    client: &Client,
-) -> Result<cloudflare_kv::Response<cloudflare_kv::SuccessEnvelope>, cloudflare_kv::Error> {
-    client
-        .kv()
-        .namespaces()
-        .values()
-        .update(NAMESPACE, "k", UpdateValueParams::new("v"))
-        .await
-}
-
-fn env(vars: &[(&str, &str)]) -> impl Fn(&str) -> Option<String> {
-    let map: HashMap<String, String> = vars
-        .iter()
-        .map(|(k, v)| ((*k).to_owned(), (*v).to_owned()))
-        .collect();
-    move |name| map.get(name).cloned()
-}
 
 /// A `Write` into a shared buffer, so the test can read what tracing printed.
 #[derive(Clone, Default)]

@@ -459,6 +459,14 @@ mod tests {
             "account_id: must be at most 32 characters, got 33 characters"
         );
         assert_eq!(
+            text(max_size("value", 26_214_401, 26_214_400)),
+            "value: must be at most 26214400 bytes, got 26214401 bytes"
+        );
+        assert_eq!(
+            text(min_size("blob", 0, 1)),
+            "blob: must be at least 1 byte, got 0 bytes"
+        );
+        assert_eq!(
             text(min_chars("key_name", "", 1)),
             "key_name: must be at least 1 character, got 0 characters"
         );

@@ -4,7 +4,7 @@
 
 use std::time::Duration;
 
-use cloudflare_kv::{Client, ClientBuilder};
+use cloudflare_kv::{Client, ClientBuilder, Response, SuccessEnvelope, UpdateValueParams};
 use wiremock::matchers::method;
 use wiremock::{Mock, MockServer, Request, ResponseTemplate};
 
@@ -102,4 +102,31 @@ pub async fn parts(request: &Request) -> Vec<ReceivedPart> {
 /// A path in the temp directory unique to this test.
 pub fn temp_path(name: &str) -> std::path::PathBuf {
     std::env::temp_dir().join(format!("cloudflare-kv-{}-{name}", std::process::id()))
+}
+
+/// Writes `v` under `k` with default parameters.
+pub async fn write(client: &Client) -> Result<Response<SuccessEnvelope>, cloudflare_kv::Error> {
+    write_with(client, UpdateValueParams::new("v")).await
+}
+
+/// Writes under `k` with `params`.
+pub async fn write_with(
+    client: &Client,
+    params: UpdateValueParams,
+) -> Result<Response<SuccessEnvelope>, cloudflare_kv::Error> {
+    client
+        .kv()
+        .namespaces()
+        .values()
+        .update(NAMESPACE, "k", params)
+        .await
+}
+
+/// An environment reader over `vars` only, for `ClientBuilder::from_env_with`.
+pub fn env(vars: &[(&str, &str)]) -> impl Fn(&str) -> Option<String> {
+    let map: std::collections::HashMap<String, String> = vars
+        .iter()
+        .map(|(k, v)| ((*k).to_owned(), (*v).to_owned()))
+        .collect();
+    move |name| map.get(name).cloned()
 }
