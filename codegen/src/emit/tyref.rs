@@ -142,23 +142,12 @@ impl Emitter<'_> {
 
     /// The type with aliases and nullability removed: what the value is made of.
     pub fn resolved<'t>(&'t self, ty: &'t TypeRef) -> &'t TypeRef {
-        let mut current = ty.non_null();
-        for _ in 0..64 {
-            match current {
-                TypeRef::Named(id) => match self.def(*id).map(|d| &d.kind) {
-                    Some(TypeKind::Alias(next)) => current = next.non_null(),
-                    Some(TypeKind::Newtype(n)) => current = n.base.non_null(),
-                    _ => return current,
-                },
-                other => return other,
-            }
-        }
-        current
+        crate::model::resolve(&self.model.types, ty)
     }
 
     /// True when `ty`'s lenient representation is `String`.
     pub fn is_text(&self, ty: &TypeRef) -> bool {
-        matches!(self.resolved(ty), TypeRef::String)
+        crate::model::is_text(&self.model.types, ty)
     }
 
     /// True when `ty` is text, binary, or a union of them: sent as raw bytes.

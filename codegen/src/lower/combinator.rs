@@ -219,7 +219,7 @@ impl Lowerer<'_> {
         for c in extra {
             let fits = variants
                 .iter()
-                .any(|v| super::constraints::applies(&v.ty, &c));
+                .any(|v| c.applies_to(crate::model::resolve(&self.types, &v.ty)));
             if fits {
                 kept.push(c);
             } else {

@@ -88,10 +88,9 @@ impl Lowerer<'_> {
         ctx: &Ctx,
     ) -> Vec<Constraint> {
         let mut kept = Vec::new();
-        let resolved = self.resolve_alias(base);
-        let base = &resolved;
+        let base = crate::model::resolve(&self.types, base).clone();
         for c in constraints {
-            if applies(base, &c) {
+            if c.applies_to(&base) {
                 if !kept.contains(&c) {
                     kept.push(c);
                 }
@@ -99,35 +98,13 @@ impl Lowerer<'_> {
                 let message = format!(
                     "constraint \"{}\" does not apply to {}; ignored",
                     c.describe(),
-                    describe(base)
+                    describe(&base)
                 );
                 self.diags.warn(Kind::Ignored, ctx.pointer.clone(), message);
             }
         }
         kept
     }
-}
-
-impl Lowerer<'_> {
-    /// `ty` with named aliases followed, so that rules see what a value is made of.
-    pub(crate) fn resolve_alias(&self, ty: &TypeRef) -> TypeRef {
-        let mut current = ty.clone();
-        for _ in 0..64 {
-            let TypeRef::Named(id) = current.non_null() else {
-                return current;
-            };
-            match self.types.get(id.0).map(|d| &d.kind) {
-                Some(TypeKind::Alias(next)) => current = next.clone(),
-                _ => return current,
-            }
-        }
-        current
-    }
-}
-
-/// Whether a constraint can be checked on values of `base`.
-pub(crate) fn applies(base: &TypeRef, c: &Constraint) -> bool {
-    c.applies_to(base)
 }
 
 fn describe(base: &TypeRef) -> &'static str {

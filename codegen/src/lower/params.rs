@@ -2,7 +2,7 @@
 
 use super::{Ctx, Lowerer};
 use crate::diagnostics::{join, join_index, Kind};
-use crate::model::{Param, ParamLocation, ParamRole, PathPart, TypeKind, TypeRef};
+use crate::model::{Param, ParamLocation, ParamRole, PathPart, TypeRef};
 use crate::naming::{self, Scope};
 use crate::refs;
 use openapiv3::{
@@ -154,7 +154,7 @@ impl Lowerer<'_> {
         at: &str,
     ) -> ParamRole {
         let role = self.param_role(data, location, at);
-        let text = matches!(self.resolve_alias(ty), TypeRef::String) || self.is_text_newtype(ty);
+        let text = crate::model::is_text(&self.types, ty);
         if role == ParamRole::ClientDefault && !text {
             let message = format!("client default `{}` must be a string parameter", data.name);
             self.diags.error(Kind::Invalid, at.to_owned(), message);
@@ -188,17 +188,6 @@ impl Lowerer<'_> {
             );
             self.diags
                 .error(Kind::Unsupported, join(at, "style"), message);
-        }
-    }
-
-    /// True for a constrained string (a newtype over text, possibly behind aliases).
-    fn is_text_newtype(&self, ty: &TypeRef) -> bool {
-        match self.resolve_alias(ty) {
-            TypeRef::Named(id) => matches!(
-                self.types.get(id.0).map(|d| &d.kind),
-                Some(TypeKind::Newtype(n)) if matches!(self.resolve_alias(&n.base), TypeRef::String)
-            ),
-            _ => false,
         }
     }
 

@@ -296,3 +296,24 @@ fn scalar_within(types: &[TypeDef], ty: &TypeRef, depth: u8) -> bool {
         _ => false,
     }
 }
+
+/// What values of `ty` are made of: `ty` with `null`, aliases and newtypes taken away.
+pub fn resolve<'t>(types: &'t [TypeDef], ty: &'t TypeRef) -> &'t TypeRef {
+    let mut current = ty.non_null();
+    for _ in 0..MAX_DEPTH {
+        let TypeRef::Named(id) = current else {
+            return current;
+        };
+        match types.get(id.0).map(|d| &d.kind) {
+            Some(TypeKind::Alias(next)) => current = next.non_null(),
+            Some(TypeKind::Newtype(n)) => current = n.base.non_null(),
+            _ => return current,
+        }
+    }
+    current
+}
+
+/// True when values of `ty` are text: a string, possibly behind aliases, newtypes and `null`.
+pub fn is_text(types: &[TypeDef], ty: &TypeRef) -> bool {
+    matches!(resolve(types, ty), TypeRef::String)
+}
