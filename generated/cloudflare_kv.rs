@@ -8,19 +8,19 @@ pub const DEFAULT_BASE_URL: &str = "https://api.cloudflare.com/client/v4";
 /// Cheap to clone: clones share one connection pool and configuration.
 #[derive(Clone, Debug)]
 pub struct Client {
-    core: crate::runtime::Core,
+    core: kv_runtime::Core,
 }
 impl Client {
     /// A builder that starts from [`DEFAULT_BASE_URL`] and no credentials.
-    pub fn builder() -> crate::runtime::ClientBuilder<Self> {
-        crate::runtime::ClientBuilder::new(DEFAULT_BASE_URL)
+    pub fn builder() -> kv_runtime::ClientBuilder<Self> {
+        kv_runtime::ClientBuilder::new(DEFAULT_BASE_URL)
     }
-    /// A client configured from the environment (see [`ClientBuilder::from_env`](crate::runtime::ClientBuilder::from_env)).
-    pub fn from_env() -> Result<Self, crate::runtime::Error> {
+    /// A client configured from the environment (see [`ClientBuilder::from_env`](kv_runtime::ClientBuilder::from_env)).
+    pub fn from_env() -> Result<Self, kv_runtime::Error> {
         Self::builder().from_env()?.build()
     }
     /// The configured transport this client sends through.
-    pub fn core(&self) -> &crate::runtime::Core {
+    pub fn core(&self) -> &kv_runtime::Core {
         &self.core
     }
     /// Operations under `kv`.
@@ -28,15 +28,15 @@ impl Client {
         Kv { core: &self.core }
     }
 }
-impl From<crate::runtime::Core> for Client {
-    fn from(core: crate::runtime::Core) -> Self {
+impl From<kv_runtime::Core> for Client {
+    fn from(core: kv_runtime::Core) -> Self {
         Self { core }
     }
 }
 /// Operations under `kv`.
 #[derive(Clone, Copy, Debug)]
 pub struct Kv<'a> {
-    core: &'a crate::runtime::Core,
+    core: &'a kv_runtime::Core,
 }
 impl<'a> Kv<'a> {
     /// Operations under `kv.namespaces`.
@@ -47,7 +47,7 @@ impl<'a> Kv<'a> {
 /// Operations under `kv.namespaces`.
 #[derive(Clone, Copy, Debug)]
 pub struct KvNamespaces<'a> {
-    core: &'a crate::runtime::Core,
+    core: &'a kv_runtime::Core,
 }
 impl<'a> KvNamespaces<'a> {
     /// Operations under `kv.namespaces.values`.
@@ -60,7 +60,7 @@ impl<'a> KvNamespaces<'a> {
 /// Operations under `kv.namespaces.values`.
 #[derive(Clone, Copy, Debug)]
 pub struct KvNamespacesValues<'a> {
-    core: &'a crate::runtime::Core,
+    core: &'a kv_runtime::Core,
 }
 impl<'a> KvNamespacesValues<'a> {
     /// Write key-value pair with optional metadata
@@ -82,7 +82,7 @@ impl<'a> KvNamespacesValues<'a> {
         namespace_id: impl AsRef<str>,
         key_name: impl AsRef<str>,
         params: UpdateValueParams,
-    ) -> Result<crate::runtime::Response<SuccessEnvelope>, crate::runtime::Error> {
+    ) -> Result<kv_runtime::Response<SuccessEnvelope>, kv_runtime::Error> {
         let core = self.core;
         let account_id = core.path_default("account_id", params.account_id.as_deref())?;
         let namespace_id = namespace_id.as_ref();
@@ -101,53 +101,46 @@ impl<'a> KvNamespacesValues<'a> {
         }
         let mut url_path = String::with_capacity(237);
         url_path.push_str("/accounts/");
-        crate::runtime::encode::push_segment(&mut url_path, account_id);
+        kv_runtime::encode::push_segment(&mut url_path, account_id);
         url_path.push_str("/storage/kv/namespaces/");
-        crate::runtime::encode::push_segment(&mut url_path, namespace_id);
+        kv_runtime::encode::push_segment(&mut url_path, namespace_id);
         url_path.push_str("/values/");
-        crate::runtime::encode::push_segment(&mut url_path, key_name);
+        kv_runtime::encode::push_segment(&mut url_path, key_name);
         let mut query: Vec<(&'static str, String)> = Vec::with_capacity(2);
         if let Some(value) = &params.expiration {
-            query.push(("expiration", crate::runtime::encode::ToQuery::to_query(value)));
+            query.push(("expiration", kv_runtime::encode::ToQuery::to_query(value)));
         }
         if let Some(value) = &params.expiration_ttl {
-            query
-                .push((
-                    "expiration_ttl",
-                    crate::runtime::encode::ToQuery::to_query(value),
-                ));
+            query.push(("expiration_ttl", kv_runtime::encode::ToQuery::to_query(value)));
         }
         let headers: Vec<(&'static str, String)> = Vec::new();
         let request_body = if params.metadata.is_none() {
-            crate::runtime::Body::raw("application/octet-stream", params.value.into())
+            kv_runtime::Body::raw("application/octet-stream", params.value.into())
         } else {
             let mut parts = Vec::with_capacity(2);
             parts
                 .push(
-                    crate::runtime::Part::binary(
+                    kv_runtime::Part::binary(
                         "value",
                         "application/octet-stream",
                         params.value.into(),
                     ),
                 );
             if let Some(v) = &params.metadata {
-                parts
-                    .push(
-                        crate::runtime::Part::json("metadata", "application/json", v)?,
-                    );
+                parts.push(kv_runtime::Part::json("metadata", "application/json", v)?);
             }
-            crate::runtime::Body::Multipart(parts)
+            kv_runtime::Body::Multipart(parts)
         };
-        const SECURITY: &[&[crate::runtime::Scheme]] = &[
-            &[crate::runtime::Scheme::Bearer],
+        const SECURITY: &[&[kv_runtime::Scheme]] = &[
+            &[kv_runtime::Scheme::Bearer],
             &[
-                crate::runtime::Scheme::ApiKeyHeader("X-Auth-Email"),
-                crate::runtime::Scheme::ApiKeyHeader("X-Auth-Key"),
+                kv_runtime::Scheme::ApiKeyHeader("X-Auth-Email"),
+                kv_runtime::Scheme::ApiKeyHeader("X-Auth-Key"),
             ],
         ];
-        let request = crate::runtime::Request {
+        let request = kv_runtime::Request {
             operation: "update-value",
-            method: crate::runtime::Method::PUT,
+            method: kv_runtime::Method::PUT,
             path: url_path,
             query,
             headers,
@@ -156,7 +149,7 @@ impl<'a> KvNamespacesValues<'a> {
             options: params.options,
         };
         let raw = core.send(request).await?;
-        crate::runtime::decode_json(raw)
+        kv_runtime::decode_json(raw)
     }
 }
 /// Parameters of [`KvNamespacesValues::update`].
@@ -175,7 +168,7 @@ pub struct UpdateValueParams {
     /// Arbitrary JSON kept with the pair, at most 1,024 bytes once serialized.
     pub metadata: Option<serde_json::Value>,
     /// Per-request settings: retries and timeout.
-    pub options: crate::runtime::RequestOptions,
+    pub options: kv_runtime::RequestOptions,
 }
 impl UpdateValueParams {
     /// Parameters with the required fields set and every optional one unset.
@@ -186,7 +179,7 @@ impl UpdateValueParams {
             expiration_ttl: None,
             value: value.into(),
             metadata: None,
-            options: crate::runtime::RequestOptions::default(),
+            options: kv_runtime::RequestOptions::default(),
         }
     }
     /// Sets `account_id`.
@@ -210,7 +203,7 @@ impl UpdateValueParams {
         self
     }
     /// Sets the per-request options.
-    pub fn options(mut self, value: crate::runtime::RequestOptions) -> Self {
+    pub fn options(mut self, value: kv_runtime::RequestOptions) -> Self {
         self.options = value;
         self
     }
@@ -223,9 +216,9 @@ impl UpdateValueParams {
 pub struct AccountId(String);
 impl AccountId {
     /// Checks `value` against every constraint of this type.
-    pub fn check(value: &str) -> Result<(), crate::runtime::ConstraintError> {
-        crate::runtime::validate::min_chars("account_id", value, 1)?;
-        crate::runtime::validate::max_chars("account_id", value, 32)?;
+    pub fn check(value: &str) -> Result<(), kv_runtime::ConstraintError> {
+        kv_runtime::validate::min_chars("account_id", value, 1)?;
+        kv_runtime::validate::max_chars("account_id", value, 32)?;
         Ok(())
     }
     /// Wraps `value` without checking it; the server stays the judge.
@@ -242,20 +235,20 @@ impl AccountId {
     }
 }
 impl TryFrom<String> for AccountId {
-    type Error = crate::runtime::ConstraintError;
+    type Error = kv_runtime::ConstraintError;
     fn try_from(value: String) -> Result<Self, Self::Error> {
         Self::check(&value)?;
         Ok(Self(value))
     }
 }
 impl std::str::FromStr for AccountId {
-    type Err = crate::runtime::ConstraintError;
+    type Err = kv_runtime::ConstraintError;
     fn from_str(value: &str) -> Result<Self, Self::Err> {
         Self::try_from(value.to_owned())
     }
 }
 impl TryFrom<&str> for AccountId {
-    type Error = crate::runtime::ConstraintError;
+    type Error = kv_runtime::ConstraintError;
     fn try_from(value: &str) -> Result<Self, Self::Error> {
         Self::try_from(value.to_owned())
     }
@@ -293,8 +286,8 @@ pub type Expiration = i64;
 pub struct ExpirationTtl(i64);
 impl ExpirationTtl {
     /// Checks `value` against every constraint of this type.
-    pub fn check(value: &i64) -> Result<(), crate::runtime::ConstraintError> {
-        crate::runtime::validate::minimum("expiration_ttl", *value as f64, 60.0, false)?;
+    pub fn check(value: &i64) -> Result<(), kv_runtime::ConstraintError> {
+        kv_runtime::validate::minimum("expiration_ttl", *value as f64, 60.0, false)?;
         Ok(())
     }
     /// Wraps `value` without checking it; the server stays the judge.
@@ -311,18 +304,18 @@ impl ExpirationTtl {
     }
 }
 impl TryFrom<i64> for ExpirationTtl {
-    type Error = crate::runtime::ConstraintError;
+    type Error = kv_runtime::ConstraintError;
     fn try_from(value: i64) -> Result<Self, Self::Error> {
         Self::check(&value)?;
         Ok(Self(value))
     }
 }
 impl std::str::FromStr for ExpirationTtl {
-    type Err = crate::runtime::ConstraintError;
+    type Err = kv_runtime::ConstraintError;
     fn from_str(value: &str) -> Result<Self, Self::Err> {
         let parsed: i64 = value
             .parse()
-            .map_err(|e| crate::runtime::ConstraintError::parse(
+            .map_err(|e| kv_runtime::ConstraintError::parse(
                 "expiration_ttl",
                 "an integer",
                 e,
@@ -365,7 +358,7 @@ pub struct FailureEnvelope {
 }
 impl FailureEnvelope {
     /// Checks every constrained member; the server stays the judge of the rest.
-    pub fn check(&self) -> Result<(), crate::runtime::ConstraintError> {
+    pub fn check(&self) -> Result<(), kv_runtime::ConstraintError> {
         for v in &self.errors {
             Message::check(v)?;
         }
@@ -384,11 +377,11 @@ impl FailureEnvelope {
 pub struct KeyName(String);
 impl KeyName {
     /// Checks `value` against every constraint of this type.
-    pub fn check(value: &str) -> Result<(), crate::runtime::ConstraintError> {
-        crate::runtime::validate::min_chars("key_name", value, 1)?;
-        crate::runtime::validate::min_bytes("key_name", value.len() as u64, 1)?;
-        crate::runtime::validate::max_bytes("key_name", value.len() as u64, 512)?;
-        crate::runtime::validate::forbidden("key_name", value, &[".", ".."])?;
+    pub fn check(value: &str) -> Result<(), kv_runtime::ConstraintError> {
+        kv_runtime::validate::min_chars("key_name", value, 1)?;
+        kv_runtime::validate::min_bytes("key_name", value.len() as u64, 1)?;
+        kv_runtime::validate::max_bytes("key_name", value.len() as u64, 512)?;
+        kv_runtime::validate::forbidden("key_name", value, &[".", ".."])?;
         Ok(())
     }
     /// Wraps `value` without checking it; the server stays the judge.
@@ -405,20 +398,20 @@ impl KeyName {
     }
 }
 impl TryFrom<String> for KeyName {
-    type Error = crate::runtime::ConstraintError;
+    type Error = kv_runtime::ConstraintError;
     fn try_from(value: String) -> Result<Self, Self::Error> {
         Self::check(&value)?;
         Ok(Self(value))
     }
 }
 impl std::str::FromStr for KeyName {
-    type Err = crate::runtime::ConstraintError;
+    type Err = kv_runtime::ConstraintError;
     fn from_str(value: &str) -> Result<Self, Self::Err> {
         Self::try_from(value.to_owned())
     }
 }
 impl TryFrom<&str> for KeyName {
-    type Error = crate::runtime::ConstraintError;
+    type Error = kv_runtime::ConstraintError;
     fn try_from(value: &str) -> Result<Self, Self::Error> {
         Self::try_from(value.to_owned())
     }
@@ -462,7 +455,7 @@ pub struct Message {
 }
 impl Message {
     /// Checks every constrained member; the server stays the judge of the rest.
-    pub fn check(&self) -> Result<(), crate::runtime::ConstraintError> {
+    pub fn check(&self) -> Result<(), kv_runtime::ConstraintError> {
         MessageCode::check(&self.code).map_err(|e| e.at("code"))?;
         Ok(())
     }
@@ -475,8 +468,8 @@ impl Message {
 pub struct MessageCode(i64);
 impl MessageCode {
     /// Checks `value` against every constraint of this type.
-    pub fn check(value: &i64) -> Result<(), crate::runtime::ConstraintError> {
-        crate::runtime::validate::minimum("code", *value as f64, 1000.0, false)?;
+    pub fn check(value: &i64) -> Result<(), kv_runtime::ConstraintError> {
+        kv_runtime::validate::minimum("code", *value as f64, 1000.0, false)?;
         Ok(())
     }
     /// Wraps `value` without checking it; the server stays the judge.
@@ -493,22 +486,18 @@ impl MessageCode {
     }
 }
 impl TryFrom<i64> for MessageCode {
-    type Error = crate::runtime::ConstraintError;
+    type Error = kv_runtime::ConstraintError;
     fn try_from(value: i64) -> Result<Self, Self::Error> {
         Self::check(&value)?;
         Ok(Self(value))
     }
 }
 impl std::str::FromStr for MessageCode {
-    type Err = crate::runtime::ConstraintError;
+    type Err = kv_runtime::ConstraintError;
     fn from_str(value: &str) -> Result<Self, Self::Err> {
         let parsed: i64 = value
             .parse()
-            .map_err(|e| crate::runtime::ConstraintError::parse(
-                "code",
-                "an integer",
-                e,
-            ))?;
+            .map_err(|e| kv_runtime::ConstraintError::parse("code", "an integer", e))?;
         Self::try_from(parsed)
     }
 }
@@ -547,10 +536,8 @@ pub type Messages = Vec<Message>;
 pub struct Metadata(serde_json::Value);
 impl Metadata {
     /// Checks `value` against every constraint of this type.
-    pub fn check(
-        value: &serde_json::Value,
-    ) -> Result<(), crate::runtime::ConstraintError> {
-        crate::runtime::validate::max_json_bytes("metadata", value, 1024)?;
+    pub fn check(value: &serde_json::Value) -> Result<(), kv_runtime::ConstraintError> {
+        kv_runtime::validate::max_json_bytes("metadata", value, 1024)?;
         Ok(())
     }
     /// Wraps `value` without checking it; the server stays the judge.
@@ -567,17 +554,17 @@ impl Metadata {
     }
 }
 impl TryFrom<serde_json::Value> for Metadata {
-    type Error = crate::runtime::ConstraintError;
+    type Error = kv_runtime::ConstraintError;
     fn try_from(value: serde_json::Value) -> Result<Self, Self::Error> {
         Self::check(&value)?;
         Ok(Self(value))
     }
 }
 impl std::str::FromStr for Metadata {
-    type Err = crate::runtime::ConstraintError;
+    type Err = kv_runtime::ConstraintError;
     fn from_str(value: &str) -> Result<Self, Self::Err> {
         let parsed: serde_json::Value = serde_json::from_str(value)
-            .map_err(|e| crate::runtime::ConstraintError::parse("metadata", "JSON", e))?;
+            .map_err(|e| kv_runtime::ConstraintError::parse("metadata", "JSON", e))?;
         Self::try_from(parsed)
     }
 }
@@ -604,9 +591,9 @@ impl From<Metadata> for serde_json::Value {
 pub struct NamespaceId(String);
 impl NamespaceId {
     /// Checks `value` against every constraint of this type.
-    pub fn check(value: &str) -> Result<(), crate::runtime::ConstraintError> {
-        crate::runtime::validate::min_chars("namespace_id", value, 1)?;
-        crate::runtime::validate::max_chars("namespace_id", value, 32)?;
+    pub fn check(value: &str) -> Result<(), kv_runtime::ConstraintError> {
+        kv_runtime::validate::min_chars("namespace_id", value, 1)?;
+        kv_runtime::validate::max_chars("namespace_id", value, 32)?;
         Ok(())
     }
     /// Wraps `value` without checking it; the server stays the judge.
@@ -623,20 +610,20 @@ impl NamespaceId {
     }
 }
 impl TryFrom<String> for NamespaceId {
-    type Error = crate::runtime::ConstraintError;
+    type Error = kv_runtime::ConstraintError;
     fn try_from(value: String) -> Result<Self, Self::Error> {
         Self::check(&value)?;
         Ok(Self(value))
     }
 }
 impl std::str::FromStr for NamespaceId {
-    type Err = crate::runtime::ConstraintError;
+    type Err = kv_runtime::ConstraintError;
     fn from_str(value: &str) -> Result<Self, Self::Err> {
         Self::try_from(value.to_owned())
     }
 }
 impl TryFrom<&str> for NamespaceId {
-    type Error = crate::runtime::ConstraintError;
+    type Error = kv_runtime::ConstraintError;
     fn try_from(value: &str) -> Result<Self, Self::Error> {
         Self::try_from(value.to_owned())
     }
@@ -681,7 +668,7 @@ pub struct SuccessEnvelope {
 }
 impl SuccessEnvelope {
     /// Checks every constrained member; the server stays the judge of the rest.
-    pub fn check(&self) -> Result<(), crate::runtime::ConstraintError> {
+    pub fn check(&self) -> Result<(), kv_runtime::ConstraintError> {
         for v in &self.errors {
             Message::check(v)?;
         }
@@ -698,21 +685,17 @@ pub enum Value {
     /// Text, sent as its UTF-8 bytes.
     Text(String),
     /// Bytes, sent as they are.
-    Binary(crate::runtime::Binary),
+    Binary(kv_runtime::Binary),
 }
 impl Value {
     /// Checks the value against the constraints of this type.
-    pub fn check(&self) -> Result<(), crate::runtime::ConstraintError> {
+    pub fn check(&self) -> Result<(), kv_runtime::ConstraintError> {
         match self {
             Self::Text(value) => {
-                crate::runtime::validate::max_bytes(
-                    "value",
-                    value.len() as u64,
-                    26214400,
-                )?;
+                kv_runtime::validate::max_bytes("value", value.len() as u64, 26214400)?;
             }
             Self::Binary(value) => {
-                crate::runtime::validate::max_size("value", value.len(), 26214400)?;
+                kv_runtime::validate::max_size("value", value.len(), 26214400)?;
             }
         }
         Ok(())
@@ -728,8 +711,8 @@ impl From<&str> for Value {
         Self::Text(value.to_owned())
     }
 }
-impl From<crate::runtime::Binary> for Value {
-    fn from(value: crate::runtime::Binary) -> Self {
+impl From<kv_runtime::Binary> for Value {
+    fn from(value: kv_runtime::Binary) -> Self {
         Self::Binary(value)
     }
 }
@@ -743,7 +726,7 @@ impl From<bytes::Bytes> for Value {
         Self::Binary(value.into())
     }
 }
-impl From<Value> for crate::runtime::Binary {
+impl From<Value> for kv_runtime::Binary {
     fn from(value: Value) -> Self {
         match value {
             Value::Text(value) => value.into(),
@@ -762,7 +745,7 @@ pub struct ValueWithMetadata {
 }
 impl ValueWithMetadata {
     /// Checks every constrained member; the server stays the judge of the rest.
-    pub fn check(&self) -> Result<(), crate::runtime::ConstraintError> {
+    pub fn check(&self) -> Result<(), kv_runtime::ConstraintError> {
         Value::check(&self.value).map_err(|e| e.at("value"))?;
         if let Some(v) = &self.metadata {
             Metadata::check(v).map_err(|e| e.at("metadata"))?;

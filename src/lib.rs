@@ -1,7 +1,8 @@
 //! Typed Rust SDK for Cloudflare Workers KV, generated from an OpenAPI description.
 #![warn(missing_docs)]
 
-pub mod runtime;
+/// The runtime the generated client calls (the `kv-runtime` crate).
+pub use kv_runtime as runtime;
 
 /// The module kv-codegen generates from `spec/` (see `generated/` for a readable copy).
 mod generated {

@@ -1,15 +1,11 @@
 //! Every fixture golden compiles, warning-free, against the real runtime, and the fixture
 //! clients behave on the wire as the generator promises (parameters, forms, bodies, security).
 //!
-//! Generated code reaches the runtime through `crate::runtime`; here that path is a
-//! re-export of the SDK's runtime, so each golden is checked exactly as written.
+//! Generated code reaches the runtime through the `kv_runtime` crate, so each golden is
+//! checked exactly as written.
 #![deny(warnings)]
 // The goldens are libraries whose items this test does not call.
 #![allow(dead_code)]
-
-mod runtime {
-    pub use cloudflare_kv::runtime::*;
-}
 
 macro_rules! fixtures {
     ($($name:ident),* $(,)?) => {

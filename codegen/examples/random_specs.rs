@@ -197,21 +197,20 @@ fn main() {
     );
 }
 
-/// A crate in DIR that compiles every module against the SDK's runtime, as the SDK does:
-/// generated code reaches it through `crate::runtime`.
+/// A crate in DIR that compiles every module against the runtime crate, as the SDK does.
 fn write_check_crate(dir: &std::path::Path, modules: &str) {
-    let sdk = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("..");
+    let sdk = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../runtime");
     let sdk = sdk.canonicalize().expect("the SDK's directory");
     let manifest = format!(
         "[package]\nname = \"random-specs-check\"\nversion = \"0.0.0\"\nedition = \"2021\"\npublish = false\n\n\
          [workspace]\n\n[lib]\npath = \"lib.rs\"\n\n[dependencies]\n\
-         cloudflare-kv = {{ path = {:?} }}\nserde = {{ version = \"1\", features = [\"derive\"] }}\n\
+         kv-runtime = {{ path = {:?} }}\nserde = {{ version = \"1\", features = [\"derive\"] }}\n\
          serde_json = \"1\"\nbytes = \"1\"\n",
         sdk.display().to_string()
     );
     let lib = format!(
         "//! Every module generated from a random spec, compiled warning-free.\n\
-         #![deny(warnings)]\n#![allow(dead_code)]\n\nmod runtime {{\n    pub use cloudflare_kv::runtime::*;\n}}\n\n{modules}"
+         #![deny(warnings)]\n#![allow(dead_code)]\n\n{modules}"
     );
     std::fs::write(dir.join("Cargo.toml"), manifest).expect("write Cargo.toml");
     std::fs::write(dir.join("lib.rs"), lib).expect("write lib.rs");

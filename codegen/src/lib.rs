@@ -34,7 +34,7 @@ pub struct Config {
 impl Default for Config {
     fn default() -> Self {
         Config {
-            runtime_path: "crate::runtime".to_owned(),
+            runtime_path: "kv_runtime".to_owned(),
             source_name: "spec/cloudflare-kv.yaml".to_owned(),
             client_defaults: Vec::new(),
         }

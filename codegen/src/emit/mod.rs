@@ -16,7 +16,7 @@ use quote::quote;
 /// Shared state of the emitters.
 pub(crate) struct Emitter<'m> {
     pub model: &'m Model,
-    /// The runtime path, e.g. `crate::runtime`.
+    /// The runtime path, e.g. `kv_runtime`.
     pub rt: TokenStream,
 }
 

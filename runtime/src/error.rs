@@ -6,9 +6,9 @@ use std::time::Duration;
 use reqwest::header::{HeaderMap, CONTENT_TYPE};
 use reqwest::StatusCode;
 
-use crate::runtime::envelope::ApiMessage;
-use crate::runtime::retry::parse_retry_after;
-use crate::runtime::validate::ConstraintError;
+use crate::envelope::ApiMessage;
+use crate::retry::parse_retry_after;
+use crate::validate::ConstraintError;
 
 /// What went wrong, coarsely enough to decide what to do about it.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
@@ -184,7 +184,7 @@ impl Error {
             ErrorKind::RateLimited | ErrorKind::Server => true,
             _ => self
                 .status()
-                .is_some_and(crate::runtime::retry::is_retryable_status),
+                .is_some_and(crate::retry::is_retryable_status),
         }
     }
 }

@@ -7,7 +7,7 @@
 use std::fmt;
 use std::sync::OnceLock;
 
-use crate::runtime::encode::format_f64;
+use crate::encode::format_f64;
 
 /// The rule a value broke.
 #[derive(Clone, Debug, PartialEq)]

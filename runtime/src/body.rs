@@ -7,8 +7,8 @@ use reqwest::header::{HeaderValue, CONTENT_LENGTH, CONTENT_TYPE};
 use reqwest::RequestBuilder;
 use serde::Serialize;
 
-use crate::runtime::binary::Binary;
-use crate::runtime::error::{Error, ErrorKind};
+use crate::binary::Binary;
+use crate::error::{Error, ErrorKind};
 
 /// What a request carries.
 #[derive(Clone)]

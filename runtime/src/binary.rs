@@ -9,7 +9,7 @@ use bytes::Bytes;
 use tokio::io::{AsyncRead, AsyncReadExt};
 use tokio_util::io::ReaderStream;
 
-use crate::runtime::error::{Error, ErrorKind};
+use crate::error::{Error, ErrorKind};
 
 /// How much of a streamed source is read at a time: large enough for few system calls,
 /// small enough that a 25 MiB upload never holds more than a few chunks.

@@ -5,8 +5,8 @@ use std::fmt;
 
 use reqwest::header::{HeaderName, HeaderValue, AUTHORIZATION, COOKIE};
 
-use crate::runtime::error::Error;
-use crate::runtime::secret::Secret;
+use crate::error::Error;
+use crate::secret::Secret;
 
 /// One security scheme of an operation, as generated from the specification.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]

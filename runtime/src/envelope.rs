@@ -7,8 +7,8 @@ use bytes::Bytes;
 use reqwest::header::CONTENT_TYPE;
 use serde_json::Value;
 
-use crate::runtime::error::{kind_for_status, Error, ErrorKind};
-use crate::runtime::response::RawResponse;
+use crate::error::{kind_for_status, Error, ErrorKind};
+use crate::response::RawResponse;
 
 /// The longest body excerpt an error keeps.
 const EXCERPT_BYTES: usize = 1024;

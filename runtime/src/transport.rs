@@ -8,12 +8,12 @@ use reqwest::header::{HeaderMap, HeaderName, HeaderValue, USER_AGENT};
 use reqwest::Url;
 use tracing::Instrument;
 
-use crate::runtime::auth::{self, Applied, Credentials};
-use crate::runtime::encode::push_query_pair;
-use crate::runtime::error::{from_transport, Error, ErrorKind};
-use crate::runtime::request::Request;
-use crate::runtime::response::RawResponse;
-use crate::runtime::retry::{next_delay, Backoff};
+use crate::auth::{self, Applied, Credentials};
+use crate::encode::push_query_pair;
+use crate::error::{from_transport, Error, ErrorKind};
+use crate::request::Request;
+use crate::response::RawResponse;
+use crate::retry::{next_delay, Backoff};
 
 /// Everything a [`Core`] is made of; checked by the builder.
 pub(crate) struct Settings {

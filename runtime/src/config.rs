@@ -9,11 +9,11 @@ use std::time::Duration;
 use reqwest::header::HeaderValue;
 use reqwest::Url;
 
-use crate::runtime::auth::{sensitive, Credentials};
-use crate::runtime::error::{Error, ErrorKind};
-use crate::runtime::retry::Backoff;
-use crate::runtime::secret::Secret;
-use crate::runtime::transport::{Core, Settings};
+use crate::auth::{sensitive, Credentials};
+use crate::error::{Error, ErrorKind};
+use crate::retry::Backoff;
+use crate::secret::Secret;
+use crate::transport::{Core, Settings};
 
 const ENV_TOKEN: &str = "CLOUDFLARE_API_TOKEN";
 const ENV_EMAIL: &str = "CLOUDFLARE_EMAIL";

@@ -6,8 +6,8 @@ use rand::Rng;
 use reqwest::header::{HeaderMap, RETRY_AFTER};
 use reqwest::StatusCode;
 
-use crate::runtime::error::{Error, ErrorKind};
-use crate::runtime::response::RawResponse;
+use crate::error::{Error, ErrorKind};
+use crate::response::RawResponse;
 
 /// Backoff settings: exponential from `base`, at most `cap`, and `Retry-After` honoured up
 /// to `retry_after_cap` (a longer wait ends the retries: the caller should decide).

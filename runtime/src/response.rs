@@ -1,4 +1,4 @@
-//! Answers: the raw one that [`Core::send`](crate::runtime::Core::send) returns, and the typed
+//! Answers: the raw one that [`Core::send`](crate::Core::send) returns, and the typed
 //! [`Response`] that the decoders make of it.
 
 use std::ops::Deref;
@@ -9,8 +9,8 @@ use reqwest::StatusCode;
 use serde::de::DeserializeOwned;
 use serde_json::Value;
 
-use crate::runtime::envelope::{self, ApiMessage, Head};
-use crate::runtime::error::{Error, ErrorKind};
+use crate::envelope::{self, ApiMessage, Head};
+use crate::error::{Error, ErrorKind};
 
 /// An answer as it arrived, whatever its status.
 #[derive(Clone, Debug)]

@@ -4,8 +4,8 @@ use std::time::Duration;
 
 use reqwest::Method;
 
-use crate::runtime::auth::Scheme;
-use crate::runtime::body::Body;
+use crate::auth::Scheme;
+use crate::body::Body;
 
 /// One call of one operation, built by generated code.
 #[derive(Debug)]
@@ -15,7 +15,7 @@ pub struct Request {
     /// The HTTP method.
     pub method: Method,
     /// The path below the base URL, starting with `/`, every parameter already
-    /// percent-encoded with [`encode::push_segment`](crate::runtime::encode::push_segment).
+    /// percent-encoded with [`encode::push_segment`](crate::encode::push_segment).
     pub path: String,
     /// Query parameters with raw values, in order; the runtime percent-encodes them.
     pub query: Vec<(&'static str, String)>,
