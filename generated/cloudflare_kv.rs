@@ -146,6 +146,7 @@ impl<'a> KvNamespacesValues<'a> {
             headers,
             body: request_body,
             security: SECURITY,
+            idempotent: true,
             options: params.options,
         };
         let raw = core.send(request).await?;

@@ -182,9 +182,7 @@ impl Error {
         match self.kind() {
             ErrorKind::Timeout | ErrorKind::Connect | ErrorKind::Network => true,
             ErrorKind::RateLimited | ErrorKind::Server => true,
-            _ => self
-                .status()
-                .is_some_and(crate::retry::is_retryable_status),
+            _ => self.status().is_some_and(crate::retry::is_retryable_status),
         }
     }
 }

@@ -31,7 +31,7 @@ pub use envelope::ApiMessage;
 pub use error::{Error, ErrorKind};
 pub use request::{Request, RequestOptions};
 pub use response::{decode_bytes, decode_empty, decode_json, RawResponse, Response};
-pub use transport::Core;
+pub use transport::{Core, Streamed, StreamedResponse};
 pub use validate::ConstraintError;
 
 /// The headers of a response.

@@ -27,6 +27,11 @@ pub struct Request {
     /// runtime uses the first alternative the configured credentials satisfy; an empty
     /// list means no authentication.
     pub security: &'static [&'static [Scheme]],
+    /// True when sending the request twice does what sending it once does (GET, PUT,
+    /// DELETE, or an operation the spec marks `x-kv-idempotent`). Only such requests are
+    /// retried after they may have reached the server; others only after a failure to
+    /// connect, when the server surely never saw them.
+    pub idempotent: bool,
     /// Per-request settings.
     pub options: RequestOptions,
 }

@@ -47,9 +47,12 @@ pub(crate) fn is_retryable_status(status: StatusCode) -> bool {
 }
 
 /// How long to wait before another attempt, or `None` if there should be none.
-/// `attempt` is the number of the attempt that just ended (1 for the first).
+/// `attempt` is the number of the attempt that just ended (1 for the first). A request
+/// that is not `idempotent` is retried only when it never reached the server (a failed
+/// connection): a 5xx, a timeout or a reset may come after the server acted on it.
 pub(crate) fn next_delay(
     outcome: &Result<RawResponse, Error>,
+    idempotent: bool,
     attempt: u32,
     retries: u32,
     backoff: &Backoff,
@@ -58,18 +61,15 @@ pub(crate) fn next_delay(
         return None;
     }
     match outcome {
+        Ok(_) if !idempotent => None,
         Ok(raw) if is_retryable_status(raw.status) => match parse_retry_after(&raw.headers) {
             Some(wait) if wait > backoff.retry_after_cap => None,
             Some(wait) => Some(wait),
             None => Some(backoff.delay(attempt)),
         },
         Ok(_) => None,
-        Err(e)
-            if matches!(
-                e.kind(),
-                ErrorKind::Connect | ErrorKind::Timeout | ErrorKind::Network
-            ) =>
-        {
+        Err(e) if e.kind() == ErrorKind::Connect => Some(backoff.delay(attempt)),
+        Err(e) if idempotent && matches!(e.kind(), ErrorKind::Timeout | ErrorKind::Network) => {
             Some(backoff.delay(attempt))
         }
         Err(_) => None,
@@ -120,39 +120,59 @@ mod tests {
         let b = Backoff::default();
         for status in [408, 409, 429, 500, 502, 503, 599] {
             assert!(
-                next_delay(&raw(status, None), 1, 2, &b).is_some(),
+                next_delay(&raw(status, None), true, 1, 2, &b).is_some(),
                 "{status}"
             );
         }
         for status in [200, 201, 400, 401, 403, 404, 413, 414] {
             assert!(
-                next_delay(&raw(status, None), 1, 2, &b).is_none(),
+                next_delay(&raw(status, None), true, 1, 2, &b).is_none(),
                 "{status}"
             );
         }
-        assert!(next_delay(&raw(503, None), 3, 2, &b).is_none());
-        assert!(next_delay(&raw(503, None), 1, 0, &b).is_none());
+        assert!(next_delay(&raw(503, None), true, 3, 2, &b).is_none());
+        assert!(next_delay(&raw(503, None), true, 1, 0, &b).is_none());
         let refused: Result<RawResponse, Error> = Err(Error::new(ErrorKind::Validation, "x"));
-        assert!(next_delay(&refused, 1, 2, &b).is_none());
+        assert!(next_delay(&refused, true, 1, 2, &b).is_none());
         let reset: Result<RawResponse, Error> = Err(Error::new(ErrorKind::Network, "x"));
-        assert!(next_delay(&reset, 1, 2, &b).is_some());
+        assert!(next_delay(&reset, true, 1, 2, &b).is_some());
+    }
+
+    #[test]
+    fn a_request_that_is_not_idempotent_is_retried_only_when_it_was_never_sent() {
+        let b = Backoff::default();
+        for status in [408, 409, 429, 500, 503] {
+            assert!(
+                next_delay(&raw(status, None), false, 1, 2, &b).is_none(),
+                "{status}"
+            );
+        }
+        for kind in [ErrorKind::Timeout, ErrorKind::Network] {
+            let failed: Result<RawResponse, Error> = Err(Error::new(kind, "x"));
+            assert!(next_delay(&failed, false, 1, 2, &b).is_none(), "{kind:?}");
+        }
+        let refused: Result<RawResponse, Error> = Err(Error::new(ErrorKind::Connect, "x"));
+        assert!(next_delay(&refused, false, 1, 2, &b).is_some());
     }
 
     #[test]
     fn retry_after_is_honoured_up_to_its_cap() {
         let b = Backoff::default();
         assert_eq!(
-            next_delay(&raw(429, Some("7")), 1, 2, &b),
+            next_delay(&raw(429, Some("7")), true, 1, 2, &b),
             Some(Duration::from_secs(7))
         );
         assert_eq!(
-            next_delay(&raw(429, Some("60")), 1, 2, &b),
+            next_delay(&raw(429, Some("60")), true, 1, 2, &b),
             Some(Duration::from_secs(60))
         );
-        assert_eq!(next_delay(&raw(429, Some("61")), 1, 2, &b), None);
+        assert_eq!(next_delay(&raw(429, Some("61")), true, 1, 2, &b), None);
         let past = Some("Wed, 21 Oct 2015 07:28:00 GMT");
-        assert_eq!(next_delay(&raw(503, past), 1, 2, &b), Some(Duration::ZERO));
-        let junk = next_delay(&raw(503, Some("soon")), 1, 2, &b);
+        assert_eq!(
+            next_delay(&raw(503, past), true, 1, 2, &b),
+            Some(Duration::ZERO)
+        );
+        let junk = next_delay(&raw(503, Some("soon")), true, 1, 2, &b);
         assert!(junk.is_some_and(|d| d <= Duration::from_millis(500)));
     }
 }

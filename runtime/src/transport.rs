@@ -4,8 +4,9 @@ use std::fmt;
 use std::sync::Arc;
 use std::time::Duration;
 
+use bytes::Bytes;
 use reqwest::header::{HeaderMap, HeaderName, HeaderValue, USER_AGENT};
-use reqwest::Url;
+use reqwest::{StatusCode, Url};
 use tracing::Instrument;
 
 use crate::auth::{self, Applied, Credentials};
@@ -77,24 +78,48 @@ impl Core {
     /// Sends `request`, retrying what is safe to retry, and returns the last answer
     /// whatever its status (the decoders turn statuses into errors).
     pub async fn send(&self, request: Request) -> Result<RawResponse, Error> {
+        match self.send_in(request, Read::Whole).await? {
+            Answer::Read(raw) => Ok(raw),
+            // `Read::Whole` reads every body; an open one cannot come back.
+            Answer::Open(open) => Ok(open.into_raw_unread()),
+        }
+    }
+
+    /// Sends `request` like [`send`](Self::send), but leaves the body of a 2xx answer
+    /// unread for the caller to stream ([`Streamed::Open`]); any other answer is read
+    /// whole ([`Streamed::Read`]) so that its error envelope can be decoded.
+    pub async fn send_streaming(&self, request: Request) -> Result<Streamed, Error> {
+        match self.send_in(request, Read::UnlessSuccess).await? {
+            Answer::Read(raw) => Ok(Streamed::Read(raw)),
+            Answer::Open(open) => Ok(Streamed::Open(open)),
+        }
+    }
+
+    async fn send_in(&self, request: Request, read: Read) -> Result<Answer, Error> {
         let span = tracing::debug_span!("cloudflare_kv", operation = request.operation, method = %request.method);
         let operation = request.operation;
-        self.send_traced(request)
+        self.send_traced(request, read)
             .instrument(span)
             .await
             .map_err(|e| e.in_operation(operation))
     }
 
-    async fn send_traced(&self, request: Request) -> Result<RawResponse, Error> {
+    async fn send_traced(&self, request: Request, read: Read) -> Result<Answer, Error> {
         let prepared = self.prepare(&request)?;
         let retries = request.options.retries.unwrap_or(self.settings.retries);
         let timeout = request.options.timeout.unwrap_or(self.settings.timeout);
         let mut attempt = 1;
         loop {
             tracing::debug!(attempt, path = %request.path, "sending");
-            let outcome = self.attempt(&request, &prepared, timeout).await;
-            let Some(delay) = next_delay(&outcome, attempt, retries, &self.settings.backoff) else {
-                return finish(outcome, request.operation, attempt);
+            let outcome = match self.attempt(&request, &prepared, timeout, read).await {
+                Ok(Answer::Open(open)) => return Ok(Answer::Open(open.after_attempts(attempt))),
+                Ok(Answer::Read(raw)) => Ok(raw),
+                Err(error) => Err(error),
+            };
+            let backoff = &self.settings.backoff;
+            let delay = next_delay(&outcome, request.idempotent, attempt, retries, backoff);
+            let Some(delay) = delay else {
+                return finish(outcome, request.operation, attempt).map(Answer::Read);
             };
             if !request.body.is_replayable() {
                 return Err(not_replayable(&outcome).after_attempts(attempt));
@@ -159,13 +184,15 @@ impl Core {
         })
     }
 
-    /// One attempt: a fresh body, the whole answer read, all within `timeout`.
+    /// One attempt: a fresh body, the answer read as `read` says, all within `timeout`
+    /// (an open body is the caller's to read, after this returns).
     async fn attempt(
         &self,
         request: &Request,
         prepared: &Prepared,
         timeout: Duration,
-    ) -> Result<RawResponse, Error> {
+        read: Read,
+    ) -> Result<Answer, Error> {
         let exchange = async {
             let builder = self
                 .settings
@@ -181,15 +208,28 @@ impl Core {
                 .map_err(from_transport)?;
             let status = response.status();
             let headers = response.headers().clone();
+            if read == Read::UnlessSuccess && status.is_success() {
+                tracing::debug!(
+                    status = status.as_u16(),
+                    "answered; body left to the caller"
+                );
+                return Ok(Answer::Open(StreamedResponse {
+                    status,
+                    headers,
+                    operation: request.operation,
+                    attempts: 1,
+                    body: response,
+                }));
+            }
             let body = response.bytes().await.map_err(from_transport)?;
             tracing::debug!(status = status.as_u16(), bytes = body.len(), "answered");
-            Ok(RawResponse {
+            Ok(Answer::Read(RawResponse {
                 status,
                 headers,
                 body,
                 operation: request.operation,
                 attempts: 1,
-            })
+            }))
         };
         match tokio::time::timeout(timeout, exchange).await {
             Ok(outcome) => outcome,
@@ -204,6 +244,72 @@ impl Core {
 struct Prepared {
     url: Url,
     headers: HeaderMap,
+}
+
+/// How much of an answer an attempt reads.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum Read {
+    /// The whole body, whatever the status.
+    Whole,
+    /// Nothing of a 2xx body (the caller streams it); the whole body of any other.
+    UnlessSuccess,
+}
+
+enum Answer {
+    Read(RawResponse),
+    Open(StreamedResponse),
+}
+
+/// What [`Core::send_streaming`] returns.
+#[derive(Debug)]
+pub enum Streamed {
+    /// A 2xx answer whose body has not been read.
+    Open(StreamedResponse),
+    /// Any other answer, read whole, for the decoders to turn into an error.
+    Read(RawResponse),
+}
+
+/// A 2xx answer whose body is still on the connection.
+#[derive(Debug)]
+pub struct StreamedResponse {
+    /// The HTTP status.
+    pub status: StatusCode,
+    /// The headers.
+    pub headers: HeaderMap,
+    /// The operation that was called (its `operationId`).
+    pub operation: &'static str,
+    /// How many attempts it took to get this answer.
+    pub attempts: u32,
+    body: reqwest::Response,
+}
+
+impl StreamedResponse {
+    fn after_attempts(mut self, attempts: u32) -> Self {
+        self.attempts = attempts;
+        self
+    }
+
+    /// The body's length, when the server announced it.
+    pub fn content_length(&self) -> Option<u64> {
+        self.body.content_length()
+    }
+
+    /// The body as a stream of chunks, read as the caller polls it.
+    pub fn into_stream(self) -> impl futures_util::Stream<Item = Result<Bytes, Error>> + Send {
+        use futures_util::TryStreamExt;
+        self.body.bytes_stream().map_err(from_transport)
+    }
+
+    /// The answer with an empty body, for a caller that asked for the whole answer.
+    fn into_raw_unread(self) -> RawResponse {
+        RawResponse {
+            status: self.status,
+            headers: self.headers,
+            body: Bytes::new(),
+            operation: self.operation,
+            attempts: self.attempts,
+        }
+    }
 }
 
 fn finish(

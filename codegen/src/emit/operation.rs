@@ -181,6 +181,7 @@ impl Emitter<'_> {
         let security = self.security(&op.security);
         let op_id = &op.id;
         let method = ident(op.http_method.as_str());
+        let idempotent = op.idempotent;
         quote! {
             #doc
             #lints
@@ -201,6 +202,7 @@ impl Emitter<'_> {
                     headers,
                     body: request_body,
                     security: SECURITY,
+                    idempotent: #idempotent,
                     options: params.options,
                 };
                 let raw = core.send(request).await?;

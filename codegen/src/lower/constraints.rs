@@ -11,7 +11,12 @@ const MAX_BYTES: &str = "x-kv-max-bytes";
 const MIN_BYTES: &str = "x-kv-min-bytes";
 const MAX_JSON_BYTES: &str = "x-kv-max-json-bytes";
 /// Extensions understood elsewhere (operations, parameters), accepted here without a word.
-const ELSEWHERE: &[&str] = &["x-kv-resource", "x-kv-method", "x-kv-client-default"];
+const ELSEWHERE: &[&str] = &[
+    "x-kv-resource",
+    "x-kv-method",
+    "x-kv-client-default",
+    "x-kv-idempotent",
+];
 
 impl Lowerer<'_> {
     /// Reads the `x-kv-*` size extensions of a schema; unknown `x-kv-*` keys are errors (typos).

@@ -88,6 +88,7 @@ impl Lowerer<'_> {
         }
         let (resource, method_name) = self.preferred_names(op, method, &segments, &pointer);
         let params_name = self.names.claim(&format!("{base}Params"));
+        let idempotent = method.is_idempotent() || self.marked_idempotent(op, &pointer);
         Some(Operation {
             id,
             method_name,
@@ -101,9 +102,27 @@ impl Lowerer<'_> {
             success,
             responses,
             security,
+            idempotent,
             docs,
             pointer,
         })
+    }
+
+    /// `x-kv-idempotent: true` on an operation whose method is not idempotent by definition
+    /// (a POST that only reads, or deletes by key) lets the runtime retry it.
+    fn marked_idempotent(&mut self, op: &openapiv3::Operation, pointer: &str) -> bool {
+        match op.extensions.get("x-kv-idempotent") {
+            None => false,
+            Some(serde_json::Value::Bool(flag)) => *flag,
+            Some(_) => {
+                self.diags.error(
+                    Kind::Invalid,
+                    join(pointer, "x-kv-idempotent"),
+                    "`x-kv-idempotent` must be `true` or `false`",
+                );
+                false
+            }
+        }
     }
 
     /// The request body in each of its media types.

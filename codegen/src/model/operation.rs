@@ -29,6 +29,10 @@ pub struct Operation {
     pub responses: Vec<ResponseDef>,
     /// Security alternatives: any one inner list, all of its schemes together.
     pub security: Vec<Vec<Scheme>>,
+    /// True when sending the request twice has the effect of sending it once, so the
+    /// runtime may retry it after it reached the server: GET, HEAD, OPTIONS, PUT, DELETE
+    /// and TRACE by their definition, anything else when marked `x-kv-idempotent: true`.
+    pub idempotent: bool,
     /// Summary and description.
     pub docs: Docs,
     /// Where it was defined.
@@ -50,6 +54,11 @@ pub enum HttpMethod {
 }
 
 impl HttpMethod {
+    /// True for the methods HTTP defines as idempotent (RFC 9110, 9.2.2).
+    pub fn is_idempotent(self) -> bool {
+        !matches!(self, HttpMethod::Post | HttpMethod::Patch)
+    }
+
     /// The upper-case method name.
     pub fn as_str(self) -> &'static str {
         match self {
