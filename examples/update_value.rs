@@ -21,6 +21,6 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
         .values()
         .update(NAMESPACE_ID, "My-Key", UpdateValueParams::new("Some Value"))
         .await?;
-    println!("HTTP {}: success = {}", response.status(), response.success);
+    println!("HTTP {}: written", response.status());
     Ok(())
 }

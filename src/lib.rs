@@ -1,5 +1,17 @@
-//! Typed Rust SDK for Cloudflare Workers KV, generated from an OpenAPI description.
+#![doc = include_str!("../README.md")]
 #![warn(missing_docs)]
+//!
+//! # Where things are
+//!
+//! - [`Client`] and its handles: `client.kv().namespaces().values()` (the handles live in
+//!   [`kv`]).
+//! - The parameters of every method, at the crate root ([`UpdateValueParams`], …) and in
+//!   [`kv`].
+//! - The types of the API's schemas in [`types`] ([`types::Namespace`], [`types::Key`],
+//!   [`types::BulkWriteItem`], …): not at the root, so that `use cloudflare_kv::*;` does not
+//!   clash with `serde_json::Value` or `std::fs::Metadata`.
+//! - The runtime's types a caller names ([`Error`], [`Response`], [`Binary`], [`Pages`],
+//!   [`ByteStream`], …) at the root, and all of the runtime as [`runtime`].
 
 /// The runtime the generated client calls (the `kv-runtime` crate).
 pub use kv_runtime as runtime;
@@ -9,12 +21,16 @@ mod generated {
     include!(concat!(env!("OUT_DIR"), "/cloudflare_kv.rs"));
 }
 
-pub use generated::*;
-pub use runtime::{
-    Binary, ClientBuilder, ConstraintError, Error, ErrorKind, RequestOptions, Response,
+pub use generated::{kv, types, Client, DEFAULT_BASE_URL};
+
+pub use generated::kv::{
+    BulkDeleteParams, BulkGetParams, BulkUpdateParams, CreateNamespaceParams,
+    DeleteNamespaceParams, DeleteValueParams, GetMetadataParams, GetNamespaceParams,
+    GetValueParams, ListKeysParams, ListNamespacesParams, RenameNamespaceParams, UpdateValueParams,
 };
 
-/// The README's Rust examples, compiled as doctests so that they cannot rot.
-#[cfg(doctest)]
-#[doc = include_str!("../README.md")]
-pub struct ReadmeDoctests;
+pub use runtime::units::{IntoSeconds, IntoUnixSeconds};
+pub use runtime::{
+    ApiMessage, Binary, ByteStream, ClientBuilder, ConstraintError, Error, ErrorKind, Items, Pages,
+    RequestOptions, Response, ResultInfo,
+};

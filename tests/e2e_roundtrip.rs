@@ -25,7 +25,7 @@ async fn a_text_value_is_stored_as_its_utf8_bytes() {
     .await
     .unwrap();
     assert_eq!(response.status().as_u16(), 200);
-    assert_eq!(*response.body(), success_envelope());
+    assert!(response.messages().is_empty());
     assert_eq!(
         stored(&server, "text"),
         StoredEntry {

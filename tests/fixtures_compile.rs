@@ -51,7 +51,7 @@ fixtures!(
 
 #[test]
 fn constrained_newtypes_validate_on_every_constructor() {
-    use constraints::ShortText;
+    use constraints::types::ShortText;
     use std::str::FromStr;
     assert_eq!(ShortText::try_from("ok").unwrap().as_str(), "ok");
     let err = ShortText::try_from("x").unwrap_err();
@@ -70,7 +70,7 @@ fn constrained_newtypes_validate_on_every_constructor() {
 
 #[test]
 fn string_enums_keep_unknown_values() {
-    use enums::Direction;
+    use enums::types::Direction;
     assert_eq!(
         serde_json::from_str::<Direction>("\"asc\"").unwrap(),
         Direction::Asc
@@ -82,7 +82,7 @@ fn string_enums_keep_unknown_values() {
 
 #[test]
 fn structs_read_leniently_and_check_on_demand() {
-    let item: constraints::Item =
+    let item: constraints::types::Item =
         serde_json::from_str(r#"{"name":"n","score":7,"extra":true}"#).unwrap();
     assert_eq!(
         item.check().unwrap_err().to_string(),
@@ -117,7 +117,8 @@ fn fixture_client<C: From<cloudflare_kv::runtime::Core>>(
 
 #[tokio::test]
 async fn parameters_go_to_path_query_and_headers_in_declaration_order() {
-    use params::{GetItemOrder, GetItemParams};
+    use params::orgs::GetItemParams;
+    use params::types::GetItemOrder;
     let server = answering(serde_json::json!({"id": 7})).await;
     let client: params::Client = fixture_client(&server)
         .path_default("org_id", "o/1")
@@ -150,7 +151,7 @@ async fn parameters_go_to_path_query_and_headers_in_declaration_order() {
 
 #[tokio::test]
 async fn parameter_constraints_are_checked_before_any_request() {
-    use params::GetItemParams;
+    use params::orgs::GetItemParams;
     let server = answering(serde_json::json!({})).await;
     let client: params::Client = fixture_client(&server)
         .path_default("org_id", "o")
@@ -186,7 +187,7 @@ async fn parameter_constraints_are_checked_before_any_request() {
 
 #[tokio::test]
 async fn form_parts_follow_encoding_and_the_openapi_defaults() {
-    use media_types::PostFormParams;
+    use media_types::form::PostFormParams;
     let server = answering(serde_json::json!({})).await;
     let client: media_types::Client = fixture_client(&server).build().unwrap();
     let meta: serde_json::Map<String, serde_json::Value> =
@@ -221,7 +222,8 @@ async fn form_parts_follow_encoding_and_the_openapi_defaults() {
 
 #[tokio::test]
 async fn raw_or_multipart_is_chosen_by_what_is_set_and_json_bodies_are_json() {
-    use media_types::{CreateJsonBody, CreateJsonParams, PutEitherParams};
+    use media_types::either::PutEitherParams;
+    use media_types::json::CreateJsonParams;
     let server = answering(serde_json::json!({})).await;
     let client: media_types::Client = fixture_client(&server).build().unwrap();
     client
@@ -239,14 +241,10 @@ async fn raw_or_multipart_is_chosen_by_what_is_set_and_json_bodies_are_json() {
         .unwrap();
     client
         .json()
-        .create(CreateJsonParams::new(CreateJsonBody {
-            title: "t".to_owned(),
-        }))
+        .create(CreateJsonParams::new("t"))
         .await
         .unwrap();
-    let too_long = CreateJsonParams::new(CreateJsonBody {
-        title: "x".repeat(51),
-    });
+    let too_long = CreateJsonParams::new("x".repeat(51));
     let error = client.json().create(too_long).await.unwrap_err();
     assert_eq!(
         error.to_string(),
@@ -282,12 +280,12 @@ async fn each_operation_sends_the_alternative_its_credentials_satisfy() {
     let token: security::Client = fixture_client(&server).build().unwrap();
     token
         .global()
-        .list(security::UsesGlobalParams::new())
+        .list(security::global::UsesGlobalParams::new())
         .await
         .unwrap();
     token
         .public()
-        .list(security::IsPublicParams::new())
+        .list(security::public::IsPublicParams::new())
         .await
         .unwrap();
     let keyed: security::Client =
@@ -298,12 +296,12 @@ async fn each_operation_sends_the_alternative_its_credentials_satisfy() {
             .unwrap();
     keyed
         .alternatives()
-        .list(security::UsesAlternativesParams::new())
+        .list(security::alternatives::UsesAlternativesParams::new())
         .await
         .unwrap();
     let refused = keyed
         .global()
-        .list(security::UsesGlobalParams::new())
+        .list(security::global::UsesGlobalParams::new())
         .await
         .unwrap_err();
     assert_eq!(refused.kind(), cloudflare_kv::ErrorKind::Config);
@@ -324,7 +322,7 @@ async fn each_operation_sends_the_alternative_its_credentials_satisfy() {
 
 #[tokio::test]
 async fn url_encoded_forms_are_encoded_like_queries_and_checked() {
-    use media_types::PostLoginParams;
+    use media_types::login::PostLoginParams;
     let server = answering(serde_json::json!({})).await;
     let client: media_types::Client = fixture_client(&server).build().unwrap();
     let params = PostLoginParams::new("a b&c")

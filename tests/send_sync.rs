@@ -1,6 +1,7 @@
 //! The client, its values and the futures of its methods can cross threads and tasks.
 
-use cloudflare_kv::{Binary, Client, Error, UpdateValueParams, Value};
+use cloudflare_kv::types::Value;
+use cloudflare_kv::{Binary, Client, Error, UpdateValueParams};
 
 fn is_send_sync<T: Send + Sync>() {}
 fn is_send<T: Send>(_: &T) {}

@@ -44,7 +44,7 @@ async fn the_example_writes_some_value_under_my_key() {
     );
     assert_eq!(
         String::from_utf8_lossy(&output.stdout),
-        "HTTP 200 OK: success = true\n"
+        "HTTP 200 OK: written\n"
     );
     let request = only_request(&server).await;
     assert_eq!(request.method.as_str(), "PUT");

@@ -29,6 +29,9 @@ pub struct Config {
     /// Path parameters that fall back to a value set on the client, as if they carried
     /// `x-kv-client-default: true` (for specs one cannot edit, e.g. `account_id`).
     pub client_defaults: Vec<String>,
+    /// Puts `#[cfg(feature = "<group>")]` on each group's module (and on the types only
+    /// the enabled groups use), so a crate can compile only the groups it needs.
+    pub group_features: bool,
 }
 
 impl Default for Config {
@@ -37,6 +40,7 @@ impl Default for Config {
             runtime_path: "kv_runtime".to_owned(),
             source_name: "spec/cloudflare-kv.yaml".to_owned(),
             client_defaults: Vec::new(),
+            group_features: false,
         }
     }
 }

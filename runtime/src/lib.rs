@@ -24,6 +24,7 @@ mod retry;
 mod secret;
 mod stream;
 mod transport;
+pub mod units;
 pub mod validate;
 
 pub use auth::Scheme;

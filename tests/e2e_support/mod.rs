@@ -4,7 +4,7 @@
 
 use std::time::{Duration, SystemTime, UNIX_EPOCH};
 
-use cloudflare_kv::{Client, ClientBuilder, Error, Response, SuccessEnvelope, UpdateValueParams};
+use cloudflare_kv::{Client, ClientBuilder, Error, Response, UpdateValueParams};
 use cloudflare_kv_mock::{MockServer, DEFAULT_TOKEN};
 
 pub const ACCOUNT: &str = "023e105f4ecef8ad9ca31a8372d0c353";
@@ -38,7 +38,7 @@ pub async fn put(
     client: &Client,
     key: &str,
     params: UpdateValueParams,
-) -> Result<Response<SuccessEnvelope>, Error> {
+) -> Result<Response<()>, Error> {
     client
         .kv()
         .namespaces()
@@ -54,16 +54,6 @@ pub fn now_secs() -> i64 {
         .unwrap()
         .as_secs();
     i64::try_from(secs).unwrap()
-}
-
-/// The exact success envelope the mock answers a write with.
-pub fn success_envelope() -> SuccessEnvelope {
-    SuccessEnvelope {
-        success: true,
-        errors: Vec::new(),
-        messages: Vec::new(),
-        result: Some(serde_json::Map::new()),
-    }
 }
 
 /// Asserts that `error` carries the mock's answer: this status, and exactly one error

@@ -4,7 +4,7 @@
 
 use std::time::Duration;
 
-use cloudflare_kv::{Client, ClientBuilder, Response, SuccessEnvelope, UpdateValueParams};
+use cloudflare_kv::{Client, ClientBuilder, Response, UpdateValueParams};
 use wiremock::matchers::method;
 use wiremock::{Mock, MockServer, Request, ResponseTemplate};
 
@@ -105,7 +105,7 @@ pub fn temp_path(name: &str) -> std::path::PathBuf {
 }
 
 /// Writes `v` under `k` with default parameters.
-pub async fn write(client: &Client) -> Result<Response<SuccessEnvelope>, cloudflare_kv::Error> {
+pub async fn write(client: &Client) -> Result<Response<()>, cloudflare_kv::Error> {
     write_with(client, UpdateValueParams::new("v")).await
 }
 
@@ -113,7 +113,7 @@ pub async fn write(client: &Client) -> Result<Response<SuccessEnvelope>, cloudfl
 pub async fn write_with(
     client: &Client,
     params: UpdateValueParams,
-) -> Result<Response<SuccessEnvelope>, cloudflare_kv::Error> {
+) -> Result<Response<()>, cloudflare_kv::Error> {
     client
         .kv()
         .namespaces()

@@ -34,6 +34,10 @@ struct Args {
     /// carried `x-kv-client-default: true`; e.g. `--client-default account_id`.
     #[arg(long = "client-default", value_name = "NAME")]
     client_defaults: Vec<String>,
+    /// Put `#[cfg(feature = "<group>")]` on each resource group's module, so that the crate
+    /// using the output compiles only the groups it enables.
+    #[arg(long = "group-features")]
+    group_features: bool,
 }
 
 fn main() -> ExitCode {
@@ -50,6 +54,7 @@ fn run(args: &Args) -> Option<kv_codegen::Output> {
     let config = Config {
         source_name: kv_codegen::source_name(spec),
         client_defaults: args.client_defaults.clone(),
+        group_features: args.group_features,
         ..Config::default()
     };
     match kv_codegen::generate_file(spec, &config) {

@@ -113,7 +113,7 @@ impl Emitter<'_> {
         if !self.has_checks(&TypeRef::Named(id)) {
             return TokenStream::new();
         }
-        let name = self.type_ident(id);
+        let name = self.type_path(id);
         match self.def(id).map(|d| &d.kind) {
             Some(TypeKind::Newtype(_)) => quote! { #name::check(#value) #tail },
             Some(TypeKind::Alias(inner)) => self.check_stmts(inner, value, rename),

@@ -1,29 +1,43 @@
 //! Phase 3: model → `TokenStream` with `quote!`. No strings of Rust source.
+//!
+//! One file per spec, laid out in inline modules so that a 1,500-operation API stays
+//! readable: the root holds `DEFAULT_BASE_URL` and `Client`; `types` holds every schema type
+//! (one naming scope, so names stay short); each resource group (the first accessor,
+//! `client.kv()`) has a module with its handles, parameters structs and request builders.
+//! Every module reaches the runtime through one `use … as rt;`.
 
 mod checks;
 mod client;
 pub mod docs;
+mod examples;
+mod gates;
 mod newtype;
 mod operation;
+mod params;
+mod request;
 mod types;
 mod tyref;
 
 use crate::diagnostics::{Diagnostics, Kind};
 use crate::model::{Model, TypeId, TypeKind};
-use proc_macro2::{Ident, Span, TokenStream};
+use proc_macro2::{Ident, Span, TokenStream, TokenTree};
 use quote::quote;
 
 /// Shared state of the emitters.
 pub(crate) struct Emitter<'m> {
     pub model: &'m Model,
-    /// The runtime path, e.g. `kv_runtime`.
+    /// How generated code names the runtime: the `rt` alias every module imports.
     pub rt: TokenStream,
+    /// The path to the `types` module from where the code goes (empty inside it).
+    pub types: TokenStream,
+    /// Feature gates of groups and types (empty unless `Config::group_features`).
+    pub gates: gates::Gates,
 }
 
 /// Emits the whole module.
 pub fn emit(model: &Model, config: &crate::Config, diags: &mut Diagnostics) -> TokenStream {
-    let rt = match syn::parse_str::<syn::Path>(&config.runtime_path) {
-        Ok(path) => quote!(#path),
+    let runtime = match syn::parse_str::<syn::Path>(&config.runtime_path) {
+        Ok(path) => path,
         Err(err) => {
             diags.error(
                 Kind::Invalid,
@@ -36,15 +50,98 @@ pub fn emit(model: &Model, config: &crate::Config, diags: &mut Diagnostics) -> T
             return TokenStream::new();
         }
     };
-    let emitter = Emitter { model, rt };
-    let client = emitter.client();
-    let operations = emitter.operations();
-    let types = emitter.types();
+    let gates = if config.group_features {
+        gates::Gates::compute(model)
+    } else {
+        gates::Gates::default()
+    };
+    let outside = Emitter {
+        model,
+        rt: quote!(rt),
+        types: quote!(types::),
+        gates: gates.clone(),
+    };
+    let inside = Emitter {
+        model,
+        rt: quote!(rt),
+        types: TokenStream::new(),
+        gates,
+    };
+    let imports = Imports {
+        runtime: quote!(#runtime),
+        lenient: config.group_features,
+    };
+    let root = outside.root();
+    let root_use = imports.uses(&root, false);
+    let types_body = inside.types_module();
+    let types = (!types_body.is_empty()).then(|| {
+        let module = imports.module(quote!(types), &types_body, false);
+        quote! {
+            /// The types of the specification's schemas.
+            #module
+        }
+    });
+    let groups = model.resources.iter().filter_map(|r| {
+        let module = r.module.as_deref()?;
+        let name = ident(module);
+        let gate = outside.gates.group(module);
+        let doc = format!(" Operations under `{}`.", crate::naming::unraw(module));
+        let inner = imports.module(quote!(#name), &outside.group(r), true);
+        Some(quote! { #[doc = #doc] #gate #inner })
+    });
     quote! {
-        #client
-        #operations
+        #root_use
+        #root
         #types
+        #(#groups)*
     }
+}
+
+/// The `use` lines a module needs: the runtime as `rt`, and `types` from a group module.
+struct Imports {
+    runtime: TokenStream,
+    /// With feature gates an import may serve only gated items: allow it to go unused.
+    lenient: bool,
+}
+
+impl Imports {
+    fn uses(&self, body: &TokenStream, in_group: bool) -> TokenStream {
+        let runtime = &self.runtime;
+        let allow = self.lenient.then(|| quote!(#[allow(unused_imports)]));
+        let rt = mentions_path(body, "rt").then(|| quote!(#allow use #runtime as rt;));
+        let types =
+            (in_group && mentions_path(body, "types")).then(|| quote!(#allow use super::types;));
+        quote! { #rt #types }
+    }
+
+    /// `pub mod name { uses… body }`.
+    fn module(&self, name: TokenStream, body: &TokenStream, in_group: bool) -> TokenStream {
+        let uses = self.uses(body, in_group);
+        quote! { pub mod #name { #uses #body } }
+    }
+}
+
+/// True when `tokens` use `name` as the first segment of a path (`rt::Error`).
+fn mentions_path(tokens: &TokenStream, name: &str) -> bool {
+    let mut previous: Option<TokenTree> = None;
+    let mut iter = tokens.clone().into_iter().peekable();
+    while let Some(tree) = iter.next() {
+        match &tree {
+            TokenTree::Group(group) if mentions_path(&group.stream(), name) => return true,
+            TokenTree::Ident(id) if id == name => {
+                let after_colon =
+                    matches!(&previous, Some(TokenTree::Punct(p)) if p.as_char() == ':');
+                let before_colon =
+                    matches!(iter.peek(), Some(TokenTree::Punct(p)) if p.as_char() == ':');
+                if before_colon && !after_colon {
+                    return true;
+                }
+            }
+            _ => {}
+        }
+        previous = Some(tree);
+    }
+    false
 }
 
 impl Emitter<'_> {
@@ -53,9 +150,16 @@ impl Emitter<'_> {
         self.model.get(id)
     }
 
-    /// The Rust name of a type, as an identifier.
-    pub fn type_ident(&self, id: TypeId) -> Ident {
+    /// The Rust name of a type where it is defined.
+    pub fn type_name(&self, id: TypeId) -> Ident {
         ident(self.def(id).map_or("Unknown", |d| d.name.as_str()))
+    }
+
+    /// The path to a type from where the code goes (`types::KeyName` outside `types`).
+    pub fn type_path(&self, id: TypeId) -> TokenStream {
+        let prefix = &self.types;
+        let name = self.type_name(id);
+        quote!(#prefix #name)
     }
 
     /// Named types sorted by name, so output order does not depend on discovery order.
@@ -95,5 +199,28 @@ pub(crate) fn ident(name: &str) -> Ident {
         Ident::new_raw(bare, Span::call_site())
     } else {
         Ident::new(bare, Span::call_site())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn paths_are_found_only_where_they_start() {
+        assert!(mentions_path(
+            &quote!(
+                fn f() -> rt::Error {}
+            ),
+            "rt"
+        ));
+        assert!(mentions_path(
+            &quote!({
+                let x = [rt::A];
+            }),
+            "rt"
+        ));
+        assert!(!mentions_path(&quote!(let rt = 1; x.rt), "rt"));
+        assert!(!mentions_path(&quote!(serde::rt::X), "rt"));
     }
 }

@@ -7,12 +7,18 @@ use proc_macro2::TokenStream;
 use quote::quote;
 
 impl Emitter<'_> {
-    /// Every named type, sorted by name.
-    pub fn types(&self) -> TokenStream {
-        let items = self
-            .sorted_types()
-            .into_iter()
-            .map(|(id, def)| self.type_def(id, def));
+    /// The body of the `types` module: every named type, sorted by name, each gated by
+    /// the features of the groups that use it when group features are on.
+    pub fn types_module(&self) -> TokenStream {
+        let items = self.sorted_types().into_iter().map(|(id, def)| {
+            let tokens = self.type_def(id, def);
+            let gate = self.gates.of_type(id);
+            if gate.is_empty() {
+                tokens
+            } else {
+                gate_items(tokens, gate)
+            }
+        });
         quote! { #(#items)* }
     }
 
@@ -306,16 +312,29 @@ impl Emitter<'_> {
             // Conveniences for plain text and bytes; an optional variant takes its own type only.
             let plain = !self.is_optional(&v.ty);
             match self.resolved(&v.ty) {
-                TypeRef::String if plain => {
-                    sources.push((quote!(&str), quote!(value.to_owned()), "&str".to_owned()))
-                }
+                TypeRef::String if plain => sources.extend([
+                    (quote!(&str), quote!(value.to_owned()), "&str".to_owned()),
+                    (quote!(&String), quote!(value.clone()), "&String".to_owned()),
+                    (
+                        quote!(std::borrow::Cow<'_, str>),
+                        quote!(value.into_owned()),
+                        "Cow<str>".to_owned(),
+                    ),
+                ]),
                 TypeRef::Binary if plain => {
-                    sources.push((quote!(Vec<u8>), quote!(value.into()), "Vec<u8>".to_owned()));
-                    sources.push((
-                        quote!(bytes::Bytes),
-                        quote!(value.into()),
-                        "Bytes".to_owned(),
-                    ));
+                    // Borrowed bytes are copied once, into the value that is sent.
+                    let owned = [
+                        (quote!(Vec<u8>), "Vec<u8>"),
+                        (quote!(bytes::Bytes), "Bytes"),
+                        (quote!(&[u8]), "&[u8]"),
+                        (quote!(&Vec<u8>), "&Vec<u8>"),
+                        (quote!(std::borrow::Cow<'_, [u8]>), "Cow<[u8]>"),
+                    ];
+                    sources.extend(
+                        owned
+                            .into_iter()
+                            .map(|(ty, key)| (ty, quote!(value.into()), key.to_owned())),
+                    );
                 }
                 _ => {}
             }
@@ -375,6 +394,34 @@ impl Emitter<'_> {
                 }
             }
         }
+    }
+}
+
+/// `gate` (a `#[cfg(…)]`) on every item of `tokens`. The tokens are the emitter's own, so
+/// they parse; should they not, they are returned ungated and formatting reports them.
+fn gate_items(tokens: TokenStream, gate: TokenStream) -> TokenStream {
+    let Ok(mut file) = syn::parse2::<syn::File>(tokens.clone()) else {
+        return tokens;
+    };
+    for item in &mut file.items {
+        let parsed = syn::parse::Parser::parse2(syn::Attribute::parse_outer, gate.clone());
+        if let (Some(attrs), Ok(gate)) = (item_attrs(item), parsed) {
+            attrs.splice(0..0, gate);
+        }
+    }
+    quote! { #file }
+}
+
+/// The attributes of the items a type definition emits.
+fn item_attrs(item: &mut syn::Item) -> Option<&mut Vec<syn::Attribute>> {
+    match item {
+        syn::Item::Struct(i) => Some(&mut i.attrs),
+        syn::Item::Enum(i) => Some(&mut i.attrs),
+        syn::Item::Impl(i) => Some(&mut i.attrs),
+        syn::Item::Type(i) => Some(&mut i.attrs),
+        syn::Item::Const(i) => Some(&mut i.attrs),
+        syn::Item::Fn(i) => Some(&mut i.attrs),
+        _ => None,
     }
 }
 

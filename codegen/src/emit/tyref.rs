@@ -33,10 +33,7 @@ impl Emitter<'_> {
                 Some(TypeKind::Alias(inner)) if self.is_newtype(inner) => {
                     self.lenient_in(inner, unfolding)
                 }
-                _ => {
-                    let name = self.type_ident(*id);
-                    quote!(#name)
-                }
+                _ => self.type_path(*id),
             },
             TypeRef::String => quote!(String),
             TypeRef::Binary => quote!(#rt::Binary),

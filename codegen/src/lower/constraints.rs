@@ -16,6 +16,7 @@ const ELSEWHERE: &[&str] = &[
     "x-kv-method",
     "x-kv-client-default",
     "x-kv-idempotent",
+    "x-kv-unit",
 ];
 
 impl Lowerer<'_> {

@@ -114,6 +114,7 @@ pub fn lower(doc: &OpenAPI, client_defaults: &[String], diags: &mut Diagnostics)
         title: doc.info.title.clone(),
         version: doc.info.version.clone(),
         base_url: doc.servers.first().map(|s| s.url.clone()),
+        doc_crate: operation::doc_crate(doc),
     };
     let (operations, resources) = resources;
     Model {

@@ -3,8 +3,8 @@
 use super::{Ctx, Lowerer};
 use crate::diagnostics::{join, join_index, Kind};
 use crate::model::{
-    BodyKind, BodyVariant, Docs, FormField, HttpMethod, Operation, PathPart, RequestBody, Scheme,
-    TypeRef,
+    BodyKind, BodyVariant, Docs, FormField, HttpMethod, Operation, Param, PathPart, RequestBody,
+    Scheme, Siblings, TypeRef, Unit,
 };
 use crate::naming;
 use crate::refs;
@@ -69,11 +69,13 @@ impl Lowerer<'_> {
         };
         let segments = parse_path(path, &pointer, self)?;
         let (params, mut scope) = self.lower_params(op, shared, &segments, &ctx);
+        let units = self.units(op, shared, &params, &pointer);
         let body = op
             .request_body
             .as_ref()
             .and_then(|b| self.lower_body(b, &ctx, &mut scope));
         let (responses, success) = self.lower_responses(&op.responses, &ctx);
+        let pagination = self.pagination(op, &params, &success, &pointer);
         let security = self.lower_security(
             op.security.as_ref().or(self.doc.security.as_ref()),
             &pointer,
@@ -87,7 +89,8 @@ impl Lowerer<'_> {
             docs.notes.push("Deprecated by the API.".to_owned());
         }
         let (resource, method_name) = self.preferred_names(op, method, &segments, &pointer);
-        let params_name = self.names.claim(&format!("{base}Params"));
+        // Claimed later in the module of the operation's group (see `resources::assign`).
+        let params_name = format!("{base}Params");
         let idempotent = method.is_idempotent() || self.marked_idempotent(op, &pointer);
         Some(Operation {
             id,
@@ -102,9 +105,72 @@ impl Lowerer<'_> {
             success,
             responses,
             security,
+            pagination,
+            units,
+            siblings: Siblings::default(),
             idempotent,
             docs,
             pointer,
+        })
+    }
+
+    /// The unit of each parameter whose schema says `x-kv-unit` (on the schema, a
+    /// referenced component, or a member of an `allOf` around one).
+    fn units(
+        &mut self,
+        op: &openapiv3::Operation,
+        shared: &[ReferenceOr<Parameter>],
+        params: &[Param],
+        pointer: &str,
+    ) -> Vec<(String, Unit)> {
+        let doc = self.doc;
+        // Problems with these parameters were reported when they were lowered.
+        let mut scratch = crate::Diagnostics::default();
+        let mut out = Vec::new();
+        for item in shared.iter().chain(&op.parameters) {
+            let Some((param, _)) = refs::parameter(doc, item, pointer, &mut scratch) else {
+                continue;
+            };
+            let data = param.parameter_data_ref();
+            let openapiv3::ParameterSchemaOrContent::Schema(schema) = &data.format else {
+                continue;
+            };
+            let Some(unit) = self.unit_of(schema, &join(pointer, &data.name)) else {
+                continue;
+            };
+            let rust = params.iter().find(|p| p.wire_name == data.name);
+            if let Some(p) = rust {
+                out.retain(|(name, _)| name != &p.name);
+                out.push((p.name.clone(), unit));
+            }
+        }
+        out
+    }
+
+    /// `x-kv-unit` of a schema, looking through `$ref`s and one level of `allOf`.
+    fn unit_of(&mut self, item: &ReferenceOr<openapiv3::Schema>, pointer: &str) -> Option<Unit> {
+        let schema = refs::schema_body(self.doc, item)?;
+        if let Some(value) = schema.schema_data.extensions.get("x-kv-unit") {
+            let unit = value.as_str().and_then(Unit::from_name);
+            if unit.is_none() {
+                let message = format!(
+                    "`x-kv-unit` must be `seconds` or `unix-seconds`, found `{value}`; ignored"
+                );
+                self.diags
+                    .warn(Kind::Invalid, join(pointer, "x-kv-unit"), message);
+            }
+            return unit;
+        }
+        let openapiv3::SchemaKind::AllOf { all_of } = &schema.schema_kind else {
+            return None;
+        };
+        all_of.iter().find_map(|member| {
+            let body = refs::schema_body(self.doc, member)?;
+            body.schema_data
+                .extensions
+                .get("x-kv-unit")
+                .and_then(|v| v.as_str())
+                .and_then(Unit::from_name)
         })
     }
 
@@ -368,6 +434,14 @@ impl Lowerer<'_> {
         }
         out
     }
+}
+
+/// `info.x-kv-crate`, when it is a Rust crate name.
+pub(crate) fn doc_crate(doc: &openapiv3::OpenAPI) -> Option<String> {
+    let name = doc.info.extensions.get("x-kv-crate")?.as_str()?;
+    let valid = name.chars().next().is_some_and(|c| c.is_ascii_alphabetic())
+        && name.chars().all(|c| c.is_ascii_alphanumeric() || c == '_');
+    valid.then(|| name.to_owned())
 }
 
 /// How a security scheme is sent.

@@ -23,6 +23,10 @@ pub(crate) const METHOD_LOCALS: &[&str] = &[
     "raw",
     "parts",
     "pairs",
+    // Methods and a field of the parameters struct that setters must not shadow.
+    "into_request",
+    "next_page",
+    "invalid",
 ];
 
 /// The extension that makes a path parameter fall back to a value set on the client.

@@ -6,7 +6,7 @@
 
 use super::Lowerer;
 use crate::diagnostics::{join, Kind};
-use crate::model::{HttpMethod, Operation, PathPart, Resource};
+use crate::model::{HttpMethod, Operation, PathPart, Resource, ResponseBody};
 use crate::naming::{self, Scope};
 use std::collections::{BTreeMap, BTreeSet};
 
@@ -60,9 +60,25 @@ impl Lowerer<'_> {
     }
 }
 
-/// Gives every resource a struct name and every operation a unique method name.
+/// Names a group's module may not take: the root module's own items and the crates and
+/// modules generated code names.
+const RESERVED_MODULES: &[&str] = &[
+    "types",
+    "rt",
+    "std",
+    "core",
+    "alloc",
+    "serde",
+    "serde_json",
+    "bytes",
+    "futures_util",
+];
+
+/// Gives every resource a handle name and every group a module (each module is its own
+/// naming scope for handles and parameters structs), and every operation unique method
+/// names, pager and stream siblings included.
 pub(crate) fn assign(
-    lowerer: &mut Lowerer<'_>,
+    _lowerer: &mut Lowerer<'_>,
     mut ops: Vec<Operation>,
 ) -> (Vec<Operation>, Vec<Resource>) {
     let mut paths: BTreeSet<Vec<String>> = BTreeSet::new();
@@ -71,19 +87,75 @@ pub(crate) fn assign(
             paths.insert(op.resource.iter().take(len).cloned().collect());
         }
     }
+    let mut modules = Scope::default();
+    for name in RESERVED_MODULES {
+        modules.claim(name);
+    }
+    // Item names per module, by group ("" is the root module).
+    let mut items: BTreeMap<String, Scope> = BTreeMap::new();
     let resources: Vec<Resource> = paths
         .iter()
-        .map(|path| Resource {
-            path: path.clone(),
-            type_name: lowerer.names.claim(&naming::type_name(&path.join("_"))),
+        .map(|path| {
+            let scope = items.entry(group_of(path)).or_insert_with(Scope::for_types);
+            Resource {
+                path: path.clone(),
+                type_name: handle_name(scope, path),
+                module: (path.len() == 1).then(|| modules.claim(&group_of(path))),
+            }
         })
         .collect();
+    let mut scopes = method_scopes(&paths);
+    for op in &mut ops {
+        let scope = scopes.entry(op.resource.clone()).or_default();
+        op.method_name = if scope.contains(&op.method_name) {
+            scope.claim(&naming::field_name(&op.id))
+        } else {
+            scope.claim(&op.method_name)
+        };
+        let names = items
+            .entry(group_of(&op.resource))
+            .or_insert_with(Scope::for_types);
+        op.params_name = names.claim(&op.params_name);
+    }
+    // Siblings come after every main method, so that a spec's own `list_all` keeps its name.
+    for op in &mut ops {
+        let scope = scopes.entry(op.resource.clone()).or_default();
+        let base = naming::unraw(&op.method_name).to_owned();
+        if op.pagination.is_some() {
+            op.siblings.pages = Some(scope.claim(&format!("{base}_all")));
+        }
+        if op.success == ResponseBody::Bytes {
+            op.siblings.stream = Some(scope.claim(&format!("{base}_stream")));
+        }
+    }
+    (ops, resources)
+}
+
+/// The group a resource belongs to: its first accessor ("" for the client itself).
+fn group_of(path: &[String]) -> String {
+    path.first().cloned().unwrap_or_default()
+}
+
+/// A handle's name: its last accessor (`Values`), or its whole path when that is taken.
+fn handle_name(scope: &mut Scope, path: &[String]) -> String {
+    let last = naming::type_name(path.last().map_or("resource", |s| naming::unraw(s)));
+    if scope.contains(&last) {
+        let unraw: Vec<&str> = path.iter().map(|s| naming::unraw(s)).collect();
+        scope.claim(&naming::type_name(&unraw.join("_")))
+    } else {
+        scope.claim(&last)
+    }
+}
+
+/// Method names per resource, with the accessors to child resources (and, on the client,
+/// its own methods) already taken.
+fn method_scopes(paths: &BTreeSet<Vec<String>>) -> BTreeMap<Vec<String>, Scope> {
     let mut scopes: BTreeMap<Vec<String>, Scope> = BTreeMap::new();
     let root = scopes.entry(Vec::new()).or_default();
     for name in CLIENT_METHODS {
         root.claim(name);
     }
-    for path in &paths {
+    for path in paths {
         let parent: Vec<String> = path
             .iter()
             .take(path.len().saturating_sub(1))
@@ -93,15 +165,7 @@ pub(crate) fn assign(
             scopes.entry(parent).or_default().claim(last);
         }
     }
-    for op in &mut ops {
-        let scope = scopes.entry(op.resource.clone()).or_default();
-        op.method_name = if scope.contains(&op.method_name) {
-            scope.claim(&naming::field_name(&op.id))
-        } else {
-            scope.claim(&op.method_name)
-        };
-    }
-    (ops, resources)
+    scopes
 }
 
 /// The literal path segments, e.g. `/accounts/{id}/storage/kv` → `accounts.storage.kv`.

@@ -2,7 +2,10 @@
 
 use super::{Ctx, Lowerer};
 use crate::diagnostics::{join, Kind};
-use crate::model::{ResponseBody, ResponseDef, StatusMatch};
+use crate::model::{
+    Envelope, PageStyle, Pagination, Param, ParamLocation, ResponseBody, ResponseDef, StatusMatch,
+    TypeKind, TypeRef,
+};
 use crate::naming;
 use crate::refs;
 use openapiv3::{ReferenceOr, Response, Responses, StatusCode};
@@ -55,6 +58,10 @@ impl Lowerer<'_> {
         let content_at = join(&at, "content");
         let json = response.content.iter().find(|(mt, _)| is_json(mt));
         let body = match json {
+            // Error answers are read by the runtime as Cloudflare-style envelopes (codes and
+            // messages, or a bounded excerpt of whatever came): their schemas would only add
+            // types no method returns, so inline ones are not lowered.
+            Some(_) if !status.is_success() => ResponseBody::Json(TypeRef::Json),
             Some((mt, media)) => {
                 let schema_ctx = ctx.at(join(&join(&content_at, mt), "schema"));
                 ResponseBody::Json(
@@ -87,7 +94,201 @@ impl Lowerer<'_> {
             );
             self.diags.warn(Kind::Unsupported, at.to_owned(), message);
         }
-        first.body.clone()
+        match &first.body {
+            ResponseBody::Json(ty) => self.envelope(ty),
+            other => other.clone(),
+        }
+    }
+
+    /// A JSON body that is an object with `success` and `result` members (Cloudflare's
+    /// envelope) is decoded to its `result`; an envelope whose `result` is an object with no
+    /// declared members that may be `null` (or that has no `result`) carries nothing.
+    fn envelope(&self, ty: &TypeRef) -> ResponseBody {
+        let Some(fields) = self.struct_fields(ty) else {
+            return ResponseBody::Json(ty.clone());
+        };
+        let member = |wire: &str| fields.iter().find(|f| f.wire_name == wire);
+        let Some(_) = member("success") else {
+            return ResponseBody::Json(ty.clone());
+        };
+        let result_info = member("result_info").map(|f| f.ty.clone());
+        let nothing = ResponseBody::Envelope(Envelope {
+            whole: ty.clone(),
+            result: None,
+            result_info: result_info.clone(),
+        });
+        let Some(result) = member("result") else {
+            let enveloped = member("errors").is_some() || member("messages").is_some();
+            return if enveloped {
+                nothing
+            } else {
+                ResponseBody::Json(ty.clone())
+            };
+        };
+        if self.is_empty_object(&result.ty) {
+            return nothing;
+        }
+        // A result that may be missing reads as `null`: only an `Option` holds both.
+        let result_ty = if result.required || result.ty.is_nullable() {
+            result.ty.clone()
+        } else {
+            TypeRef::Nullable(Box::new(result.ty.clone()))
+        };
+        ResponseBody::Envelope(Envelope {
+            whole: ty.clone(),
+            result: Some(result_ty),
+            result_info,
+        })
+    }
+
+    /// The members of the struct `ty` names (through aliases), if it is one.
+    fn struct_fields(&self, ty: &TypeRef) -> Option<&[crate::model::Field]> {
+        let TypeRef::Named(id) = crate::model::resolve(&self.types, ty) else {
+            return None;
+        };
+        match self.types.get(id.0).map(|d| &d.kind) {
+            Some(TypeKind::Struct(s)) => Some(&s.fields),
+            _ => None,
+        }
+    }
+
+    /// `{type: object, nullable: true}` with no members: what "no result" looks like.
+    fn is_empty_object(&self, ty: &TypeRef) -> bool {
+        let nullable = ty.is_nullable() || self.is_nullable_alias(ty);
+        let resolved = crate::model::resolve(&self.types, ty);
+        let empty = match resolved {
+            TypeRef::JsonObject => true,
+            TypeRef::Named(id) => matches!(
+                self.types.get(id.0).map(|d| &d.kind),
+                Some(TypeKind::Struct(s)) if s.fields.is_empty()
+            ),
+            _ => false,
+        };
+        nullable && empty
+    }
+
+    fn is_nullable_alias(&self, ty: &TypeRef) -> bool {
+        let mut current = ty;
+        for _ in 0..32 {
+            match current {
+                TypeRef::Nullable(_) => return true,
+                TypeRef::Named(id) => match self.types.get(id.0).map(|d| &d.kind) {
+                    Some(TypeKind::Alias(next)) => current = next,
+                    _ => return false,
+                },
+                _ => return false,
+            }
+        }
+        false
+    }
+
+    /// How a listing pages: from `x-kv-pagination` (`cursor`, `page`, `false`, or an object
+    /// `{style, param}`), else detected: a list `result` with a `result_info` that has
+    /// `cursor` and a `cursor` query parameter pages by cursor; one whose `result_info` has
+    /// `total_pages` or `total_count` and a `page` query parameter pages by number.
+    pub(crate) fn pagination(
+        &mut self,
+        op: &openapiv3::Operation,
+        params: &[Param],
+        success: &ResponseBody,
+        pointer: &str,
+    ) -> Option<Pagination> {
+        let at = join(pointer, "x-kv-pagination");
+        let explicit = op.extensions.get("x-kv-pagination");
+        let ResponseBody::Envelope(envelope) = success else {
+            if explicit.is_some_and(|v| v != &serde_json::Value::Bool(false)) {
+                let message = "`x-kv-pagination` needs a success answer that is an envelope with a list `result`; ignored";
+                self.diags.warn(Kind::Ignored, at, message);
+            }
+            return None;
+        };
+        let result = envelope
+            .result
+            .as_ref()
+            .map(|t| crate::model::resolve(&self.types, t));
+        let item = match result {
+            Some(TypeRef::Array(item)) => (**item).clone(),
+            _ => {
+                if explicit.is_some_and(|v| v != &serde_json::Value::Bool(false)) {
+                    let message = "`x-kv-pagination` needs a `result` that is a list; ignored";
+                    self.diags.warn(Kind::Ignored, at, message);
+                }
+                return None;
+            }
+        };
+        let style = match explicit {
+            None => self.detected_style(envelope, params),
+            Some(value) => self.explicit_style(value, params, &at),
+        }?;
+        Some(Pagination { style, item })
+    }
+
+    fn detected_style(&self, envelope: &Envelope, params: &[Param]) -> Option<PageStyle> {
+        let info = self.struct_fields(envelope.result_info.as_ref()?)?;
+        let has = |wire: &str| info.iter().any(|f| f.wire_name == wire);
+        if has("cursor") {
+            if let Some(param) = self.query_param(params, "cursor", true) {
+                return Some(PageStyle::Cursor { param });
+            }
+        }
+        if has("total_pages") || has("total_count") {
+            if let Some(param) = self.query_param(params, "page", false) {
+                return Some(PageStyle::Page { param });
+            }
+        }
+        None
+    }
+
+    fn explicit_style(
+        &mut self,
+        value: &serde_json::Value,
+        params: &[Param],
+        at: &str,
+    ) -> Option<PageStyle> {
+        let (style, param) = match value {
+            serde_json::Value::Bool(false) => return None,
+            serde_json::Value::String(style) => (style.as_str(), None),
+            serde_json::Value::Object(map) => (
+                map.get("style").and_then(|v| v.as_str()).unwrap_or(""),
+                map.get("param").and_then(|v| v.as_str()),
+            ),
+            _ => ("", None),
+        };
+        let found = match style {
+            "cursor" => self
+                .query_param(params, param.unwrap_or("cursor"), true)
+                .map(|param| PageStyle::Cursor { param }),
+            "page" => self
+                .query_param(params, param.unwrap_or("page"), false)
+                .map(|param| PageStyle::Page { param }),
+            _ => {
+                let message = format!("`x-kv-pagination` must be `cursor`, `page`, `false` or `{{style, param}}`, found `{value}`; ignored");
+                self.diags.warn(Kind::Invalid, at.to_owned(), message);
+                return None;
+            }
+        };
+        if found.is_none() {
+            let message = format!("`x-kv-pagination: {style}` needs an optional query parameter of the right type for it (text for a cursor, a number for a page); ignored");
+            self.diags.warn(Kind::Invalid, at.to_owned(), message);
+        }
+        found
+    }
+
+    /// The Rust name of the optional query parameter `wire` when it has the type paging
+    /// needs (text for a cursor, a number for a page).
+    fn query_param(&self, params: &[Param], wire: &str, text: bool) -> Option<String> {
+        let p = params
+            .iter()
+            .find(|p| p.wire_name == wire && p.location == ParamLocation::Query)?;
+        let fits = if text {
+            crate::model::is_text(&self.types, &p.ty)
+        } else {
+            matches!(
+                crate::model::resolve(&self.types, &p.ty),
+                TypeRef::Integer(_) | TypeRef::Number
+            )
+        };
+        (fits && !p.required).then(|| p.name.clone())
     }
 }
 

@@ -38,6 +38,9 @@ pub struct ApiInfo {
     pub version: String,
     /// The first server's URL, if any.
     pub base_url: Option<String>,
+    /// The crate that mounts the generated module at its root (`info.x-kv-crate`): doc
+    /// examples on methods name it; without it methods get no example.
+    pub doc_crate: Option<String>,
 }
 
 /// Documentation taken from `summary`, `title` and `description`.

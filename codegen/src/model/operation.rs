@@ -11,7 +11,7 @@ pub struct Operation {
     pub method_name: String,
     /// The resource chain the method hangs from (`["kv", "namespaces", "values"]`).
     pub resource: Vec<String>,
-    /// The Rust name of the parameters struct.
+    /// The Rust name of the parameters struct, unique in its group's module.
     pub params_name: String,
     /// The HTTP method, upper case.
     pub http_method: HttpMethod,
@@ -29,6 +29,13 @@ pub struct Operation {
     pub responses: Vec<ResponseDef>,
     /// Security alternatives: any one inner list, all of its schemes together.
     pub security: Vec<Vec<Scheme>>,
+    /// How the answer pages, when it does: the method then has a pager sibling.
+    pub pagination: Option<Pagination>,
+    /// Parameters whose schema carries a unit (`x-kv-unit`), by Rust name: their setters
+    /// take the unit's Rust types (`Duration`, `SystemTime`).
+    pub units: Vec<(String, Unit)>,
+    /// The names of the methods generated beside the main one, if any.
+    pub siblings: Siblings,
     /// True when sending the request twice has the effect of sending it once, so the
     /// runtime may retry it after it reached the server: GET, HEAD, OPTIONS, PUT, DELETE
     /// and TRACE by their definition, anything else when marked `x-kv-idempotent: true`.
@@ -185,8 +192,80 @@ pub enum ResponseBody {
     Empty,
     /// A JSON document of this type.
     Json(TypeRef),
-    /// Raw bytes.
+    /// A JSON envelope (an object with `success` and `result`): the method returns its
+    /// `result`, and the runtime keeps `messages` and `result_info` beside it.
+    Envelope(Envelope),
+    /// Raw bytes (`application/octet-stream` and other non-JSON media types).
     Bytes,
+}
+
+/// What an envelope holds.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Envelope {
+    /// The whole envelope's type.
+    pub whole: TypeRef,
+    /// The type of its `result` member (`Option` when the member may be absent or `null`);
+    /// `None` when the envelope carries nothing (no `result`, or an empty object or `null`):
+    /// the method returns `()` once the answer proved to be a successful envelope.
+    pub result: Option<TypeRef>,
+    /// The type of its `result_info` member, if it declares one.
+    pub result_info: Option<TypeRef>,
+}
+
+/// How the pages of a listing are followed.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Pagination {
+    /// Which parameter moves to the next page.
+    pub style: PageStyle,
+    /// The type of one item (the envelope's `result` is a list of them).
+    pub item: TypeRef,
+}
+
+/// The two ways Cloudflare-style listings page.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum PageStyle {
+    /// The query parameter (Rust name) that takes `result_info.cursor`; an empty or
+    /// absent cursor ends the listing.
+    Cursor {
+        /// The parameters-struct field.
+        param: String,
+    },
+    /// The query parameter (Rust name) holding the page number, counted from 1; the listing
+    /// ends at `result_info.total_pages`, at `total_count` items, or at a short page.
+    Page {
+        /// The parameters-struct field with the page number.
+        param: String,
+    },
+}
+
+/// Units a numeric parameter can be in (`x-kv-unit`).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Unit {
+    /// `seconds`: a duration in whole seconds (setters take integers or `Duration`).
+    Seconds,
+    /// `unix-seconds`: a point in time in whole seconds since the UNIX epoch (setters take
+    /// integers or `SystemTime`).
+    UnixSeconds,
+}
+
+impl Unit {
+    /// The unit named by an `x-kv-unit` value.
+    pub fn from_name(name: &str) -> Option<Unit> {
+        match name {
+            "seconds" => Some(Unit::Seconds),
+            "unix-seconds" => Some(Unit::UnixSeconds),
+            _ => None,
+        }
+    }
+}
+
+/// Methods generated beside an operation's main one (names unique in the resource).
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct Siblings {
+    /// A pager over every page (`list_all`), for operations with [`Pagination`].
+    pub pages: Option<String>,
+    /// The answer as a stream of chunks (`get_stream`), for raw answers.
+    pub stream: Option<String>,
 }
 
 /// Which statuses a response describes.
@@ -251,8 +330,11 @@ pub enum Scheme {
 pub struct Resource {
     /// Accessor names from the client down to this resource.
     pub path: Vec<String>,
-    /// The Rust name of its handle struct.
+    /// The Rust name of its handle struct, unique in its group's module.
     pub type_name: String,
+    /// For a top-level resource (a group): the name of the module that holds its handles,
+    /// parameters structs and pagers.
+    pub module: Option<String>,
 }
 
 /// How the method builds its request body from the parameters the caller set.

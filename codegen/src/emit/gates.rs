@@ -1,0 +1,192 @@
+//! Feature gates (`Config::group_features`): each group's module compiles only with the
+//! feature of the same name, and each type only with the features of the groups whose
+//! operations reach it, so a crate built from a 1,500-operation API with one group on
+//! compiles that group's part alone.
+//!
+//! Gates are closed under references: a type is needed by every group that needs a type
+//! referring to it. Types no operation reaches are always compiled (a caller may use them),
+//! and so is everything they refer to.
+
+use crate::model::{BodyKind, Model, ResponseBody, TypeId, TypeKind, TypeRef};
+use proc_macro2::TokenStream;
+use quote::quote;
+use std::collections::{BTreeMap, BTreeSet};
+
+/// Which features turn on which items; empty (nothing gated) unless computed.
+#[derive(Clone, Debug, Default)]
+pub(crate) struct Gates {
+    on: bool,
+    /// Per type: the features that need it, or `None` when it is always compiled.
+    types: Vec<Option<BTreeSet<String>>>,
+}
+
+impl Gates {
+    /// The gates of every group and type of `model`.
+    pub fn compute(model: &Model) -> Gates {
+        let features = group_features(model);
+        let mut need = Need::new(model);
+        for op in &model.operations {
+            let feature = op
+                .resource
+                .first()
+                .and_then(|group| features.get(group))
+                .cloned();
+            let mut roots = Vec::new();
+            operation_types(op, &mut roots);
+            for ty in roots {
+                need.reach(&ty, feature.as_deref());
+            }
+        }
+        for index in 0..model.types.len() {
+            if !need.reached(index) {
+                need.reach(&TypeRef::Named(TypeId(index)), None);
+            }
+        }
+        Gates {
+            on: true,
+            types: need.finish(),
+        }
+    }
+
+    /// `#[cfg(feature = "<group>")]` for a group's module and accessor, or nothing.
+    pub fn group(&self, module: &str) -> TokenStream {
+        if !self.on {
+            return TokenStream::new();
+        }
+        let feature = crate::naming::unraw(module);
+        quote!(#[cfg(feature = #feature)])
+    }
+
+    /// The gate of a type's items, or nothing when it is always compiled.
+    pub fn of_type(&self, id: TypeId) -> TokenStream {
+        let Some(Some(features)) = self.types.get(id.0) else {
+            return TokenStream::new();
+        };
+        let names: Vec<&str> = features.iter().map(String::as_str).collect();
+        match names.as_slice() {
+            [one] => quote!(#[cfg(feature = #one)]),
+            many => quote!(#[cfg(any(#(feature = #many),*))]),
+        }
+    }
+}
+
+/// The feature of each group: its module's name without a raw prefix.
+fn group_features(model: &Model) -> BTreeMap<String, String> {
+    model
+        .resources
+        .iter()
+        .filter_map(|r| {
+            let module = r.module.as_deref()?;
+            let group = r.path.first()?;
+            Some((group.clone(), crate::naming::unraw(module).to_owned()))
+        })
+        .collect()
+}
+
+/// Every type an operation's code names: parameters, bodies, answers, pager items.
+fn operation_types(op: &crate::model::Operation, out: &mut Vec<TypeRef>) {
+    out.extend(op.params.iter().map(|p| p.ty.clone()));
+    for v in op.body.iter().flat_map(|b| &b.variants) {
+        match &v.kind {
+            BodyKind::Json(ty) | BodyKind::Raw(ty) => out.push(ty.clone()),
+            BodyKind::Multipart(fields) | BodyKind::Form(fields) => {
+                out.extend(fields.iter().map(|f| f.ty.clone()))
+            }
+        }
+    }
+    let bodies = op.responses.iter().map(|r| &r.body).chain([&op.success]);
+    for body in bodies {
+        match body {
+            ResponseBody::Json(ty) => out.push(ty.clone()),
+            ResponseBody::Envelope(e) => {
+                out.push(e.whole.clone());
+                out.extend(e.result.clone());
+                out.extend(e.result_info.clone());
+            }
+            ResponseBody::Empty | ResponseBody::Bytes => {}
+        }
+    }
+    out.extend(op.pagination.iter().map(|p| p.item.clone()));
+}
+
+/// Who needs each type, filled by walks over references.
+struct Need<'m> {
+    model: &'m Model,
+    always: Vec<bool>,
+    features: Vec<BTreeSet<String>>,
+}
+
+impl<'m> Need<'m> {
+    fn new(model: &'m Model) -> Self {
+        let n = model.types.len();
+        Need {
+            model,
+            always: vec![false; n],
+            features: vec![BTreeSet::new(); n],
+        }
+    }
+
+    fn reached(&self, index: usize) -> bool {
+        self.always.get(index).copied().unwrap_or(true)
+            || self.features.get(index).is_some_and(|f| !f.is_empty())
+    }
+
+    /// Marks every type `ty` reaches as needed by `feature` (`None`: always). Each type is
+    /// visited once per feature, so the walk is linear in the model per group.
+    fn reach(&mut self, ty: &TypeRef, feature: Option<&str>) {
+        let mut stack = Vec::new();
+        named_in(ty, &mut stack);
+        while let Some(id) = stack.pop() {
+            let fresh = match feature {
+                None => self
+                    .always
+                    .get_mut(id.0)
+                    .is_some_and(|seen| !std::mem::replace(seen, true)),
+                Some(f) => self
+                    .features
+                    .get_mut(id.0)
+                    .is_some_and(|set| set.insert(f.to_owned())),
+            };
+            if fresh {
+                for inner in refs_of(self.model, id) {
+                    named_in(inner, &mut stack);
+                }
+            }
+        }
+    }
+
+    fn finish(self) -> Vec<Option<BTreeSet<String>>> {
+        self.always
+            .into_iter()
+            .zip(self.features)
+            .map(|(always, features)| (!always).then_some(features))
+            .collect()
+    }
+}
+
+/// The named types `ty` holds directly (through containers).
+fn named_in(ty: &TypeRef, out: &mut Vec<TypeId>) {
+    match ty {
+        TypeRef::Named(id) => out.push(*id),
+        TypeRef::Array(inner) | TypeRef::Map(inner) | TypeRef::Nullable(inner) => {
+            named_in(inner, out)
+        }
+        _ => {}
+    }
+}
+
+/// The type references inside a named type's definition.
+fn refs_of(model: &Model, id: TypeId) -> Vec<&TypeRef> {
+    match model.get(id).map(|d| &d.kind) {
+        Some(TypeKind::Struct(s)) => s
+            .fields
+            .iter()
+            .map(|f| &f.ty)
+            .chain(s.additional.iter())
+            .collect(),
+        Some(TypeKind::Union(u)) => u.variants.iter().map(|v| &v.ty).collect(),
+        Some(TypeKind::Newtype(n)) => vec![&n.base],
+        Some(TypeKind::Alias(t)) => vec![t],
+        _ => Vec::new(),
+    }
+}

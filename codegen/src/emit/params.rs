@@ -1,0 +1,393 @@
+//! One parameters struct per operation: fields, `new`, setters, and for listings the step
+//! from one page's parameters to the next.
+
+use super::{docs, ident, Emitter};
+use crate::model::{
+    BodyKind, BodyPlan, BodyVariant, Docs, IntWidth, Operation, PageStyle, ParamRole, TypeRef, Unit,
+};
+use proc_macro2::TokenStream;
+use quote::quote;
+
+/// A field of a parameters struct, whatever it came from.
+pub(super) struct ParamField<'o> {
+    pub name: &'o str,
+    pub wire: &'o str,
+    pub ty: &'o TypeRef,
+    pub required: bool,
+    pub docs: &'o Docs,
+}
+
+/// How a setter takes its value.
+enum Taking {
+    /// `impl Into<T>`.
+    Into,
+    /// `impl IntoSeconds` / `impl IntoUnixSeconds` (`x-kv-unit`), into this number type.
+    Unit(Unit, TokenStream),
+    /// `impl Serialize`, for a field of any JSON; a value that cannot be JSON is reported
+    /// by the request, not by the setter.
+    Serialize,
+}
+
+impl Emitter<'_> {
+    /// The parameters structs of the operations of `group` ("" for the client's own).
+    pub fn params_of_group(&self, group: &str) -> TokenStream {
+        let items = self
+            .model
+            .operations
+            .iter()
+            .filter(|op| op.resource.first().map_or("", String::as_str) == group)
+            .map(|op| {
+                let params = self.params_struct(op);
+                let request = self.into_request(op);
+                let next = self.next_page(op);
+                let name = ident(&op.params_name);
+                quote! {
+                    #params
+                    impl #name {
+                        #request
+                        #next
+                    }
+                }
+            });
+        quote! { #(#items)* }
+    }
+
+    /// The struct's fields: optional and client-default parameters, then the body's.
+    pub(super) fn fields<'o>(&'o self, op: &'o Operation) -> Vec<ParamField<'o>> {
+        let mut out: Vec<ParamField<'o>> = op
+            .params
+            .iter()
+            .filter(|p| p.role != ParamRole::Argument)
+            .map(|p| ParamField {
+                name: &p.name,
+                wire: &p.wire_name,
+                ty: &p.ty,
+                required: p.required && p.role == ParamRole::Field,
+                docs: &p.docs,
+            })
+            .collect();
+        if let Some((_, s)) = self.flat_body(op) {
+            out.extend(s.fields.iter().map(|f| ParamField {
+                name: &f.name,
+                wire: &f.wire_name,
+                ty: &f.ty,
+                required: f.required,
+                docs: &f.docs,
+            }));
+            return out;
+        }
+        if let Some(body) = &op.body {
+            match body.plan() {
+                BodyPlan::None => {}
+                BodyPlan::Single(v) | BodyPlan::FirstOnly(v) => out.extend(variant_fields(body, v)),
+                BodyPlan::RawOrMultipart { multipart, .. } => {
+                    out.extend(variant_fields(body, multipart))
+                }
+            }
+        }
+        out
+    }
+
+    /// A required JSON body that is an object of known members: its members become fields
+    /// of the parameters struct (`CreateNamespaceParams::new(title)`), and the request puts
+    /// them back together. Not when a member would clash with a parameter or the struct's
+    /// own items, holds its struct inline, or members beyond the known ones are allowed.
+    pub(super) fn flat_body<'o>(
+        &'o self,
+        op: &'o Operation,
+    ) -> Option<(crate::model::TypeId, &'o crate::model::Struct)> {
+        let body = op.body.as_ref().filter(|b| b.required)?;
+        let BodyPlan::Single(BodyVariant {
+            kind: BodyKind::Json(ty),
+            ..
+        }) = body.plan()
+        else {
+            return None;
+        };
+        let TypeRef::Named(id) = ty else { return None };
+        let Some(crate::model::TypeKind::Struct(s)) = self.def(*id).map(|d| &d.kind) else {
+            return None;
+        };
+        const OWN: &[&str] = &["options", "invalid", "new", "into_request", "next_page"];
+        let clash = s.fields.iter().any(|f| {
+            OWN.contains(&f.name.as_str())
+                || op.params.iter().any(|p| p.name == f.name)
+                || self.contains_directly(f.ty.non_null(), *id)
+        });
+        (s.additional.is_none() && !s.fields.is_empty() && !clash).then_some((*id, s))
+    }
+
+    fn params_struct(&self, op: &Operation) -> TokenStream {
+        let rt = &self.rt;
+        let name = ident(&op.params_name);
+        let fields = self.fields(op);
+        let complexity = self.allow_complex(fields.iter().map(|f| f.ty));
+        let doc = format!(
+            " Parameters of [`{}::{}`].",
+            self.owner_name(op),
+            crate::naming::unraw(&op.method_name)
+        );
+        let decls = fields.iter().map(|f| {
+            let doc = docs::attrs(f.docs, &format!("The `{}` parameter.", f.wire));
+            let field = ident(f.name);
+            let ty = self.field_type(f);
+            quote! { #doc pub #field: #ty, }
+        });
+        let deferred = fields
+            .iter()
+            .any(|f| !f.required && matches!(self.taking(op, f), Taking::Serialize));
+        let invalid_decl = deferred.then(|| {
+            quote! {
+                /// A value a setter could not turn into JSON, reported when the request is made.
+                invalid: Option<#rt::ConstraintError>,
+            }
+        });
+        let invalid_init = deferred.then(|| quote!(invalid: None,));
+        let required: Vec<&ParamField<'_>> = fields.iter().filter(|f| f.required).collect();
+        let new_allow = many_arguments(required.len());
+        let derive = if required.is_empty() {
+            quote!(#[derive(Clone, Debug, Default)])
+        } else {
+            quote!(#[derive(Clone, Debug)])
+        };
+        let args = required.iter().map(|f| {
+            let field = ident(f.name);
+            let ty = self.taken_type(op, f);
+            quote! { #field: #ty }
+        });
+        let inits = fields.iter().map(|f| {
+            let field = ident(f.name);
+            if f.required {
+                let value = self.converted(op, f, quote!(#field));
+                quote!(#field: #value,)
+            } else {
+                quote!(#field: None,)
+            }
+        });
+        let setters = fields
+            .iter()
+            .filter(|f| !f.required)
+            .map(|f| self.setter(op, f));
+        quote! {
+            #[doc = #doc]
+            #derive
+            #complexity
+            pub struct #name {
+                #(#decls)*
+                /// Per-request settings: retries and timeout.
+                pub options: #rt::RequestOptions,
+                #invalid_decl
+            }
+            impl #name {
+                /// Parameters with the required fields set and every optional one unset.
+                #new_allow
+                pub fn new(#(#args),*) -> Self {
+                    Self {
+                        #(#inits)*
+                        options: #rt::RequestOptions::default(),
+                        #invalid_init
+                    }
+                }
+                #(#setters)*
+                /// Sets the per-request options.
+                pub fn options(mut self, value: #rt::RequestOptions) -> Self {
+                    self.options = value;
+                    self
+                }
+            }
+        }
+    }
+
+    /// The struct that owns the method, for doc links.
+    pub(super) fn owner_name(&self, op: &Operation) -> String {
+        self.model
+            .resources
+            .iter()
+            .find(|r| r.path == op.resource)
+            .map_or_else(|| "Client".to_owned(), |r| r.type_name.clone())
+    }
+
+    fn field_type(&self, f: &ParamField<'_>) -> TokenStream {
+        let inner = self.lenient(f.ty.non_null());
+        if f.required {
+            inner
+        } else {
+            quote!(Option<#inner>)
+        }
+    }
+
+    fn taking(&self, op: &Operation, f: &ParamField<'_>) -> Taking {
+        let unit = op.units.iter().find(|(name, _)| name == f.name);
+        let resolved = self.resolved(f.ty);
+        match (unit, resolved) {
+            (Some((_, unit)), TypeRef::Integer(_) | TypeRef::Number) => {
+                Taking::Unit(*unit, self.lenient(resolved))
+            }
+            (_, TypeRef::Json) => Taking::Serialize,
+            _ => Taking::Into,
+        }
+    }
+
+    /// The type a setter or `new` takes for `f`.
+    fn taken_type(&self, op: &Operation, f: &ParamField<'_>) -> TokenStream {
+        let rt = &self.rt;
+        match self.taking(op, f) {
+            Taking::Unit(Unit::Seconds, _) => quote!(impl #rt::units::IntoSeconds),
+            Taking::Unit(Unit::UnixSeconds, _) => quote!(impl #rt::units::IntoUnixSeconds),
+            // A required JSON field is set in `new`, which cannot fail.
+            Taking::Serialize if !f.required => quote!(impl serde::Serialize),
+            _ => {
+                let ty = self.lenient(f.ty.non_null());
+                quote!(impl Into<#ty>)
+            }
+        }
+    }
+
+    /// `value` (of the taken type) as the field's type.
+    fn converted(&self, op: &Operation, f: &ParamField<'_>, value: TokenStream) -> TokenStream {
+        let rt = &self.rt;
+        match self.taking(op, f) {
+            Taking::Unit(unit, number) => {
+                let seconds = match unit {
+                    Unit::Seconds => quote!(#rt::units::IntoSeconds::into_seconds(#value)),
+                    Unit::UnixSeconds => {
+                        quote!(#rt::units::IntoUnixSeconds::into_unix_seconds(#value))
+                    }
+                };
+                match self.resolved(f.ty) {
+                    TypeRef::Integer(IntWidth::I64) => seconds,
+                    TypeRef::Integer(IntWidth::I32) => {
+                        quote!(i32::try_from(#seconds).unwrap_or(i32::MAX))
+                    }
+                    _ => quote!(#seconds as #number),
+                }
+            }
+            _ => quote!(#value.into()),
+        }
+    }
+
+    fn setter(&self, op: &Operation, f: &ParamField<'_>) -> TokenStream {
+        let rt = &self.rt;
+        let field = ident(f.name);
+        let ty = self.taken_type(op, f);
+        let wire = f.wire;
+        if matches!(self.taking(op, f), Taking::Serialize) {
+            let doc = format!(" Sets `{wire}` to `value` as JSON (anything `Serialize`); a value that is not JSON (a map with non-text keys, say) fails the call before anything is sent.");
+            return quote! {
+                #[doc = #doc]
+                pub fn #field(mut self, value: #ty) -> Self {
+                    match serde_json::to_value(value) {
+                        Ok(value) => self.#field = Some(value),
+                        Err(e) => self.invalid = Some(#rt::ConstraintError::parse(#wire, "JSON", e)),
+                    }
+                    self
+                }
+            };
+        }
+        let doc = match self.taking(op, f) {
+            Taking::Unit(Unit::Seconds, _) => format!(" Sets `{wire}`, in whole seconds: an integer or a `Duration` (fractions of a second are dropped)."),
+            Taking::Unit(Unit::UnixSeconds, _) => format!(" Sets `{wire}`, in whole seconds since the UNIX epoch: an integer or a `SystemTime` (fractions of a second are dropped)."),
+            _ => format!(" Sets `{wire}`."),
+        };
+        let value = self.converted(op, f, quote!(value));
+        quote! {
+            #[doc = #doc]
+            pub fn #field(mut self, value: #ty) -> Self {
+                self.#field = Some(#value);
+                self
+            }
+        }
+    }
+
+    /// For a listing, the parameters of the page after the one fetched with `self`.
+    fn next_page(&self, op: &Operation) -> TokenStream {
+        let Some(pagination) = &op.pagination else {
+            return TokenStream::new();
+        };
+        let rt = &self.rt;
+        let item = self.lenient(&pagination.item);
+        let (field, step) = match &pagination.style {
+            PageStyle::Cursor { param } => {
+                let field = ident(param);
+                let step = quote! {
+                    let next = #rt::next_cursor(self.#field.as_deref(), page.result_info())?;
+                    Some(Self { #field: Some(next), ..self.clone() })
+                };
+                (field, step)
+            }
+            PageStyle::Page { param } => {
+                let field = ident(param);
+                let (current, next) = match self.resolved_param(op, param) {
+                    Some(TypeRef::Number) => {
+                        (quote!(self.#field.map(|n| n as u64)), quote!(next as f64))
+                    }
+                    Some(TypeRef::Integer(IntWidth::I32)) => (
+                        quote!(self.#field.and_then(|n| u64::try_from(n).ok())),
+                        quote!(i32::try_from(next).ok()?),
+                    ),
+                    _ => (
+                        quote!(self.#field.and_then(|n| u64::try_from(n).ok())),
+                        quote!(i64::try_from(next).ok()?),
+                    ),
+                };
+                let step = quote! {
+                    let next = #rt::next_page(#current, page.body().len(), page.result_info())?;
+                    Some(Self { #field: Some(#next), ..self.clone() })
+                };
+                (field, step)
+            }
+        };
+        let doc = format!(
+            " The parameters of the page after `page`, which these fetched (`None` after the last): `{}` moves on, the rest stays.",
+            crate::naming::unraw(&field.to_string())
+        );
+        quote! {
+            #[doc = #doc]
+            fn next_page(&self, page: &#rt::Response<Vec<#item>>) -> Option<Self> {
+                #step
+            }
+        }
+    }
+
+    /// What the parameter `name` of `op` is made of.
+    fn resolved_param<'o>(&'o self, op: &'o Operation, name: &str) -> Option<&'o TypeRef> {
+        let p = op.params.iter().find(|p| p.name == name)?;
+        Some(self.resolved(&p.ty))
+    }
+}
+
+/// The parameters-struct fields one body media type contributes.
+fn variant_fields<'o>(
+    body: &'o crate::model::RequestBody,
+    v: &'o BodyVariant,
+) -> Vec<ParamField<'o>> {
+    match &v.kind {
+        BodyKind::Json(ty) | BodyKind::Raw(ty) => vec![ParamField {
+            name: &body.field_name,
+            wire: "body",
+            ty,
+            required: body.required,
+            docs: &body.docs,
+        }],
+        BodyKind::Multipart(fields) | BodyKind::Form(fields) => fields
+            .iter()
+            .map(|f| ParamField {
+                name: &f.name,
+                wire: &f.wire_name,
+                ty: &f.ty,
+                required: f.required,
+                docs: &f.docs,
+            })
+            .collect(),
+    }
+}
+
+/// Clippy's `too_many_arguments` fires above seven; an operation with that many required
+/// parameters is the spec's shape, not a mistake, so the generated item says so.
+pub(super) fn many_arguments(count: usize) -> TokenStream {
+    if count > 7 {
+        quote!(#[allow(clippy::too_many_arguments)])
+    } else {
+        TokenStream::new()
+    }
+}
