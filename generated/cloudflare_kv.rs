@@ -167,7 +167,7 @@ pub mod types {
         }
     }
     /// Which keys to read, and how.
-    #[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
+    #[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
     pub struct BulkGetBody {
         /// Up to 100 keys.
         #[serde(default)]
@@ -246,7 +246,7 @@ pub mod types {
         }
     }
     /// A value read by a bulk get with `withMetadata`.
-    #[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
+    #[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
     pub struct BulkGetEntry {
         /// The value (text, or JSON when read with `type` json).
         pub value: serde_json::Value,
@@ -258,7 +258,7 @@ pub mod types {
         pub expiration: Option<Expiration>,
     }
     /// The answer to a bulk get.
-    #[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
+    #[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
     pub struct BulkGetEnvelope {
         /// True here.
         pub success: bool,
@@ -288,7 +288,7 @@ pub mod types {
     /// The values by key. A missing key is `null`. With `withMetadata`, each present value
     /// is an object with `value`, `metadata` and (for expiring pairs) `expiration`; read
     /// it with `BulkGetEntry`.
-    #[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
+    #[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
     pub struct BulkGetResult {
         /// Each requested key with its value, or `null`.
         #[serde(default)]
@@ -358,7 +358,7 @@ pub mod types {
         }
     }
     /// How a bulk write or delete went.
-    #[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
+    #[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
     pub struct BulkResult {
         /// How many keys were written or deleted.
         #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -368,7 +368,7 @@ pub mod types {
         pub unsuccessful_keys: Option<Vec<String>>,
     }
     /// The answer to a bulk write or delete.
-    #[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
+    #[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
     pub struct BulkResultEnvelope {
         /// True here.
         pub success: bool,
@@ -519,7 +519,7 @@ pub mod types {
         }
     }
     /// One pair of a bulk write.
-    #[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
+    #[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
     pub struct BulkWriteItem {
         /// A key's name: 1 to 512 bytes of UTF-8, any printable character, but neither
         /// `.` nor `..`.
@@ -557,7 +557,7 @@ pub mod types {
         }
     }
     /// Where a page sits in a listing by cursor.
-    #[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
+    #[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
     pub struct CursorInfo {
         /// How many items this page holds.
         #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -628,7 +628,7 @@ pub mod types {
         }
     }
     /// The answer to a call that returns nothing but its outcome.
-    #[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
+    #[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
     pub struct EmptyEnvelope {
         /// True here.
         pub success: bool,
@@ -720,7 +720,7 @@ pub mod types {
         }
     }
     /// The answer to a refused request.
-    #[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
+    #[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
     pub struct FailureEnvelope {
         /// False here.
         pub success: bool,
@@ -747,7 +747,7 @@ pub mod types {
         }
     }
     /// A key, as listed.
-    #[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
+    #[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
     pub struct Key {
         /// A key's name: 1 to 512 bytes of UTF-8, any printable character, but neither
         /// `.` nor `..`.
@@ -770,7 +770,7 @@ pub mod types {
         }
     }
     /// One page of keys.
-    #[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
+    #[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
     pub struct KeyListEnvelope {
         /// True here.
         pub success: bool,
@@ -1057,7 +1057,7 @@ pub mod types {
         }
     }
     /// One error or informational message.
-    #[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
+    #[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
     pub struct Message {
         /// A numeric code for the condition.
         pub code: i64,
@@ -1137,7 +1137,7 @@ pub mod types {
         }
     }
     /// The part of the request a message is about.
-    #[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
+    #[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
     pub struct MessageSource {
         /// A JSON pointer into the request.
         #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -1201,7 +1201,7 @@ pub mod types {
         }
     }
     /// The answer that holds a key's metadata.
-    #[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
+    #[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
     pub struct MetadataEnvelope {
         /// True here.
         pub success: bool,
@@ -1227,7 +1227,7 @@ pub mod types {
         }
     }
     /// A Workers KV namespace.
-    #[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
+    #[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
     pub struct Namespace {
         /// A namespace identifier (32 hexadecimal characters).
         pub id: String,
@@ -1247,7 +1247,7 @@ pub mod types {
         }
     }
     /// The answer that holds one namespace.
-    #[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
+    #[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
     pub struct NamespaceEnvelope {
         /// True here.
         pub success: bool,
@@ -1342,7 +1342,7 @@ pub mod types {
         }
     }
     /// One page of namespaces.
-    #[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
+    #[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
     pub struct NamespaceListEnvelope {
         /// True here.
         pub success: bool,
@@ -1504,7 +1504,7 @@ pub mod types {
         }
     }
     /// A namespace's title, to create or rename it.
-    #[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
+    #[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
     pub struct NamespaceTitleBody {
         /// A namespace's human-readable name, 1 to 512 characters.
         pub title: String,
@@ -1517,7 +1517,7 @@ pub mod types {
         }
     }
     /// Where a page sits in a listing by page number.
-    #[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
+    #[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
     pub struct PageInfo {
         /// This page's number, from 1.
         #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -2675,10 +2675,12 @@ pub mod kv {
     }
     impl BulkUpdateParams {
         /// Parameters with the required fields set and every optional one unset.
-        pub fn new(body: impl Into<Vec<types::BulkWriteItem>>) -> Self {
+        pub fn new(
+            body: impl IntoIterator<Item = impl Into<types::BulkWriteItem>>,
+        ) -> Self {
             Self {
                 account_id: None,
-                body: body.into(),
+                body: body.into_iter().map(Into::into).collect(),
                 options: rt::RequestOptions::default(),
             }
         }
@@ -2752,10 +2754,10 @@ pub mod kv {
     }
     impl BulkDeleteParams {
         /// Parameters with the required fields set and every optional one unset.
-        pub fn new(body: impl Into<Vec<String>>) -> Self {
+        pub fn new(body: impl IntoIterator<Item = impl Into<String>>) -> Self {
             Self {
                 account_id: None,
-                body: body.into(),
+                body: body.into_iter().map(Into::into).collect(),
                 options: rt::RequestOptions::default(),
             }
         }
@@ -2837,10 +2839,10 @@ pub mod kv {
     }
     impl BulkGetParams {
         /// Parameters with the required fields set and every optional one unset.
-        pub fn new(keys: impl Into<Vec<String>>) -> Self {
+        pub fn new(keys: impl IntoIterator<Item = impl Into<String>>) -> Self {
             Self {
                 account_id: None,
-                keys: keys.into(),
+                keys: keys.into_iter().map(Into::into).collect(),
                 r#type: None,
                 with_metadata: None,
                 options: rt::RequestOptions::default(),

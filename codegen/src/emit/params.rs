@@ -26,6 +26,8 @@ enum Taking {
     /// `impl Serialize`, for a field of any JSON; a value that cannot be JSON is reported
     /// by the request, not by the setter.
     Serialize,
+    /// `impl IntoIterator<Item = impl Into<T>>` for a list of `T`: `["a", "b"]` for texts.
+    Items(TokenStream),
 }
 
 impl Emitter<'_> {
@@ -224,6 +226,7 @@ impl Emitter<'_> {
                 Taking::Unit(*unit, self.lenient(resolved))
             }
             (_, TypeRef::Json) => Taking::Serialize,
+            (_, TypeRef::Array(item)) => Taking::Items(self.lenient(item)),
             _ => Taking::Into,
         }
     }
@@ -236,6 +239,7 @@ impl Emitter<'_> {
             Taking::Unit(Unit::UnixSeconds, _) => quote!(impl #rt::units::IntoUnixSeconds),
             // A required JSON field is set in `new`, which cannot fail.
             Taking::Serialize if !f.required => quote!(impl serde::Serialize),
+            Taking::Items(item) => quote!(impl IntoIterator<Item = impl Into<#item>>),
             _ => {
                 let ty = self.lenient(f.ty.non_null());
                 quote!(impl Into<#ty>)
@@ -262,6 +266,7 @@ impl Emitter<'_> {
                     _ => quote!(#seconds as #number),
                 }
             }
+            Taking::Items(_) => quote!(#value.into_iter().map(Into::into).collect()),
             _ => quote!(#value.into()),
         }
     }

@@ -56,11 +56,11 @@ impl Emitter<'_> {
             }
         });
         let all_types = s.fields.iter().map(|f| &f.ty).chain(s.additional.iter());
-        let derives = if all_types.clone().any(|t| self.holds_binary(t)) {
-            quote!(#[derive(Clone, Debug, serde::Serialize, serde::Deserialize)])
-        } else {
-            quote!(#[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)])
-        };
+        let partial_eq = (!all_types.clone().any(|t| self.holds_binary(t))).then(|| quote!(PartialEq,));
+        // `Default` where every member has one, so that a request item reads
+        // `Item { key, value, ..Default::default() }`.
+        let default = self.struct_has_default(id, 8).then(|| quote!(Default,));
+        let derives = quote!(#[derive(Clone, Debug, #default #partial_eq serde::Serialize, serde::Deserialize)]);
         let check = self.struct_check(id, &name, s);
         let complexity = self.allow_complex(all_types);
         quote! {

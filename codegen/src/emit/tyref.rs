@@ -100,6 +100,30 @@ impl Emitter<'_> {
         }
     }
 
+    /// True when the struct `id` can derive `Default`: every member that is not an `Option`
+    /// has a default of its own. `budget` bounds the walk through nested structs.
+    pub fn struct_has_default(&self, id: TypeId, budget: u8) -> bool {
+        let Some(budget) = budget.checked_sub(1) else {
+            return false;
+        };
+        let Some(TypeKind::Struct(s)) = self.def(id).map(|d| &d.kind) else {
+            return false;
+        };
+        s.fields.iter().all(|f| {
+            let optional = !f.required || f.ty.is_nullable() || self.contains_directly(f.ty.non_null(), id);
+            optional || self.has_default(&f.ty, budget)
+        })
+    }
+
+    /// True when the lenient spelling of `ty` implements `Default`.
+    fn has_default(&self, ty: &TypeRef, budget: u8) -> bool {
+        match self.resolved(ty) {
+            TypeRef::Named(id) => self.struct_has_default(*id, budget),
+            TypeRef::Binary => false,
+            _ => true,
+        }
+    }
+
     /// True when values of `ty` are `Option`s: nullable, directly or through aliases.
     pub fn is_optional(&self, ty: &TypeRef) -> bool {
         let mut current = ty;
