@@ -8,8 +8,9 @@
 #![allow(dead_code)]
 
 macro_rules! fixtures {
-    ($($name:ident),* $(,)?) => {
+    ($($(#[$attr:meta])* $name:ident),* $(,)?) => {
         $(
+            $(#[$attr])*
             mod $name {
                 include!(concat!(env!("CARGO_MANIFEST_DIR"), "/tests/fixtures/", stringify!($name), ".rs"));
             }
@@ -37,15 +38,23 @@ fixtures!(
     constraints,
     docs,
     enums,
+    envelopes,
+    // Its groups' features are not features of this crate: compiled with all of them off.
+    #[allow(unexpected_cfgs)]
+    group_features,
+    idempotent,
     media_types,
     nullable,
     objects,
+    pagination,
     params,
     primitives,
+    raw_response,
     refs,
     responses,
     security,
     unions,
+    units,
     warnings,
 );
 

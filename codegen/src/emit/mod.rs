@@ -50,7 +50,8 @@ pub fn emit(model: &Model, config: &crate::Config, diags: &mut Diagnostics) -> T
             return TokenStream::new();
         }
     };
-    let gates = if config.group_features {
+    let gated = config.group_features || model.api.group_features;
+    let gates = if gated {
         gates::Gates::compute(model)
     } else {
         gates::Gates::default()
@@ -69,7 +70,7 @@ pub fn emit(model: &Model, config: &crate::Config, diags: &mut Diagnostics) -> T
     };
     let imports = Imports {
         runtime: quote!(#runtime),
-        lenient: config.group_features,
+        lenient: gated,
     };
     let root = outside.root();
     let root_use = imports.uses(&root, false);

@@ -58,12 +58,12 @@ impl Emitter<'_> {
         let decode = if decoder == "decode_nothing" {
             // Any `result` will do, once the answer is a successful envelope.
             quote! {
-                let answer = #core.send(request).await?;
+                let answer = self.core.send(request).await?;
                 #rt::decode_result::<serde::de::IgnoredAny>(answer).map(|r| r.map(|_| ()))
             }
         } else {
             let decoder = ident(decoder);
-            quote! { #rt::#decoder(#core.send(request).await?) }
+            quote! { #rt::#decoder(self.core.send(request).await?) }
         };
         quote! {
             #doc
@@ -139,7 +139,7 @@ impl Emitter<'_> {
             #lints
             pub async fn #method(&self, #(#args)* params: #params_ty) -> Result<#rt::Response<#rt::ByteStream>, #rt::Error> {
                 let request = params.into_request(#core, #(#call),*)?;
-                #rt::decode_stream(#core.send_streaming(request).await?)
+                #rt::decode_stream(self.core.send_streaming(request).await?)
             }
         }
     }

@@ -40,7 +40,7 @@ impl Emitter<'_> {
             .filter(|op| op.resource.first().map_or("", String::as_str) == group)
             .map(|op| {
                 let params = self.params_struct(op);
-                let request = self.into_request(op);
+                let request = self.request_builder(op);
                 let next = self.next_page(op);
                 let name = ident(&op.params_name);
                 quote! {

@@ -21,7 +21,7 @@ impl Emitter<'_> {
             .collect()
     }
 
-    pub(super) fn into_request(&self, op: &Operation) -> TokenStream {
+    pub(super) fn request_builder(&self, op: &Operation) -> TokenStream {
         let rt = &self.rt;
         let args = self.path_arguments(op).into_iter().map(|p| {
             let name = ident(&p.name);

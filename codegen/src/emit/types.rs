@@ -56,7 +56,8 @@ impl Emitter<'_> {
             }
         });
         let all_types = s.fields.iter().map(|f| &f.ty).chain(s.additional.iter());
-        let partial_eq = (!all_types.clone().any(|t| self.holds_binary(t))).then(|| quote!(PartialEq,));
+        let partial_eq =
+            (!all_types.clone().any(|t| self.holds_binary(t))).then(|| quote!(PartialEq,));
         // `Default` where every member has one, so that a request item reads
         // `Item { key, value, ..Default::default() }`.
         let default = self.struct_has_default(id, 8).then(|| quote!(Default,));

@@ -110,7 +110,8 @@ impl Emitter<'_> {
             return false;
         };
         s.fields.iter().all(|f| {
-            let optional = !f.required || f.ty.is_nullable() || self.contains_directly(f.ty.non_null(), id);
+            let optional =
+                !f.required || f.ty.is_nullable() || self.contains_directly(f.ty.non_null(), id);
             optional || self.has_default(&f.ty, budget)
         })
     }

@@ -115,6 +115,7 @@ pub fn lower(doc: &OpenAPI, client_defaults: &[String], diags: &mut Diagnostics)
         version: doc.info.version.clone(),
         base_url: doc.servers.first().map(|s| s.url.clone()),
         doc_crate: operation::doc_crate(doc),
+        group_features: operation::group_features(doc),
     };
     let (operations, resources) = resources;
     Model {

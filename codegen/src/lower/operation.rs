@@ -138,11 +138,24 @@ impl Lowerer<'_> {
             let Some(unit) = self.unit_of(schema, &join(pointer, &data.name)) else {
                 continue;
             };
-            let rust = params.iter().find(|p| p.wire_name == data.name);
-            if let Some(p) = rust {
-                out.retain(|(name, _)| name != &p.name);
-                out.push((p.name.clone(), unit));
+            let Some(p) = params.iter().find(|p| p.wire_name == data.name) else {
+                continue;
+            };
+            let numeric = matches!(
+                crate::model::resolve(&self.types, &p.ty),
+                TypeRef::Integer(_) | TypeRef::Number
+            );
+            if !numeric {
+                let message = format!(
+                    "`x-kv-unit` applies to integer and number parameters; `{}` is neither, so its setter takes its own type",
+                    data.name
+                );
+                self.diags
+                    .warn(Kind::Ignored, join(pointer, "parameters"), message);
+                continue;
             }
+            out.retain(|(name, _)| name != &p.name);
+            out.push((p.name.clone(), unit));
         }
         out
     }
@@ -442,6 +455,11 @@ pub(crate) fn doc_crate(doc: &openapiv3::OpenAPI) -> Option<String> {
     let valid = name.chars().next().is_some_and(|c| c.is_ascii_alphabetic())
         && name.chars().all(|c| c.is_ascii_alphanumeric() || c == '_');
     valid.then(|| name.to_owned())
+}
+
+/// `info.x-kv-group-features`, true only when it says `true`.
+pub(crate) fn group_features(doc: &openapiv3::OpenAPI) -> bool {
+    doc.info.extensions.get("x-kv-group-features") == Some(&serde_json::Value::Bool(true))
 }
 
 /// How a security scheme is sent.

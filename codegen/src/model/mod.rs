@@ -41,6 +41,9 @@ pub struct ApiInfo {
     /// The crate that mounts the generated module at its root (`info.x-kv-crate`): doc
     /// examples on methods name it; without it methods get no example.
     pub doc_crate: Option<String>,
+    /// `info.x-kv-group-features: true`: gate each group behind a feature, as
+    /// `Config::group_features` does.
+    pub group_features: bool,
 }
 
 /// Documentation taken from `summary`, `title` and `description`.
