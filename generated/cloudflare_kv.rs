@@ -123,6 +123,9 @@ pub mod types {
         pub fn check(value: &[String]) -> Result<(), rt::ConstraintError> {
             rt::validate::min_items("bulk_delete", value.len() as u64, 1)?;
             rt::validate::max_items("bulk_delete", value.len() as u64, 10000)?;
+            for v in value {
+                KeyName::check(v)?;
+            }
             Ok(())
         }
         /// Wraps `value` without checking it; the server stays the judge.
@@ -187,7 +190,8 @@ pub mod types {
     impl BulkGetBody {
         /// Checks every constrained member; the server stays the judge of the rest.
         pub fn check(&self) -> Result<(), rt::ConstraintError> {
-            BulkGetBodyKeys::check(&self.keys).map_err(|e| e.at("keys"))?;
+            BulkGetBodyKeys::check(&self.keys)
+                .map_err(|e| if e.field() == "keys" { e.at("keys") } else { e })?;
             Ok(())
         }
     }
@@ -202,6 +206,9 @@ pub mod types {
         pub fn check(value: &[String]) -> Result<(), rt::ConstraintError> {
             rt::validate::min_items("keys", value.len() as u64, 1)?;
             rt::validate::max_items("keys", value.len() as u64, 100)?;
+            for v in value {
+                KeyName::check(v)?;
+            }
             Ok(())
         }
         /// Wraps `value` without checking it; the server stays the judge.
@@ -473,6 +480,9 @@ pub mod types {
             rt::validate::max_json_bytes("bulk_write", value, 100000000)?;
             rt::validate::min_items("bulk_write", value.len() as u64, 1)?;
             rt::validate::max_items("bulk_write", value.len() as u64, 10000)?;
+            for v in value {
+                BulkWriteItem::check(v)?;
+            }
             Ok(())
         }
         /// Wraps `value` without checking it; the server stays the judge.
@@ -2709,7 +2719,10 @@ pub mod kv {
                 types::AccountId::check(account_id).map_err(|e| e.at("account_id"))?;
                 types::NamespaceId::check(namespace_id)
                     .map_err(|e| e.at("namespace_id"))?;
-                types::BulkWrite::check(&self.body).map_err(|e| e.at("body"))?;
+                types::BulkWrite::check(&self.body)
+                    .map_err(|e| {
+                        if e.field() == "bulk_write" { e.at("body") } else { e }
+                    })?;
             }
             let mut url_path = String::with_capacity(128);
             url_path.push_str("/accounts/");
@@ -2786,7 +2799,10 @@ pub mod kv {
                 types::AccountId::check(account_id).map_err(|e| e.at("account_id"))?;
                 types::NamespaceId::check(namespace_id)
                     .map_err(|e| e.at("namespace_id"))?;
-                types::BulkDelete::check(&self.body).map_err(|e| e.at("body"))?;
+                types::BulkDelete::check(&self.body)
+                    .map_err(|e| {
+                        if e.field() == "bulk_delete" { e.at("body") } else { e }
+                    })?;
             }
             let mut url_path = String::with_capacity(135);
             url_path.push_str("/accounts/");
@@ -2883,7 +2899,8 @@ pub mod kv {
                 types::AccountId::check(account_id).map_err(|e| e.at("account_id"))?;
                 types::NamespaceId::check(namespace_id)
                     .map_err(|e| e.at("namespace_id"))?;
-                types::BulkGetBodyKeys::check(&self.keys).map_err(|e| e.at("keys"))?;
+                types::BulkGetBodyKeys::check(&self.keys)
+                    .map_err(|e| if e.field() == "keys" { e.at("keys") } else { e })?;
             }
             let mut url_path = String::with_capacity(132);
             url_path.push_str("/accounts/");

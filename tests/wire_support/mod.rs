@@ -130,3 +130,67 @@ pub fn env(vars: &[(&str, &str)]) -> impl Fn(&str) -> Option<String> {
         .collect();
     move |name| map.get(name).cloned()
 }
+
+/// The path of the test account's namespaces, with `rest` after it (`""`, `"/<id>/keys"`).
+pub fn namespaces_path(rest: &str) -> String {
+    format!("/accounts/{ACCOUNT}/storage/kv/namespaces{rest}")
+}
+
+/// A success envelope holding `result`.
+pub fn result_json(result: serde_json::Value) -> serde_json::Value {
+    serde_json::json!({"success": true, "errors": [], "messages": [], "result": result})
+}
+
+/// A success envelope holding `result` and `result_info`.
+pub fn page_json(result: serde_json::Value, info: serde_json::Value) -> serde_json::Value {
+    serde_json::json!({"success": true, "errors": [], "messages": [], "result": result, "result_info": info})
+}
+
+/// A failure envelope with one error.
+pub fn error_json(code: i64, message: &str) -> serde_json::Value {
+    serde_json::json!({"success": false, "errors": [{"code": code, "message": message}], "messages": [], "result": null})
+}
+
+/// A server that answers every request with `template`.
+pub async fn answering(template: ResponseTemplate) -> MockServer {
+    let server = MockServer::start().await;
+    Mock::given(wiremock::matchers::any())
+        .respond_with(template)
+        .mount(&server)
+        .await;
+    server
+}
+
+/// A server that answers the first `times` requests with `first`, then with `then`.
+pub async fn first_then(first: ResponseTemplate, times: u64, then: ResponseTemplate) -> MockServer {
+    let server = MockServer::start().await;
+    Mock::given(wiremock::matchers::any())
+        .respond_with(first)
+        .up_to_n_times(times)
+        .mount(&server)
+        .await;
+    Mock::given(wiremock::matchers::any())
+        .respond_with(then)
+        .mount(&server)
+        .await;
+    server
+}
+
+/// The value of query parameter `name` in `request`, if present.
+pub fn query_value(request: &Request, name: &str) -> Option<String> {
+    request
+        .url
+        .query_pairs()
+        .find(|(k, _)| k == name)
+        .map(|(_, v)| v.into_owned())
+}
+
+/// A server that answers every request with what `responder` makes of it.
+pub async fn answering_with(responder: impl wiremock::Respond + 'static) -> MockServer {
+    let server = MockServer::start().await;
+    Mock::given(wiremock::matchers::any())
+        .respond_with(responder)
+        .mount(&server)
+        .await;
+    server
+}

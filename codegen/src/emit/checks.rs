@@ -115,7 +115,17 @@ impl Emitter<'_> {
         }
         let name = self.type_path(id);
         match self.def(id).map(|d| &d.kind) {
-            Some(TypeKind::Newtype(_)) => quote! { #name::check(#value) #tail },
+            Some(TypeKind::Newtype(n)) => match (rename, self.def(id)) {
+                // Errors about the members keep the members' names; only the type's own
+                // rules are renamed after the parameter.
+                (Some(wire), Some(def))
+                    if !super::newtype::inner_checks(self, id, n).is_empty() =>
+                {
+                    let own = def.wire_name.as_str();
+                    quote! { #name::check(#value).map_err(|e| if e.field() == #own { e.at(#wire) } else { e })?; }
+                }
+                _ => quote! { #name::check(#value) #tail },
+            },
             Some(TypeKind::Alias(inner)) => self.check_stmts(inner, value, rename),
             Some(TypeKind::Union(_)) => quote! { #name::check(#value) #tail },
             // A struct's errors name its own fields.

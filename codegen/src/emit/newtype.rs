@@ -35,6 +35,8 @@ pub(super) fn emit(e: &Emitter<'_>, id: TypeId, def: &TypeDef, n: &Newtype) -> T
         .constraints
         .iter()
         .map(|c| e.constraint_stmt(c, &n.base, field, &value));
+    // The members' own rules (a list of structs with constraints), named by the members.
+    let members = inner_checks(e, id, n);
     let rules: Vec<String> = n.constraints.iter().map(|c| c.describe()).collect();
     let rules_line = if rules.is_empty() {
         "A named type rather than an alias because it contains itself.".to_owned()
@@ -43,7 +45,7 @@ pub(super) fn emit(e: &Emitter<'_>, id: TypeId, def: &TypeDef, n: &Newtype) -> T
     };
     let rules_doc = docs::lines_to_attrs(&[String::new(), rules_line]);
     // With no rule to apply, `check` has nothing to look at.
-    let param = if n.constraints.is_empty() {
+    let param = if n.constraints.is_empty() && members.is_empty() {
         quote!(_value)
     } else {
         quote!(value)
@@ -65,6 +67,7 @@ pub(super) fn emit(e: &Emitter<'_>, id: TypeId, def: &TypeDef, n: &Newtype) -> T
             /// Checks `value` against every constraint of this type.
             pub fn check(#param: &#borrowed) -> Result<(), #rt::ConstraintError> {
                 #(#stmts)*
+                #members
                 Ok(())
             }
             #accessors
@@ -88,6 +91,24 @@ pub(super) fn emit(e: &Emitter<'_>, id: TypeId, def: &TypeDef, n: &Newtype) -> T
                 value.0
             }
         }
+    }
+}
+
+/// Checks of what the value holds, unless it holds the newtype itself (its own name is kept
+/// inside it, so the members are not of the type the check takes).
+pub(super) fn inner_checks(e: &Emitter<'_>, id: TypeId, n: &Newtype) -> TokenStream {
+    if names(&n.base, id) || !e.has_checks(&n.base) {
+        return TokenStream::new();
+    }
+    e.check_stmts(&n.base, quote!(value), None)
+}
+
+/// True when `ty` names `id` itself (through containers, not through other types).
+fn names(ty: &TypeRef, id: TypeId) -> bool {
+    match ty {
+        TypeRef::Named(other) => *other == id,
+        TypeRef::Array(inner) | TypeRef::Map(inner) | TypeRef::Nullable(inner) => names(inner, id),
+        _ => false,
     }
 }
 
