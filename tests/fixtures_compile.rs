@@ -357,3 +357,263 @@ async fn url_encoded_forms_are_encoded_like_queries_and_checked() {
         b"user=a%20b%26c&remember=true&scopes=read&scopes=wr%3Dite"
     );
 }
+
+// ---- The constructs of the KV work, on fixture clients: pagers, raw answers, envelopes,
+// idempotent marks and units. ----
+
+use futures_util::TryStreamExt;
+use wiremock::Request;
+
+/// Serves the strings `s0`, `s1`, … of a listing of `total`, `size` a time, to a pager
+/// that moves on with `after` (a cursor) or `page` (a number, with no totals in the answer).
+fn listing(total: usize, size: usize) -> impl Fn(&Request) -> ResponseTemplate {
+    move |request: &Request| {
+        let query = |name: &str| {
+            request
+                .url
+                .query_pairs()
+                .find(|(k, _)| k == name)
+                .map(|(_, v)| v.parse::<usize>().unwrap())
+        };
+        let start = match (query("after"), query("page")) {
+            (Some(after), _) => after,
+            (None, Some(page)) => (page - 1) * size,
+            (None, None) => 0,
+        };
+        let end = (start + size).min(total);
+        let items: Vec<String> = (start..end).map(|i| format!("s{i}")).collect();
+        let cursor = if end == total {
+            String::new()
+        } else {
+            end.to_string()
+        };
+        ResponseTemplate::new(200).set_body_json(serde_json::json!({
+            "success": true, "result": items, "result_info": {"cursor": cursor, "per_page": size}
+        }))
+    }
+}
+
+async fn serving(responder: impl wiremock::Respond + 'static) -> MockServer {
+    let server = MockServer::start().await;
+    Mock::given(any())
+        .respond_with(responder)
+        .mount(&server)
+        .await;
+    server
+}
+
+fn queries(requests: &[Request]) -> Vec<String> {
+    requests
+        .iter()
+        .map(|r| r.url.query().unwrap_or_default().to_owned())
+        .collect()
+}
+
+#[tokio::test]
+async fn a_pager_follows_the_parameter_the_extension_names() {
+    let server = serving(listing(5, 2)).await;
+    let client: pagination::Client = fixture_client(&server).build().unwrap();
+    let items: Vec<String> = client
+        .marked()
+        .list_all(pagination::marked::ListMarkedParams::new())
+        .items()
+        .try_collect()
+        .await
+        .unwrap();
+    assert_eq!(items, ["s0", "s1", "s2", "s3", "s4"]);
+    let requests = wire_support::received(&server).await;
+    assert_eq!(queries(&requests), ["", "after=2", "after=4"]);
+}
+
+#[tokio::test]
+async fn a_numbered_pager_without_totals_ends_at_a_short_page() {
+    let server = serving(listing(5, 2)).await;
+    let client: pagination::Client = fixture_client(&server).build().unwrap();
+    let items: Vec<String> = client
+        .numbered()
+        .list_all(pagination::numbered::ListNumberedParams::new())
+        .items()
+        .try_collect()
+        .await
+        .unwrap();
+    assert_eq!(items, ["s0", "s1", "s2", "s3", "s4"]);
+    let requests = wire_support::received(&server).await;
+    assert_eq!(queries(&requests), ["", "page=2", "page=3"]);
+}
+
+#[tokio::test]
+async fn a_page_number_that_is_a_json_number_is_sent_whole() {
+    let body = serde_json::json!({"success": true, "result": [{"id": "a"}],
+        "result_info": {"page": 1, "per_page": 1, "total_count": 2}});
+    let server = answering(body).await;
+    let client: pagination::Client = fixture_client(&server).build().unwrap();
+    let pages: Vec<_> = client
+        .pages()
+        .list_all(pagination::pages::ListByPageParams::new().page(1.0))
+        .try_collect()
+        .await
+        .unwrap();
+    // The answer says page 1 of 2 each time; the pager asks for page 2 once, then stops.
+    assert_eq!(pages.len(), 2);
+    let requests = wire_support::received(&server).await;
+    assert_eq!(queries(&requests), ["page=1", "page=2"]);
+}
+
+#[tokio::test]
+async fn raw_answers_are_bytes_whole_or_streamed_and_errors_are_envelopes() {
+    let server = MockServer::start().await;
+    Mock::given(wiremock::matchers::path("/blobs/b%201"))
+        .respond_with(
+            ResponseTemplate::new(200).set_body_raw(vec![1u8, 0, 255], "application/octet-stream"),
+        )
+        .mount(&server)
+        .await;
+    Mock::given(any())
+        .respond_with(ResponseTemplate::new(404).set_body_json(serde_json::json!(
+            {"success": false, "errors": [{"code": 7, "message": "no blob"}]}
+        )))
+        .mount(&server)
+        .await;
+    let client: raw_response::Client = fixture_client(&server).build().unwrap();
+    let blobs = client.blobs();
+    let params = || raw_response::blobs::GetBlobParams::new().version(3);
+    let whole = blobs.get("b 1", params()).await.unwrap();
+    assert_eq!(whole.body().as_ref(), [1, 0, 255]);
+    let streamed = blobs.get_stream("b 1", params()).await.unwrap();
+    assert_eq!(
+        streamed.into_body().to_bytes(3).await.unwrap().as_ref(),
+        [1, 0, 255]
+    );
+    for error in [
+        blobs.get("other", params()).await.unwrap_err(),
+        blobs.get_stream("other", params()).await.unwrap_err(),
+    ] {
+        assert_eq!(error.kind(), cloudflare_kv::ErrorKind::NotFound);
+        assert_eq!(error.errors()[0].message, "no blob");
+    }
+    let too_long = blobs.get("x".repeat(17), params()).await.unwrap_err();
+    assert_eq!(
+        too_long.to_string(),
+        "invalid argument: name: must be at most 16 characters, got 17 characters"
+    );
+    let requests = wire_support::received(&server).await;
+    assert_eq!(requests.len(), 4);
+    assert!(requests.iter().all(|r| r.url.query() == Some("version=3")));
+}
+
+#[tokio::test]
+async fn envelopes_give_their_result_and_other_json_is_returned_whole() {
+    let server = MockServer::start().await;
+    let reply = |route: &'static str, body: serde_json::Value| {
+        Mock::given(wiremock::matchers::path(route))
+            .respond_with(ResponseTemplate::new(200).set_body_json(body))
+    };
+    reply("/thing", serde_json::json!({"success": true, "errors": [], "messages": [{"code": 1, "message": "fyi"}], "result": {"name": "n"}}))
+        .mount(&server)
+        .await;
+    reply("/maybe", serde_json::json!({"success": true}))
+        .mount(&server)
+        .await;
+    reply(
+        "/any",
+        serde_json::json!({"success": true, "result": {"name": "any"}}),
+    )
+    .mount(&server)
+    .await;
+    reply("/plain", serde_json::json!({"name": "plain"}))
+        .mount(&server)
+        .await;
+    reply("/ack", serde_json::json!({"name": "not an envelope"}))
+        .mount(&server)
+        .await;
+    let client: envelopes::Client = fixture_client(&server).build().unwrap();
+    let thing = client.thing().list(Default::default()).await.unwrap();
+    assert_eq!(thing.body().name, "n");
+    assert_eq!(thing.messages()[0].message, "fyi");
+    let maybe = client.maybe().list(Default::default()).await.unwrap();
+    assert_eq!(maybe.body(), &None);
+    let any = client.any().list(Default::default()).await.unwrap();
+    let typed: cloudflare_kv::Response<envelopes::types::Thing> = any.deserialize().unwrap();
+    assert_eq!(typed.body().name, "any");
+    let plain = client.plain().list(Default::default()).await.unwrap();
+    assert_eq!(plain.body().name, "plain");
+    let ack = client.ack().create(Default::default()).await.unwrap_err();
+    assert_eq!(ack.kind(), cloudflare_kv::ErrorKind::UnexpectedBody);
+}
+
+#[tokio::test]
+async fn posts_are_retried_only_when_the_spec_marks_them_idempotent() {
+    let server = MockServer::start().await;
+    Mock::given(any())
+        .respond_with(ResponseTemplate::new(503))
+        .mount(&server)
+        .await;
+    let client: idempotent::Client =
+        cloudflare_kv::runtime::ClientBuilder::new("http://unused.invalid")
+            .base_url(server.uri())
+            .api_token("t")
+            .retries(2)
+            .backoff(
+                std::time::Duration::from_millis(1),
+                std::time::Duration::from_millis(2),
+            )
+            .build()
+            .unwrap();
+    client
+        .search()
+        .create(Default::default())
+        .await
+        .unwrap_err();
+    client
+        .orders()
+        .create(Default::default())
+        .await
+        .unwrap_err();
+    client.orders().edit(Default::default()).await.unwrap_err();
+    client
+        .orders()
+        .update(Default::default())
+        .await
+        .unwrap_err();
+    let methods: Vec<String> = wire_support::received(&server)
+        .await
+        .iter()
+        .map(|r| format!("{} {}", r.method, r.url.path()))
+        .collect();
+    assert_eq!(
+        methods,
+        [
+            "POST /search",
+            "POST /search",
+            "POST /search",
+            "POST /orders",
+            "PATCH /orders",
+            "PUT /orders",
+            "PUT /orders",
+            "PUT /orders",
+        ]
+    );
+}
+
+#[tokio::test]
+async fn units_convert_into_the_parameters_number_type() {
+    use std::time::Duration;
+    let server = answering(serde_json::json!({})).await;
+    let client: units::Client = fixture_client(&server).build().unwrap();
+    let params = units::leases::PutLeaseParams::new("me")
+        .ttl(Duration::from_secs(61))
+        .until(std::time::UNIX_EPOCH + Duration::from_secs(7))
+        .grace(Duration::from_secs(2))
+        .small(u64::MAX)
+        .note(["any", "serialize"]);
+    client.leases().update(params).await.unwrap();
+    let request = wire_support::only_request(&server).await;
+    assert_eq!(
+        request.url.query(),
+        Some("ttl=61&until=7&grace=2&small=2147483647")
+    );
+    assert_eq!(
+        request.body,
+        br#"{"holder":"me","note":["any","serialize"]}"#
+    );
+}

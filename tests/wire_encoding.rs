@@ -499,3 +499,136 @@ fn any_key_round_trips_through_the_raw_path_byte_for_byte() {
         })
         .unwrap();
 }
+
+#[tokio::test]
+async fn lifetimes_and_points_in_time_take_durations_and_system_times() {
+    use std::time::{Duration, SystemTime, UNIX_EPOCH};
+    let server = ok_server().await;
+    let client = client(&server);
+    let at = UNIX_EPOCH + Duration::from_millis(1_578_435_000_900);
+    let calls = [
+        UpdateValueParams::new("v")
+            .expiration(at)
+            .expiration_ttl(Duration::from_secs(300)),
+        UpdateValueParams::new("v").expiration_ttl(Duration::from_millis(90_999)),
+        UpdateValueParams::new("v").expiration_ttl(120u32),
+        UpdateValueParams::new("v").expiration_ttl(3600u64),
+    ];
+    for params in calls {
+        write_with(&client, params).await.unwrap();
+    }
+    let short = write_with(
+        &client,
+        UpdateValueParams::new("v").expiration_ttl(Duration::from_millis(59_999)),
+    )
+    .await
+    .unwrap_err();
+    assert_eq!(
+        short.to_string(),
+        "invalid argument: expiration_ttl: must be at least 60, got 59"
+    );
+    let queries: Vec<Option<String>> = received(&server)
+        .await
+        .iter()
+        .map(|r| r.url.query().map(str::to_owned))
+        .collect();
+    assert_eq!(
+        queries,
+        [
+            Some("expiration=1578435000&expiration_ttl=300".to_owned()),
+            Some("expiration_ttl=90".to_owned()),
+            Some("expiration_ttl=120".to_owned()),
+            Some("expiration_ttl=3600".to_owned()),
+        ]
+    );
+    // `SystemTime::now()` is a point in time like any other.
+    let soon = SystemTime::now() + Duration::from_secs(600);
+    let _ = UpdateValueParams::new("v").expiration(soon);
+}
+
+#[derive(serde::Serialize)]
+struct Owner<'a> {
+    owner: &'a str,
+    tags: [&'a str; 2],
+}
+
+#[tokio::test]
+async fn metadata_is_any_serialize_value_and_a_failure_is_reported_before_io() {
+    let server = ok_server().await;
+    let client = client(&server);
+    let owner = Owner {
+        owner: "me",
+        tags: ["a", "b"],
+    };
+    write_with(&client, UpdateValueParams::new("v").metadata(&owner))
+        .await
+        .unwrap();
+    let parts = parts(&only_request(&server).await).await;
+    assert_eq!(parts[1].bytes, br#"{"owner":"me","tags":["a","b"]}"#);
+
+    let mut not_json = std::collections::BTreeMap::new();
+    not_json.insert((1, 2), "a map with keys that are not text");
+    let error = write_with(&client, UpdateValueParams::new("v").metadata(not_json))
+        .await
+        .unwrap_err();
+    assert_eq!(error.kind(), ErrorKind::Validation);
+    assert_eq!(
+        error.to_string(),
+        "invalid argument: metadata: must be JSON: key must be a string"
+    );
+    assert_eq!(received(&server).await.len(), 1, "nothing more was sent");
+}
+
+#[tokio::test]
+async fn values_convert_from_borrowed_and_owned_text_and_bytes() {
+    use std::borrow::Cow;
+    let server = ok_server().await;
+    let client = client(&server);
+    let text = String::from("text ✓");
+    let bytes: Vec<u8> = vec![0, 159, 146, 150];
+    let calls = [
+        UpdateValueParams::new(&text),
+        UpdateValueParams::new(Cow::Borrowed("cow text")),
+        UpdateValueParams::new(bytes.as_slice()),
+        UpdateValueParams::new(&bytes),
+        UpdateValueParams::new(Cow::Borrowed(&bytes[..2])),
+        UpdateValueParams::new(bytes::Bytes::from_static(b"shared")),
+    ];
+    for params in calls {
+        write_with(&client, params).await.unwrap();
+    }
+    let bodies: Vec<Vec<u8>> = received(&server)
+        .await
+        .into_iter()
+        .map(|r| r.body)
+        .collect();
+    assert_eq!(
+        bodies,
+        [
+            "text ✓".as_bytes().to_vec(),
+            b"cow text".to_vec(),
+            bytes.clone(),
+            bytes.clone(),
+            vec![0, 159],
+            b"shared".to_vec(),
+        ]
+    );
+}
+
+#[tokio::test]
+async fn a_file_value_is_read_with_the_question_mark_in_a_function_returning_the_sdks_error() {
+    async fn write_file(
+        client: &cloudflare_kv::Client,
+        path: &std::path::Path,
+    ) -> Result<(), cloudflare_kv::Error> {
+        let value = Binary::from_file(path).await?;
+        write_with(client, UpdateValueParams::new(value)).await?;
+        Ok(())
+    }
+    let server = ok_server().await;
+    let client = client(&server);
+    let missing = temp_path("no-such-file");
+    let error = write_file(&client, &missing).await.unwrap_err();
+    assert_eq!(error.kind(), ErrorKind::Io);
+    assert!(received(&server).await.is_empty());
+}

@@ -78,7 +78,8 @@ pub fn next_cursor(current: Option<&str>, info: Option<&ResultInfo>) -> Option<S
 
 /// The number of the page after `current` (page 1 when unset), which held `items` items:
 /// none after an empty page or the last of `result_info.total_pages` (or of `total_count`
-/// at `per_page`); without either, none after a page shorter than `per_page`.
+/// at `per_page`); without either, none after a page shorter than `per_page`; and none
+/// unless it is past `current` (a server stuck on one page ends the listing).
 pub fn next_page(current: Option<u64>, items: usize, info: Option<&ResultInfo>) -> Option<u64> {
     let page = info.and_then(|i| i.page).or(current).unwrap_or(1).max(1);
     if items == 0 {
@@ -94,7 +95,10 @@ pub fn next_page(current: Option<u64>, items: usize, info: Option<&ResultInfo>) 
         (None, Some(size)) => u64::try_from(items).map_or(true, |n| n >= size),
         (None, None) => true,
     };
-    more.then(|| page.saturating_add(1))
+    // A server that answers every page as the same one would otherwise be followed forever:
+    // the next page is always past the one asked for.
+    let next = page.saturating_add(1);
+    (more && current.map_or(true, |asked| next > asked)).then_some(next)
 }
 
 impl<'a, T: Send + 'a> Pages<'a, T> {
@@ -202,6 +206,8 @@ mod tests {
         let short = of(json!({"per_page": 5}));
         assert_eq!(next_page(Some(4), 4, short.as_ref()), None);
         assert_eq!(next_page(None, 0, None), None);
+        let stuck = of(json!({"page": 1, "per_page": 1, "total_count": 5}));
+        assert_eq!(next_page(Some(2), 1, stuck.as_ref()), None);
         assert_eq!(next_page(None, 3, None), Some(2));
     }
 
