@@ -98,7 +98,7 @@ pub fn next_page(current: Option<u64>, items: usize, info: Option<&ResultInfo>) 
     // A server that answers every page as the same one would otherwise be followed forever:
     // the next page is always past the one asked for.
     let next = page.saturating_add(1);
-    (more && current.map_or(true, |asked| next > asked)).then_some(next)
+    (more && current.is_none_or(|asked| next > asked)).then_some(next)
 }
 
 impl<'a, T: Send + 'a> Pages<'a, T> {
