@@ -520,7 +520,11 @@ mod tests {
 
     #[test]
     fn a_base_url_with_user_info_is_refused_without_echoing_it() {
-        for raw in ["https://user:hunter2@api.example", "https://hunter2@api.example", "https://:hunter2@api.example"] {
+        for raw in [
+            "https://user:hunter2@api.example",
+            "https://hunter2@api.example",
+            "https://:hunter2@api.example",
+        ] {
             let error = check_base_url(raw, "ClientBuilder::base_url", false)
                 .err()
                 .map(|e| e.to_string());
@@ -531,6 +535,9 @@ mod tests {
         }
         let broken = check_base_url("https://user:hunter2@[bad/", "CLOUDFLARE_BASE_URL", false);
         let text = broken.err().map(|e| e.to_string()).unwrap_or_default();
-        assert!(!text.contains("hunter2") && text.contains("<redacted>"), "{text}");
+        assert!(
+            !text.contains("hunter2") && text.contains("<redacted>"),
+            "{text}"
+        );
     }
 }

@@ -11,7 +11,9 @@ use std::fmt;
 
 use bytes::Bytes;
 use reqwest::header::CONTENT_TYPE;
-use serde::de::{self, DeserializeSeed, Deserializer as _, IgnoredAny, MapAccess, SeqAccess, Visitor};
+use serde::de::{
+    self, DeserializeSeed, Deserializer as _, IgnoredAny, MapAccess, SeqAccess, Visitor,
+};
 use serde::Deserialize;
 use serde_json::Value;
 
@@ -481,20 +483,38 @@ mod tests {
 
     #[test]
     fn lists_keep_a_bounded_number_and_count_the_rest() {
-        let errors: Vec<Value> = (0..1500).map(|i| json!({"code": i, "message": "m"})).collect();
+        let errors: Vec<Value> = (0..1500)
+            .map(|i| json!({"code": i, "message": "m"}))
+            .collect();
         let head = Head::of(&json!({"success": false, "errors": errors}));
-        let head = head.map(|h| (h.errors.len(), h.omitted_errors, h.errors.last().map(|e| e.code)));
+        let head = head.map(|h| {
+            (
+                h.errors.len(),
+                h.omitted_errors,
+                h.errors.last().map(|e| e.code),
+            )
+        });
         assert_eq!(head, Some((Error::MAX_ERRORS, 500, Some(999))));
-        let text = serde_json::to_string(&json!({"errors": (0..1500).map(|i| json!({"code": i})).collect::<Vec<_>>()}));
+        let text = serde_json::to_string(
+            &json!({"errors": (0..1500).map(|i| json!({"code": i})).collect::<Vec<_>>()}),
+        );
         let head = Head::read(text.unwrap_or_default().as_bytes(), false);
-        assert_eq!(head.map(|h| (h.errors.len(), h.omitted_errors)), Some((1000, 500)));
+        assert_eq!(
+            head.map(|h| (h.errors.len(), h.omitted_errors)),
+            Some((1000, 500))
+        );
     }
 
     #[test]
     fn a_cut_or_damaged_body_keeps_the_items_before_the_break() {
         let body = br#"{"result":{"a":[1,2]},"success":false,"errors":[{"code":1,"message":"one"},"two",{"code":3,"mess"#;
         let head = Head::read(body, true);
-        let codes = head.as_ref().map(|h| h.errors.iter().map(|e| (e.code, e.message.as_str())).collect::<Vec<_>>());
+        let codes = head.as_ref().map(|h| {
+            h.errors
+                .iter()
+                .map(|e| (e.code, e.message.as_str()))
+                .collect::<Vec<_>>()
+        });
         assert_eq!(codes, Some(vec![(1, "one"), (0, "two")]));
         assert_eq!(head.map(|h| (h.success, h.cut)), Some((Some(false), true)));
         assert!(Head::read(br#"{"result":{"errors":[1]}, "x"#, true).is_none());
@@ -506,7 +526,10 @@ mod tests {
         let body = b"{\"success\":false,\"errors\":[{\"code\":10009,\"message\":\"key \xff\xfe not found\"}],\"messages\":\"note\"}";
         let head = Head::read(body, false);
         let first = head.as_ref().and_then(|h| h.errors.first().cloned());
-        assert_eq!(first.map(|e| (e.code, e.message)), Some((10009, "key \u{FFFD}\u{FFFD} not found".to_owned())));
+        assert_eq!(
+            first.map(|e| (e.code, e.message)),
+            Some((10009, "key \u{FFFD}\u{FFFD} not found".to_owned()))
+        );
         assert_eq!(head.map(|h| h.messages.len()), Some(1));
     }
 }

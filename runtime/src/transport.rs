@@ -310,7 +310,8 @@ impl Deadline {
     }
 
     fn remaining(&self) -> Option<Duration> {
-        self.at.map(|at| at.saturating_duration_since(Instant::now()))
+        self.at
+            .map(|at| at.saturating_duration_since(Instant::now()))
     }
 
     /// Whether a wait of `delay` ends before the deadline.
@@ -360,7 +361,9 @@ fn is_redirect(status: StatusCode) -> bool {
 /// the credentials and the body where `Location` says. The error names only the target's
 /// origin (its path or query may hold a token) and keeps the headers without `Location`.
 fn refused_redirect(url: &Url, status: StatusCode, mut headers: HeaderMap) -> Error {
-    let location = headers.get(LOCATION).map(|v| v.to_str().map(|l| url.join(l)));
+    let location = headers
+        .get(LOCATION)
+        .map(|v| v.to_str().map(|l| url.join(l)));
     let whither = match location {
         None => "without a Location".to_owned(),
         Some(Err(_) | Ok(Err(_))) => "to a Location that is not a valid URL".to_owned(),
@@ -453,7 +456,9 @@ fn is_octet_stream(headers: &HeaderMap) -> bool {
         .and_then(|v| v.to_str().ok())
         .and_then(|v| v.split(';').next())
         .unwrap_or_default();
-    media_type.trim().eq_ignore_ascii_case("application/octet-stream")
+    media_type
+        .trim()
+        .eq_ignore_ascii_case("application/octet-stream")
 }
 
 struct Prepared {
