@@ -321,3 +321,46 @@ pub(crate) fn from_transport(error: reqwest::Error) -> Error {
     };
     Error::new(kind, format!("{what}: {text}"))
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn debug_shows_kind_operation_status_and_message_only() {
+        let mut headers = HeaderMap::new();
+        headers.insert("cf-ray", reqwest::header::HeaderValue::from_static("8a1b"));
+        let error = Error::new(ErrorKind::Api, "HTTP 400 Bad Request: 10021 bad")
+            .with_response(StatusCode::BAD_REQUEST, headers)
+            .in_operation("update-value")
+            .after_attempts(2);
+        assert_eq!(
+            format!("{error:?}"),
+            r#"Error { kind: Api, operation: "update-value", status: 400, message: "HTTP 400 Bad Request: 10021 bad", attempts: 2 }"#
+        );
+        let plain = Error::config("no credentials");
+        assert_eq!(
+            format!("{plain:?}"),
+            r#"Error { kind: Config, message: "no credentials" }"#
+        );
+    }
+
+    #[test]
+    fn io_errors_convert_with_their_source() {
+        let io = std::io::Error::new(std::io::ErrorKind::NotFound, "value.bin is gone");
+        let error = Error::from(io);
+        assert_eq!(error.kind(), ErrorKind::Io);
+        assert_eq!(error.to_string(), "I/O failed: value.bin is gone");
+        let source = std::error::Error::source(&error).map(ToString::to_string);
+        assert_eq!(source.as_deref(), Some("value.bin is gone"));
+    }
+
+    #[test]
+    fn redirect_statuses_have_their_own_kind() {
+        for code in [301, 302, 303, 307, 308] {
+            let status = StatusCode::from_u16(code).unwrap_or(StatusCode::OK);
+            assert_eq!(kind_for_status(status), ErrorKind::Redirect, "{code}");
+        }
+        assert_eq!(kind_for_status(StatusCode::NOT_MODIFIED), ErrorKind::Api);
+    }
+}

@@ -439,15 +439,17 @@ async fn read_at_most(mut response: reqwest::Response, limit: usize) -> Result<B
     Ok(Bytes::from(body))
 }
 
-/// Makes room for `more` bytes, doubling like `Vec` but never past `limit`, so that a body
-/// just over a power of two does not reserve twice its size.
+/// Makes room for `more` bytes, doubling like `Vec` but never past `limit`, and going
+/// straight to `limit` once past its half, so that the last growth never holds an old
+/// buffer of nearly `limit` beside a new one (the peak stays within 1.5 × `limit`).
 fn grow(body: &mut Vec<u8>, more: usize, limit: usize) {
     let needed = body.len().saturating_add(more);
     if needed <= body.capacity() {
         return;
     }
-    let target = body.capacity().saturating_mul(2).max(needed).min(limit);
-    body.reserve_exact(target.saturating_sub(body.len()));
+    let doubled = body.capacity().saturating_mul(2).max(needed);
+    let target = if doubled > limit / 2 { limit } else { doubled };
+    body.reserve_exact(target.max(needed).saturating_sub(body.len()));
 }
 
 fn is_octet_stream(headers: &HeaderMap) -> bool {
@@ -589,5 +591,54 @@ impl fmt::Debug for Core {
             .field("retries", &s.retries)
             .field("validate_requests", &s.validate_requests)
             .finish_non_exhaustive()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn growth_never_passes_the_limit_and_ends_in_one_step() {
+        for limit in [1, 1000, (1 << 20) + 1, (16 << 20) + 1] {
+            let mut body = Vec::new();
+            let mut capacities = Vec::new();
+            while body.len() < limit {
+                let take = (limit - body.len()).min(16 * 1024);
+                grow(&mut body, take, limit);
+                body.resize(body.len() + take, 0);
+                if capacities.last() != Some(&body.capacity()) {
+                    capacities.push(body.capacity());
+                }
+            }
+            assert_eq!(body.capacity(), limit, "{capacities:?}");
+            let before_last = capacities.iter().rev().nth(1).copied().unwrap_or(0);
+            assert!(before_last <= limit / 2 + 1, "{limit}: {capacities:?}");
+        }
+    }
+
+    #[test]
+    fn only_3xx_that_point_elsewhere_are_redirects() {
+        for code in [300, 301, 302, 303, 305, 307, 308, 399] {
+            let status = StatusCode::from_u16(code).unwrap_or(StatusCode::OK);
+            assert!(is_redirect(status), "{code}");
+        }
+        for code in [200, 204, 304, 400, 500] {
+            let status = StatusCode::from_u16(code).unwrap_or(StatusCode::MOVED_PERMANENTLY);
+            assert!(!is_redirect(status), "{code}");
+        }
+    }
+
+    #[test]
+    fn octet_stream_is_recognised_with_parameters_and_any_case() {
+        let with = |value: &'static str| {
+            let mut headers = HeaderMap::new();
+            headers.insert(CONTENT_TYPE, HeaderValue::from_static(value));
+            is_octet_stream(&headers)
+        };
+        assert!(with("application/octet-stream"));
+        assert!(with("Application/Octet-Stream; charset=binary"));
+        assert!(!with("application/json"));
+        assert!(!is_octet_stream(&HeaderMap::new()));
     }
 }
