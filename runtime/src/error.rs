@@ -225,6 +225,13 @@ impl From<ConstraintError> for Error {
     }
 }
 
+impl From<std::io::Error> for Error {
+    /// A local I/O failure (reading a file to send, say): [`ErrorKind::Io`].
+    fn from(error: std::io::Error) -> Self {
+        Self::new(ErrorKind::Io, format!("I/O error: {error}"))
+    }
+}
+
 impl fmt::Display for Error {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         if let Some(operation) = self.inner.operation {

@@ -11,6 +11,10 @@ use serde_json::Value;
 
 use crate::envelope::{self, ApiMessage, Head};
 use crate::error::{Error, ErrorKind};
+use crate::stream::ByteStream;
+use crate::transport::Streamed;
+
+pub use crate::result_info::ResultInfo;
 
 /// An answer as it arrived, whatever its status.
 #[derive(Clone, Debug)]
@@ -40,14 +44,15 @@ impl RawResponse {
     }
 }
 
-/// A successful answer: its status, headers, decoded body and the envelope's `messages`.
-/// Dereferences to the body.
+/// A successful answer: its status, headers, decoded body, and the envelope's `messages`
+/// and `result_info`. Dereferences to the body.
 #[derive(Clone, Debug)]
 pub struct Response<T> {
     status: StatusCode,
     headers: HeaderMap,
     body: T,
     messages: Vec<ApiMessage>,
+    result_info: Option<ResultInfo>,
 }
 
 impl<T> Response<T> {
@@ -74,6 +79,55 @@ impl<T> Response<T> {
     /// The envelope's informational `messages` (empty for bodies that are not envelopes).
     pub fn messages(&self) -> &[ApiMessage] {
         &self.messages
+    }
+
+    /// The envelope's `result_info` (paging details), when it had one.
+    pub fn result_info(&self) -> Option<&ResultInfo> {
+        self.result_info.as_ref()
+    }
+
+    /// The same answer with its body turned into something else.
+    pub fn map<U>(self, f: impl FnOnce(T) -> U) -> Response<U> {
+        Response {
+            status: self.status,
+            headers: self.headers,
+            body: f(self.body),
+            messages: self.messages,
+            result_info: self.result_info,
+        }
+    }
+}
+
+impl Response<Value> {
+    /// The JSON body read as a caller's type `U` (metadata into your own struct, say);
+    /// a body of another shape is [`ErrorKind::UnexpectedBody`].
+    pub fn deserialize<U: DeserializeOwned>(self) -> Result<Response<U>, Error> {
+        let status = self.status;
+        let body = U::deserialize(&self.body).map_err(|e| {
+            Error::new(
+                ErrorKind::UnexpectedBody,
+                format!("HTTP {status}: the result does not have the requested shape ({e})"),
+            )
+        })?;
+        Ok(self.map(|_| body))
+    }
+}
+
+impl Response<Option<Value>> {
+    /// The JSON body, when there is one, read as a caller's type `U`; see
+    /// [`Response::<Value>::deserialize`].
+    pub fn deserialize<U: DeserializeOwned>(self) -> Result<Response<Option<U>>, Error> {
+        let status = self.status;
+        let body = match &self.body {
+            Some(value) => Some(U::deserialize(value).map_err(|e| {
+                Error::new(
+                    ErrorKind::UnexpectedBody,
+                    format!("HTTP {status}: the result does not have the requested shape ({e})"),
+                )
+            })?),
+            None => None,
+        };
+        Ok(self.map(|_| body))
     }
 }
 
@@ -110,6 +164,41 @@ pub fn decode_json<T: DeserializeOwned>(raw: RawResponse) -> Result<Response<T>,
     Ok(respond(raw, body, messages))
 }
 
+/// Decodes an enveloped JSON answer (`{"success", "errors", "messages", "result",
+/// "result_info"}`) to its `result`: a non-2xx status or `success: false` is an error; a body
+/// that is not an envelope, or whose `result` is not a `T`, is [`ErrorKind::UnexpectedBody`].
+/// A missing `result` reads as `null` (so `T = ()` or `Option<_>` accept it).
+pub fn decode_result<T: DeserializeOwned>(raw: RawResponse) -> Result<Response<T>, Error> {
+    if !raw.status.is_success() {
+        return Err(envelope::failure(&raw));
+    }
+    let unexpected = |why: &str| envelope::body_error(ErrorKind::UnexpectedBody, &raw, why);
+    if raw.body.is_empty() {
+        return Err(unexpected("empty body"));
+    }
+    let value: Value =
+        serde_json::from_slice(&raw.body).map_err(|_| unexpected("the body is not JSON"))?;
+    let head = Head::of(&value).ok_or_else(|| {
+        unexpected("the body is not an envelope (an object with `success` or `errors`)")
+    })?;
+    let Value::Object(mut object) = value else {
+        return Err(unexpected("the body is not an envelope"));
+    };
+    if head.success == Some(false) {
+        return Err(envelope::api_error(ErrorKind::Api, &raw, head));
+    }
+    let result_info = object.remove("result_info").and_then(ResultInfo::read);
+    let result = object.remove("result").unwrap_or(Value::Null);
+    let body = T::deserialize(result).map_err(|e| {
+        unexpected(&format!(
+            "the result does not have the expected shape ({e})"
+        ))
+    })?;
+    let mut response = respond(raw, body, head.messages);
+    response.result_info = result_info;
+    Ok(response)
+}
+
 /// Takes a 2xx answer's body as bytes; a non-2xx status is an error.
 pub fn decode_bytes(raw: RawResponse) -> Result<Response<Bytes>, Error> {
     if !raw.status.is_success() {
@@ -138,11 +227,106 @@ pub fn decode_empty(raw: RawResponse) -> Result<Response<()>, Error> {
     Ok(respond(raw, (), messages))
 }
 
+/// Takes a streamed answer: a 2xx leaves its body to the caller as a [`ByteStream`]; any
+/// other status is an error decoded from its (already read) envelope.
+pub fn decode_stream(streamed: Streamed) -> Result<Response<ByteStream>, Error> {
+    match streamed {
+        Streamed::Read(raw) if !raw.status.is_success() => Err(envelope::failure(&raw)),
+        Streamed::Read(raw) => {
+            let body = ByteStream::buffered(raw.body.clone());
+            Ok(respond(raw, body, Vec::new()))
+        }
+        Streamed::Open(open) => {
+            let status = open.status;
+            let headers = open.headers.clone();
+            let body = ByteStream::open(open);
+            Ok(Response {
+                status,
+                headers,
+                body,
+                messages: Vec::new(),
+                result_info: None,
+            })
+        }
+    }
+}
+
 fn respond<T>(raw: RawResponse, body: T, messages: Vec<ApiMessage>) -> Response<T> {
     Response {
         status: raw.status,
         headers: raw.headers,
         body,
         messages,
+        result_info: None,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::json;
+
+    fn raw(status: u16, body: serde_json::Value) -> RawResponse {
+        RawResponse::new(
+            StatusCode::from_u16(status).unwrap(),
+            HeaderMap::new(),
+            Bytes::from(body.to_string()),
+        )
+    }
+
+    #[test]
+    fn decode_result_returns_the_result_and_keeps_the_rest() {
+        let body = json!({"success": true, "errors": [], "messages": [{"code": 1, "message": "m"}],
+            "result": {"id": "x"}, "result_info": {"count": 1, "cursor": ""}});
+        let response: Response<Value> = decode_result(raw(200, body)).unwrap();
+        assert_eq!(response.body(), &json!({"id": "x"}));
+        assert_eq!(response.messages()[0].message, "m");
+        assert_eq!(response.result_info().unwrap().count, Some(1));
+        let none: Response<Option<Value>> =
+            decode_result(raw(200, json!({"success": true, "errors": []}))).unwrap();
+        assert_eq!(none.body(), &None);
+    }
+
+    #[test]
+    fn decode_result_refuses_failures_and_non_envelopes() {
+        let failed = json!({"success": false, "errors": [{"code": 10009, "message": "gone"}]});
+        let error = decode_result::<Value>(raw(200, failed)).unwrap_err();
+        assert_eq!(error.kind(), ErrorKind::Api);
+        let error = decode_result::<Value>(raw(200, json!([1, 2]))).unwrap_err();
+        assert_eq!(error.kind(), ErrorKind::UnexpectedBody);
+        let wrong = json!({"success": true, "result": "text"});
+        let error = decode_result::<Vec<u8>>(raw(200, wrong)).unwrap_err();
+        assert_eq!(error.kind(), ErrorKind::UnexpectedBody);
+        let error = decode_result::<Value>(raw(404, json!({"success": false}))).unwrap_err();
+        assert_eq!(error.kind(), ErrorKind::NotFound);
+    }
+
+    #[test]
+    fn a_json_result_reads_into_a_callers_type() {
+        #[derive(serde::Deserialize, Debug, PartialEq)]
+        struct Meta {
+            owner: String,
+        }
+        let response: Response<Value> = decode_result(raw(
+            200,
+            json!({"success": true, "result": {"owner": "me"}}),
+        ))
+        .unwrap();
+        let meta = response.deserialize::<Meta>().unwrap();
+        assert_eq!(meta.body(), &Meta { owner: "me".into() });
+    }
+
+    #[tokio::test]
+    async fn decode_stream_hands_over_read_bodies_and_refuses_errors() {
+        let ok = RawResponse::new(StatusCode::OK, HeaderMap::new(), Bytes::from_static(b"abc"));
+        let response = decode_stream(Streamed::Read(ok)).unwrap();
+        assert_eq!(response.into_body().to_bytes(10).await.unwrap(), "abc");
+        let missing = raw(
+            404,
+            json!({"success": false, "errors": [{"code": 10009, "message": "key not found"}]}),
+        );
+        let error = decode_stream(Streamed::Read(missing)).unwrap_err();
+        assert_eq!(error.kind(), ErrorKind::NotFound);
+        assert_eq!(error.errors()[0].code, 10009);
     }
 }
