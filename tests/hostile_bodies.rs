@@ -17,40 +17,6 @@ const SLACK: u64 = 32 * MIB;
 /// 100 MB, the size of the largest answers the suite plays.
 const HUNDRED_MB: u64 = 100_000_000;
 
-/// Writes `prefix`, then `unit` until `total` body bytes are out (forever with
-/// `u64::MAX`), then `suffix`: a huge body made on the fly, never held.
-async fn stream_body(
-    conn: &mut Conn,
-    prefix: &[u8],
-    unit: &[u8],
-    total: u64,
-    suffix: &[u8],
-) -> std::io::Result<()> {
-    conn.send(prefix).await?;
-    let chunk = unit.repeat(64 * 1024 / unit.len());
-    let times = total.saturating_sub((prefix.len() + suffix.len()) as u64) / chunk.len() as u64;
-    conn.repeat(&chunk, times).await?;
-    conn.send(suffix).await
-}
-
-/// A server that answers every request with `status` and `content_type`, no length, and a
-/// body of `prefix`, `unit` repeated to `total` bytes, `suffix`.
-async fn huge(
-    status: &'static str,
-    content_type: &'static str,
-    prefix: &'static [u8],
-    unit: &'static [u8],
-    total: u64,
-    suffix: &'static [u8],
-) -> Server {
-    serve(move |mut conn| async move {
-        let head = head(status, &[&format!("Content-Type: {content_type}")]);
-        conn.send(head.as_bytes()).await?;
-        stream_body(&mut conn, prefix, unit, total, suffix).await
-    })
-    .await
-}
-
 fn no_retries(server: &Server) -> Core {
     builder(&server.url())
         .api_token(TOKEN)
@@ -61,7 +27,8 @@ fn no_retries(server: &Server) -> Core {
 
 #[tokio::test]
 async fn an_endless_json_body_is_cut_at_the_default_16_mib() {
-    let server = huge("200 OK", "application/json", b"[", b"0,", u64::MAX, b"").await;
+    let body = Generated::new(b"[", b"0,", u64::MAX, b"");
+    let server = huge("200 OK", JSON, body).await;
     let error = send_json(&no_retries(&server), put()).await.unwrap_err();
     assert_eq!(error.kind(), ErrorKind::ResponseTooLarge);
     assert_eq!(
@@ -74,7 +41,7 @@ async fn an_endless_json_body_is_cut_at_the_default_16_mib() {
 
 #[tokio::test]
 async fn the_limit_is_configurable_and_applies_to_every_attempt() {
-    let server = huge("200 OK", "application/json", b"", b" ", u64::MAX, b"").await;
+    let server = huge("200 OK", JSON, Generated::endless(b" ")).await;
     let core = builder(&server.url())
         .api_token(TOKEN)
         .max_response_bytes(64 * 1024)
@@ -92,18 +59,12 @@ async fn the_limit_is_configurable_and_applies_to_every_attempt() {
 
 #[tokio::test]
 async fn an_announced_length_past_the_limit_is_refused_before_reading() {
-    let server = serve(|mut conn| async move {
-        let head = head(
-            "200 OK",
-            &[
-                "Content-Type: application/json",
-                "Content-Length: 100000000",
-            ],
-        );
-        conn.send(head.as_bytes()).await?;
-        stream_body(&mut conn, b"", b"0", HUNDRED_MB, b"").await
-    })
-    .await;
+    let headers = &[
+        "Content-Type: application/json",
+        "Content-Length: 100000000",
+    ];
+    let body = Generated::new(b"", b"0", HUNDRED_MB, b"");
+    let server = huge("200 OK", headers, body).await;
     let error = send_json(&no_retries(&server), put()).await.unwrap_err();
     assert_eq!(error.kind(), ErrorKind::ResponseTooLarge);
     assert_eq!(
@@ -115,15 +76,7 @@ async fn an_announced_length_past_the_limit_is_refused_before_reading() {
 
 #[tokio::test]
 async fn a_value_read_whole_is_cut_at_the_value_limit() {
-    let server = huge(
-        "200 OK",
-        "application/octet-stream",
-        b"",
-        b"v",
-        u64::MAX,
-        b"",
-    )
-    .await;
+    let server = huge("200 OK", OCTETS, Generated::endless(b"v")).await;
     let core = no_retries(&server);
     let error = send(&core, put()).await.unwrap_err();
     assert_eq!(error.kind(), ErrorKind::ResponseTooLarge);
@@ -136,17 +89,15 @@ async fn a_value_read_whole_is_cut_at_the_value_limit() {
 
 #[tokio::test]
 async fn a_value_at_the_api_limit_is_read_whole() {
-    let server = serve(|mut conn| async move {
-        let head = head(
-            "200 OK",
-            &[
-                "Content-Type: application/octet-stream",
-                "Content-Length: 26214400",
-            ],
-        );
-        conn.send(head.as_bytes()).await?;
-        conn.repeat(&[7u8; 65536], 400).await
-    })
+    let headers = &[
+        "Content-Type: application/octet-stream",
+        "Content-Length: 26214400",
+    ];
+    let server = huge(
+        "200 OK",
+        headers,
+        Generated::new(b"", &[7], 26_214_400, b""),
+    )
     .await;
     let raw = send(&no_retries(&server), put()).await.unwrap();
     assert_eq!(raw.body.len(), 26_214_400);
@@ -159,7 +110,8 @@ async fn hundred_megabyte_envelopes_stop_at_the_limit() {
     let cases: [(&[u8], &[u8], &[u8]); 2] = [(b"\"", b"a", b"\"}"), (b"[", b"0,", b"0]}")];
     for (open, unit, close) in cases {
         let start: &'static [u8] = [prefix, open].concat().leak();
-        let server = huge("200 OK", "application/json", start, unit, HUNDRED_MB, close).await;
+        let body = Generated::new(start, unit, HUNDRED_MB, close);
+        let server = huge("200 OK", JSON, body).await;
         let error = send_json(&no_retries(&server), put()).await.unwrap_err();
         assert_eq!(error.kind(), ErrorKind::ResponseTooLarge);
         assert!(
@@ -175,15 +127,8 @@ async fn hundred_megabyte_envelopes_stop_at_the_limit() {
 #[tokio::test]
 async fn a_hundred_megabyte_error_message_is_cut_at_1_mib() {
     let start = br#"{"success":false,"errors":[{"code":10001,"message":""#;
-    let server = huge(
-        "400 Bad Request",
-        "application/json",
-        start,
-        b"a",
-        HUNDRED_MB,
-        b"\"}]}",
-    )
-    .await;
+    let body = Generated::new(start, b"a", HUNDRED_MB, b"\"}]}");
+    let server = huge("400 Bad Request", JSON, body).await;
     let error = send(&no_retries(&server), put())
         .await
         .map(kv_runtime::decode_bytes);

@@ -280,7 +280,7 @@ async fn a_deadline_bounds_every_attempt_and_wait_of_a_call() {
     );
     let last = format!("update-value: timed out after 200ms (after {attempts} attempts)");
     assert!(text == cut || text == last, "{text}");
-    assert!(attempts >= 2 && attempts <= 3, "{attempts}");
+    assert!((2..=3).contains(&attempts), "{attempts}");
     assert_eq!(received(&server).await.len(), attempts as usize);
 }
 

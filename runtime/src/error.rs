@@ -225,13 +225,6 @@ impl From<ConstraintError> for Error {
     }
 }
 
-impl From<std::io::Error> for Error {
-    /// A local I/O failure (reading a file to send, say): [`ErrorKind::Io`].
-    fn from(error: std::io::Error) -> Self {
-        Self::new(ErrorKind::Io, format!("I/O error: {error}"))
-    }
-}
-
 impl fmt::Display for Error {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         if let Some(operation) = self.inner.operation {
@@ -279,7 +272,7 @@ impl std::error::Error for Error {
 /// [`ErrorKind::Io`], with the `io::Error` as its source.
 impl From<std::io::Error> for Error {
     fn from(io: std::io::Error) -> Self {
-        let mut error = Self::new(ErrorKind::Io, format!("I/O failed: {io}"));
+        let mut error = Self::new(ErrorKind::Io, format!("I/O error: {io}"));
         error.inner.io = Some(io);
         error
     }
@@ -357,7 +350,7 @@ mod tests {
         let io = std::io::Error::new(std::io::ErrorKind::NotFound, "value.bin is gone");
         let error = Error::from(io);
         assert_eq!(error.kind(), ErrorKind::Io);
-        assert_eq!(error.to_string(), "I/O failed: value.bin is gone");
+        assert_eq!(error.to_string(), "I/O error: value.bin is gone");
         let source = std::error::Error::source(&error).map(ToString::to_string);
         assert_eq!(source.as_deref(), Some("value.bin is gone"));
     }

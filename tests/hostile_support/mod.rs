@@ -235,6 +235,66 @@ pub async fn answer_always(answer: Vec<u8>) -> Server {
     .await
 }
 
+/// The header line of a JSON answer.
+pub const JSON: &[&str] = &["Content-Type: application/json"];
+/// The header line of a raw value.
+pub const OCTETS: &[&str] = &["Content-Type: application/octet-stream"];
+
+/// A body made on the fly and never held: `prefix`, then `unit` over and over until
+/// about `total` bytes in all (forever with `u64::MAX`), then `suffix`.
+#[derive(Clone, Copy)]
+pub struct Generated {
+    pub prefix: &'static [u8],
+    pub unit: &'static [u8],
+    pub total: u64,
+    pub suffix: &'static [u8],
+}
+
+impl Generated {
+    pub const fn new(
+        prefix: &'static [u8],
+        unit: &'static [u8],
+        total: u64,
+        suffix: &'static [u8],
+    ) -> Self {
+        Generated {
+            prefix,
+            unit,
+            total,
+            suffix,
+        }
+    }
+
+    /// `unit` forever.
+    pub const fn endless(unit: &'static [u8]) -> Self {
+        Self::new(b"", unit, u64::MAX, b"")
+    }
+
+    /// Writes it to `conn` in chunks of 64 KiB made once.
+    pub async fn write(self, conn: &mut Conn) -> io::Result<()> {
+        conn.send(self.prefix).await?;
+        let chunk = self.unit.repeat(64 * 1024 / self.unit.len());
+        let ends = (self.prefix.len() + self.suffix.len()) as u64;
+        let times = self.total.saturating_sub(ends) / chunk.len() as u64;
+        conn.repeat(&chunk, times).await?;
+        conn.send(self.suffix).await
+    }
+}
+
+/// A server that answers every request with `status`, the `headers` lines (no length
+/// unless among them: the body then ends when the connection closes) and `body`.
+pub async fn huge(
+    status: &'static str,
+    headers: &'static [&'static str],
+    body: Generated,
+) -> Server {
+    serve(move |mut conn| async move {
+        conn.send(head(status, headers).as_bytes()).await?;
+        body.write(&mut conn).await
+    })
+    .await
+}
+
 /// A response head with `Connection: close` and the given extra header lines.
 pub fn head(status: &str, headers: &[&str]) -> String {
     let mut text = format!("HTTP/1.1 {status}\r\nConnection: close\r\n");
