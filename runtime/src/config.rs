@@ -540,4 +540,32 @@ mod tests {
             "{text}"
         );
     }
+
+    fn limits_of(builder: ClientBuilder<Core>) -> String {
+        let core = builder.api_token("t").build();
+        let text = core.map(|c| format!("{c:?}")).unwrap_or_default();
+        text.split("limits: ").nth(1).unwrap_or_default().to_owned()
+    }
+
+    #[test]
+    fn the_default_deadline_leaves_one_attempt_its_whole_timeout() {
+        let new = || ClientBuilder::<Core>::new("https://api.example");
+        assert_eq!(
+            limits_of(new()),
+            "Limits { max_response_bytes: 16777216, max_value_bytes: 27262976, deadline: 120s }, .. }"
+        );
+        let slow = limits_of(new().timeout(Duration::from_secs(300)));
+        assert!(slow.contains("deadline: 300s"), "{slow}");
+        let set = limits_of(
+            new()
+                .timeout(Duration::from_secs(300))
+                .deadline(Duration::from_secs(5)),
+        );
+        assert!(set.contains("deadline: 5s"), "{set}");
+        let sized = limits_of(new().max_response_bytes(10).max_value_bytes(20));
+        assert!(
+            sized.starts_with("Limits { max_response_bytes: 10, max_value_bytes: 20,"),
+            "{sized}"
+        );
+    }
 }

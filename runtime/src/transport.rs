@@ -236,8 +236,8 @@ impl Core {
         })
     }
 
-    /// One attempt: a fresh body, the answer read as `read` says, all within `budget`
-    /// (an open body is the caller's to read, after this returns).
+    /// One attempt within `budget` (an open body is the caller's to read, after this
+    /// returns).
     async fn attempt(
         &self,
         request: &Request,
@@ -245,51 +245,61 @@ impl Core {
         budget: Budget,
         read: Read,
     ) -> Result<Answer, Error> {
-        let exchange = async {
-            let builder = self
-                .settings
-                .http
-                .request(request.method.clone(), prepared.url.clone())
-                .headers(prepared.headers.clone());
-            let response = request
-                .body
-                .apply(builder)
-                .await?
-                .send()
-                .await
-                .map_err(from_transport)?;
-            let status = response.status();
-            let headers = response.headers().clone();
-            if is_redirect(status) {
-                return Err(refused_redirect(&prepared.url, status, headers));
-            }
-            if read == Read::UnlessSuccess && status.is_success() {
-                tracing::debug!(
-                    status = status.as_u16(),
-                    "answered; body left to the caller"
-                );
-                return Ok(Answer::Open(StreamedResponse {
-                    status,
-                    headers,
-                    operation: request.operation,
-                    attempts: 1,
-                    body: response,
-                }));
-            }
-            let body = read_body(response, &self.settings.limits, &headers).await?;
-            tracing::debug!(status = status.as_u16(), bytes = body.len(), "answered");
-            Ok(Answer::Read(RawResponse {
-                status,
-                headers,
-                body,
-                operation: request.operation,
-                attempts: 1,
-            }))
-        };
-        match tokio::time::timeout(budget.time, exchange).await {
+        match tokio::time::timeout(budget.time, self.exchange(request, prepared, read)).await {
             Ok(outcome) => outcome,
             Err(_) => Err(budget.expired()),
         }
+    }
+
+    /// A fresh body sent, a redirect refused, and the answer read as `read` says.
+    async fn exchange(
+        &self,
+        request: &Request,
+        prepared: &Prepared,
+        read: Read,
+    ) -> Result<Answer, Error> {
+        let builder = self
+            .settings
+            .http
+            .request(request.method.clone(), prepared.url.clone())
+            .headers(prepared.headers.clone());
+        let response = request
+            .body
+            .apply(builder)
+            .await?
+            .send()
+            .await
+            .map_err(from_transport)?;
+        let status = response.status();
+        let headers = response.headers().clone();
+        if is_redirect(status) {
+            return Err(refused_redirect(&prepared.url, status, headers));
+        }
+        let operation = request.operation;
+        if read == Read::UnlessSuccess && status.is_success() {
+            tracing::debug!(
+                status = status.as_u16(),
+                "answered; body left to the caller"
+            );
+            let body = response;
+            return Ok(Answer::Open(StreamedResponse {
+                status,
+                headers,
+                operation,
+                attempts: 1,
+                body,
+            }));
+        }
+        let body = read_body(response, &self.settings.limits, &headers).await?;
+        tracing::debug!(status = status.as_u16(), bytes = body.len(), "answered");
+        let attempts = 1;
+        Ok(Answer::Read(RawResponse {
+            status,
+            headers,
+            body,
+            operation,
+            attempts,
+        }))
     }
 }
 
@@ -590,6 +600,7 @@ impl fmt::Debug for Core {
             .field("timeout", &s.timeout)
             .field("retries", &s.retries)
             .field("validate_requests", &s.validate_requests)
+            .field("limits", &s.limits)
             .finish_non_exhaustive()
     }
 }
