@@ -93,26 +93,32 @@
 
 mod auth;
 mod body;
+mod bulk;
+mod clock;
 mod envelope;
 mod error;
 mod faults;
 mod handler;
+mod json;
+mod keys;
 pub mod limits;
 mod log;
 mod multipart;
+mod namespaces;
 mod routes;
 mod server;
 mod state;
 mod store;
 mod sync;
 mod validate;
+mod values;
 
 pub use auth::{DEFAULT_EMAIL, DEFAULT_KEY, DEFAULT_TOKEN};
 pub use faults::RetryAfter;
 pub use log::LoggedRequest;
 pub use routes::API_PREFIX;
 pub use server::{MockServer, MockServerBuilder};
-pub use store::StoredEntry;
+pub use store::{Namespace, StoredEntry};
 
 /// The `bytes` crate, whose `Bytes` holds values and bodies.
 pub use bytes;
