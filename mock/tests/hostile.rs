@@ -77,7 +77,10 @@ async fn a_client_stalling_in_its_headers_is_closed() {
         .await
         .unwrap();
     let mut stream = TcpStream::connect(server.addr()).await.unwrap();
-    stream.write_all(b"PUT /client/v4 HTTP/1.1\r\nHost: x\r\n").await.unwrap();
+    stream
+        .write_all(b"PUT /client/v4 HTTP/1.1\r\nHost: x\r\n")
+        .await
+        .unwrap();
     let bytes = read_until_closed(&mut stream).await;
     assert!(
         bytes.is_empty() || bytes.starts_with(b"HTTP/1.1 408"),
@@ -114,7 +117,12 @@ async fn a_drip_fed_body_is_cut_off_at_the_deadline() {
     let read = tokio::time::timeout(Duration::from_secs(10), reader.read_to_end(&mut out)).await;
     assert!(read.is_ok(), "the server kept the connection open");
     drip.abort();
-    assert_error(&parse(&out), 408, 10408, "Request not received within 300 ms");
+    assert_error(
+        &parse(&out),
+        408,
+        10408,
+        "Request not received within 300 ms",
+    );
 }
 
 #[tokio::test]
@@ -128,7 +136,10 @@ async fn debug_never_shows_credentials_or_bodies() {
     let token = [("Authorization", "Bearer s3cret-token")];
     let request = build("PUT", &values_path("k"), &token, b"s3cret-body");
     assert_success(&send(server.addr(), request).await);
-    let pair = [("X-Auth-Email", "me@example.com"), ("X-Auth-Key", "s3cret-key")];
+    let pair = [
+        ("X-Auth-Email", "me@example.com"),
+        ("X-Auth-Key", "s3cret-key"),
+    ];
     let request = build("PUT", &values_path("k"), &pair, b"s3cret-body");
     assert_success(&send(server.addr(), request).await);
     let server_text = format!("{server:?}");
@@ -136,13 +147,28 @@ async fn debug_never_shows_credentials_or_bodies() {
     for text in [&server_text, &log_text] {
         assert!(!text.contains("s3cret"), "{text}");
     }
-    assert!(server_text.starts_with("MockServer { addr: 127.0.0.1:"), "{server_text}");
-    assert!(server_text.contains("entries: 1, logged_requests: 2, pending_faults: 0"), "{server_text}");
-    assert!(log_text.contains("\"authorization\": [redacted]"), "{log_text}");
-    assert!(log_text.contains("\"x-auth-key\": [redacted]"), "{log_text}");
+    assert!(
+        server_text.starts_with("MockServer { addr: 127.0.0.1:"),
+        "{server_text}"
+    );
+    assert!(
+        server_text.contains("entries: 1, logged_requests: 2, pending_faults: 0"),
+        "{server_text}"
+    );
+    assert!(
+        log_text.contains("\"authorization\": [redacted]"),
+        "{log_text}"
+    );
+    assert!(
+        log_text.contains("\"x-auth-key\": [redacted]"),
+        "{log_text}"
+    );
     assert!(log_text.contains("body: <11 bytes>"), "{log_text}");
     // The log itself keeps what was sent, for tests that assert on it.
-    assert_eq!(server.requests()[0].header("authorization"), Some("Bearer s3cret-token"));
+    assert_eq!(
+        server.requests()[0].header("authorization"),
+        Some("Bearer s3cret-token")
+    );
 }
 
 #[tokio::test]
@@ -152,7 +178,11 @@ async fn faults_count_requests_and_can_be_cleared_between_tests() {
     server.fail_next(3, 403, None);
     let response = put(server.addr(), "k", &[], b"v").await;
     assert_error(&response, 403, 403, "injected fault: 403 Forbidden");
-    assert_eq!(server.pending_faults(), 2, "faults count requests, not calls");
+    assert_eq!(
+        server.pending_faults(),
+        2,
+        "faults count requests, not calls"
+    );
     // Before "test two" shares the server, the leftovers are dropped.
     assert_eq!(server.clear_faults(), 2);
     assert_eq!(server.pending_faults(), 0);
@@ -178,7 +208,11 @@ async fn queueing_a_huge_number_of_faults_costs_nothing() {
 
 #[tokio::test]
 async fn connections_beyond_the_cap_wait_for_a_free_slot() {
-    let server = MockServer::builder().max_connections(1).start().await.unwrap();
+    let server = MockServer::builder()
+        .max_connections(1)
+        .start()
+        .await
+        .unwrap();
     let mut first = Conn::open(server.addr()).await;
     assert_success(&first.send("PUT", &values_path("a"), b"1").await);
     let addr = server.addr();

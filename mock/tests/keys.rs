@@ -28,7 +28,13 @@ async fn server_with(keys: &[&str]) -> MockServer {
 
 /// The names of one page and its cursor.
 async fn page(server: &MockServer, query: &str) -> (Vec<String>, String) {
-    let response = call(server.addr(), "GET", &ns_path(&format!("/keys{query}")), b"").await;
+    let response = call(
+        server.addr(),
+        "GET",
+        &ns_path(&format!("/keys{query}")),
+        b"",
+    )
+    .await;
     assert_eq!(response.status, 200, "{}", response.text());
     let json = json_of(&response);
     let names: Vec<String> = json["result"]
@@ -38,7 +44,10 @@ async fn page(server: &MockServer, query: &str) -> (Vec<String>, String) {
         .map(|k| k["name"].as_str().unwrap().to_owned())
         .collect();
     assert_eq!(json["result_info"]["count"], names.len());
-    (names, json["result_info"]["cursor"].as_str().unwrap().to_owned())
+    (
+        names,
+        json["result_info"]["cursor"].as_str().unwrap().to_owned(),
+    )
 }
 
 #[tokio::test]
@@ -53,11 +62,24 @@ async fn keys_are_sorted_by_their_utf8_bytes() {
 #[tokio::test]
 async fn each_key_shows_name_expiration_and_metadata() {
     let server = server_with(&["plain"]).await;
-    server.insert(ACCOUNT, NAMESPACE, "meta", entry(Some(json!({"a": [1, null]})), None));
-    server.insert(ACCOUNT, NAMESPACE, "both", entry(Some(json!("s")), Some(T0 + 100)));
+    server.insert(
+        ACCOUNT,
+        NAMESPACE,
+        "meta",
+        entry(Some(json!({"a": [1, null]})), None),
+    );
+    server.insert(
+        ACCOUNT,
+        NAMESPACE,
+        "both",
+        entry(Some(json!("s")), Some(T0 + 100)),
+    );
     let response = call(server.addr(), "GET", &ns_path("/keys"), b"").await;
     let result = r#"[{"name":"both","expiration":1700000100,"metadata":"s"},{"name":"meta","metadata":{"a":[1,null]}},{"name":"plain"}]"#;
-    assert_body(&response, &success_paged(result, r#"{"count":3,"cursor":""}"#));
+    assert_body(
+        &response,
+        &success_paged(result, r#"{"count":3,"cursor":""}"#),
+    );
 }
 
 #[tokio::test]
@@ -118,12 +140,17 @@ async fn a_cursor_stays_valid_while_keys_change() {
     assert_success(&call(addr, "PUT", &ns_path("/values/k09a"), b"v").await);
     assert_success(&call(addr, "DELETE", &ns_path("/values/k12"), b"").await);
     let (second, _) = page(&server, &format!("?limit=10&cursor={cursor}")).await;
-    assert_eq!(second, ["k09a", "k10", "k11", "k13", "k14", "k15", "k16", "k17", "k18", "k19"]);
+    assert_eq!(
+        second,
+        ["k09a", "k10", "k11", "k13", "k14", "k15", "k16", "k17", "k18", "k19"]
+    );
 }
 
 #[tokio::test]
 async fn the_cursor_keeps_the_prefix_asked_with() {
-    let names: Vec<String> = (0..15).flat_map(|i| [format!("a{i:02}"), format!("b{i:02}")]).collect();
+    let names: Vec<String> = (0..15)
+        .flat_map(|i| [format!("a{i:02}"), format!("b{i:02}")])
+        .collect();
     let refs: Vec<&str> = names.iter().map(String::as_str).collect();
     let server = server_with(&refs).await;
     let (first, cursor) = page(&server, "?prefix=b&limit=10").await;
@@ -135,19 +162,40 @@ async fn the_cursor_keeps_the_prefix_asked_with() {
 #[tokio::test]
 async fn default_limit_is_1000() {
     let server = MockServer::start().await;
-    let pairs: Vec<Value> = (0..1001).map(|i| json!({"key": format!("k{i:04}"), "value": "v"})).collect();
+    let pairs: Vec<Value> = (0..1001)
+        .map(|i| json!({"key": format!("k{i:04}"), "value": "v"}))
+        .collect();
     let body = serde_json::to_vec(&pairs).unwrap();
-    assert_eq!(call(server.addr(), "PUT", &ns_path("/bulk"), &body).await.status, 200);
+    assert_eq!(
+        call(server.addr(), "PUT", &ns_path("/bulk"), &body)
+            .await
+            .status,
+        200
+    );
     let (names, cursor) = page(&server, "").await;
-    assert_eq!((names.len(), names.last().map(String::as_str)), (1000, Some("k0999")));
-    assert_eq!(page(&server, &format!("?cursor={cursor}")).await, (vec!["k1000".to_owned()], String::new()));
+    assert_eq!(
+        (names.len(), names.last().map(String::as_str)),
+        (1000, Some("k0999"))
+    );
+    assert_eq!(
+        page(&server, &format!("?cursor={cursor}")).await,
+        (vec!["k1000".to_owned()], String::new())
+    );
 }
 
 #[tokio::test]
 async fn expired_keys_are_not_listed() {
     let server = server_with(&["forever"]).await;
     let addr = server.addr();
-    assert_success(&call(addr, "PUT", &ns_path("/values/brief?expiration_ttl=60"), b"v").await);
+    assert_success(
+        &call(
+            addr,
+            "PUT",
+            &ns_path("/values/brief?expiration_ttl=60"),
+            b"v",
+        )
+        .await,
+    );
     assert_eq!(page(&server, "").await.0, ["brief", "forever"]);
     server.advance(Duration::from_secs(59));
     assert_eq!(page(&server, "").await.0, ["brief", "forever"]);
@@ -160,7 +208,8 @@ async fn expired_keys_are_not_listed() {
 #[tokio::test]
 async fn limit_and_cursor_refusals() {
     let server = server_with(&["k"]).await;
-    let limit = |n: &str| format!("Invalid limit of {n}. Please specify an integer between 10 and 1000.");
+    let limit =
+        |n: &str| format!("Invalid limit of {n}. Please specify an integer between 10 and 1000.");
     let cases = [
         ("limit=9".to_owned(), limit("9")),
         ("limit=1001".to_owned(), limit("1001")),
@@ -168,11 +217,23 @@ async fn limit_and_cursor_refusals() {
         ("limit=10.0".to_owned(), limit("10.0")),
         ("limit=".to_owned(), limit("")),
         ("cursor=!!".to_owned(), "Invalid cursor: !!".to_owned()),
-        ("prefix=q%G1".to_owned(), "Invalid prefix: q%G1 is not percent-encoded UTF-8".to_owned()),
-        ("prefix=%".to_owned(), "Invalid prefix: % is not percent-encoded UTF-8".to_owned()),
+        (
+            "prefix=q%G1".to_owned(),
+            "Invalid prefix: q%G1 is not percent-encoded UTF-8".to_owned(),
+        ),
+        (
+            "prefix=%".to_owned(),
+            "Invalid prefix: % is not percent-encoded UTF-8".to_owned(),
+        ),
     ];
     for (query, message) in cases {
-        let response = call(server.addr(), "GET", &ns_path(&format!("/keys?{query}")), b"").await;
+        let response = call(
+            server.addr(),
+            "GET",
+            &ns_path(&format!("/keys?{query}")),
+            b"",
+        )
+        .await;
         assert_error(&response, 400, 10002, &message);
     }
     assert_eq!(page(&server, "?limit=10&cursor=").await.0, ["k"]);

@@ -53,14 +53,26 @@ async fn memory_stays_flat() {
     }
     let after_puts = rss();
     eprintln!("RSS {before} before, {after_puts} after 20,000 writes of 1 KiB to one key");
-    assert!(after_puts - before < 16 * MIB, "small writes grew RSS by {} bytes", after_puts - before);
+    assert!(
+        after_puts - before < 16 * MIB,
+        "small writes grew RSS by {} bytes",
+        after_puts - before
+    );
     for _ in 0..10 {
         let response = rejected_upload(&server).await;
-        assert_error(&response, 413, 10011, "Value length exceeds limit of 26214400");
+        assert_error(
+            &response,
+            413,
+            10011,
+            "Value length exceeds limit of 26214400",
+        );
     }
     let after_rejects = rss();
     let grown = after_rejects - after_puts;
     eprintln!("RSS {after_rejects} after ten rejected 30 MiB bodies");
-    assert!(grown < 64 * MIB, "ten rejected 30 MiB bodies grew RSS by {grown} bytes");
+    assert!(
+        grown < 64 * MIB,
+        "ten rejected 30 MiB bodies grew RSS by {grown} bytes"
+    );
     assert_eq!(server.keys(ACCOUNT, NAMESPACE), ["k"]);
 }

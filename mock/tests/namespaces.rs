@@ -11,8 +11,14 @@ const TAKEN: &str = "a namespace with this account ID and title already exists";
 async fn create(server: &MockServer, title: &str) -> String {
     let body = serde_json::json!({ "title": title }).to_string();
     let response = call(server.addr(), "POST", &kv_path(""), body.as_bytes()).await;
-    let id = json_of(&response)["result"]["id"].as_str().unwrap().to_owned();
-    let result = format!(r#"{{"id":"{id}","title":{},"supports_url_encoding":true}}"#, quoted(title));
+    let id = json_of(&response)["result"]["id"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    let result = format!(
+        r#"{{"id":"{id}","title":{},"supports_url_encoding":true}}"#,
+        quoted(title)
+    );
     assert_body(&response, &success_with(&result));
     id
 }
@@ -22,7 +28,10 @@ fn quoted(text: &str) -> String {
 }
 
 fn namespace_json(id: &str, title: &str) -> String {
-    format!(r#"{{"id":"{id}","title":{},"supports_url_encoding":true}}"#, quoted(title))
+    format!(
+        r#"{{"id":"{id}","title":{},"supports_url_encoding":true}}"#,
+        quoted(title)
+    )
 }
 
 #[tokio::test]
@@ -32,16 +41,29 @@ async fn create_answers_a_fresh_32_hex_id() {
     let second = create(&server, "Another ✓").await;
     for id in [&first, &second] {
         assert_eq!(id.len(), 32, "{id}");
-        assert!(id.bytes().all(|b| b.is_ascii_digit() || (b'a'..=b'f').contains(&b)), "{id}");
+        assert!(
+            id.bytes()
+                .all(|b| b.is_ascii_digit() || (b'a'..=b'f').contains(&b)),
+            "{id}"
+        );
     }
     assert_ne!(first, second);
     let mut expected = vec![
-        Namespace { id: first.clone(), title: "My Own Namespace".to_owned() },
-        Namespace { id: second.clone(), title: "Another ✓".to_owned() },
+        Namespace {
+            id: first.clone(),
+            title: "My Own Namespace".to_owned(),
+        },
+        Namespace {
+            id: second.clone(),
+            title: "Another ✓".to_owned(),
+        },
     ];
     expected.sort_by(|a, b| a.id.cmp(&b.id));
     assert_eq!(server.namespaces(ACCOUNT), expected);
-    assert_eq!(server.namespace(ACCOUNT, &first).unwrap().title, "My Own Namespace");
+    assert_eq!(
+        server.namespace(ACCOUNT, &first).unwrap().title,
+        "My Own Namespace"
+    );
     assert_eq!(server.namespace("other-account", &first), None);
 }
 
@@ -63,14 +85,39 @@ async fn title_and_body_refusals() {
     let cases: [(&[u8], u32, &str); 7] = [
         (b"{}", 10004, "Invalid namespace title: missing"),
         (br#"{"title":""}"#, 10004, "Invalid namespace title: empty"),
-        (br#"{"title":5}"#, 10004, "Invalid namespace title: must be a string"),
-        (br#"{"title":"t","x":1}"#, 10001, "Invalid request body: unknown field `x`, expected `title`"),
-        (b"", 10001, "Invalid request body: EOF while parsing a value at line 1 column 0"),
-        (b"[]", 10001, "Invalid request body: invalid type: sequence, expected a map at line 1 column 0"),
-        (br#"{"title":"t"} x"#, 10001, "Invalid request body: trailing characters at line 1 column 15"),
+        (
+            br#"{"title":5}"#,
+            10004,
+            "Invalid namespace title: must be a string",
+        ),
+        (
+            br#"{"title":"t","x":1}"#,
+            10001,
+            "Invalid request body: unknown field `x`, expected `title`",
+        ),
+        (
+            b"",
+            10001,
+            "Invalid request body: EOF while parsing a value at line 1 column 0",
+        ),
+        (
+            b"[]",
+            10001,
+            "Invalid request body: invalid type: sequence, expected a map at line 1 column 0",
+        ),
+        (
+            br#"{"title":"t"} x"#,
+            10001,
+            "Invalid request body: trailing characters at line 1 column 15",
+        ),
     ];
     for (body, code, message) in cases {
-        assert_error(&call(addr, "POST", &kv_path(""), body).await, 400, code, message);
+        assert_error(
+            &call(addr, "POST", &kv_path(""), body).await,
+            400,
+            code,
+            message,
+        );
     }
     let long = serde_json::json!({ "title": "é".repeat(513) }).to_string();
     assert_error(
@@ -80,11 +127,19 @@ async fn title_and_body_refusals() {
         "Invalid namespace title: 513 characters exceeds limit of 512",
     );
     let exactly = serde_json::json!({ "title": "é".repeat(512) }).to_string();
-    assert_eq!(call(addr, "POST", &kv_path(""), exactly.as_bytes()).await.status, 200);
+    assert_eq!(
+        call(addr, "POST", &kv_path(""), exactly.as_bytes())
+            .await
+            .status,
+        200
+    );
     let form = build(
         "POST",
         &kv_path(""),
-        &[BEARER, ("Content-Type", "application/x-www-form-urlencoded")],
+        &[
+            BEARER,
+            ("Content-Type", "application/x-www-form-urlencoded"),
+        ],
         b"title=t",
     );
     assert_error(
@@ -102,17 +157,40 @@ async fn get_rename_delete() {
     let addr = server.addr();
     let id = create(&server, "before").await;
     let path = kv_path(&format!("/{id}"));
-    assert_body(&call(addr, "GET", &path, b"").await, &success_with(&namespace_json(&id, "before")));
+    assert_body(
+        &call(addr, "GET", &path, b"").await,
+        &success_with(&namespace_json(&id, "before")),
+    );
     let renamed = call(addr, "PUT", &path, br#"{"title":"after"}"#).await;
     assert_body(&renamed, &success_with(&namespace_json(&id, "after")));
     // Renaming to its own title is fine; to another namespace's is not.
-    assert_eq!(call(addr, "PUT", &path, br#"{"title":"after"}"#).await.status, 200);
+    assert_eq!(
+        call(addr, "PUT", &path, br#"{"title":"after"}"#)
+            .await
+            .status,
+        200
+    );
     create(&server, "taken").await;
-    assert_error(&call(addr, "PUT", &path, br#"{"title":"taken"}"#).await, 400, 10014, TAKEN);
+    assert_error(
+        &call(addr, "PUT", &path, br#"{"title":"taken"}"#).await,
+        400,
+        10014,
+        TAKEN,
+    );
     assert_success(&call(addr, "DELETE", &path, b"").await);
     assert_error(&call(addr, "GET", &path, b"").await, 404, 10013, NOT_FOUND);
-    assert_error(&call(addr, "DELETE", &path, b"").await, 404, 10013, NOT_FOUND);
-    assert_error(&call(addr, "PUT", &path, br#"{"title":"x"}"#).await, 404, 10013, NOT_FOUND);
+    assert_error(
+        &call(addr, "DELETE", &path, b"").await,
+        404,
+        10013,
+        NOT_FOUND,
+    );
+    assert_error(
+        &call(addr, "PUT", &path, br#"{"title":"x"}"#).await,
+        404,
+        10013,
+        NOT_FOUND,
+    );
     assert_eq!(server.namespace(ACCOUNT, &id), None);
 }
 
@@ -131,7 +209,11 @@ async fn deleting_a_namespace_deletes_its_keys() {
 
 #[tokio::test]
 async fn every_route_of_an_unknown_namespace_is_404_10013() {
-    let server = MockServer::builder().strict_namespaces(true).start().await.unwrap();
+    let server = MockServer::builder()
+        .strict_namespaces(true)
+        .start()
+        .await
+        .unwrap();
     let addr = server.addr();
     let cases: [(&str, &str, &[u8]); 11] = [
         ("GET", "", b""),
@@ -157,10 +239,23 @@ async fn every_route_of_an_unknown_namespace_is_404_10013() {
 async fn by_default_a_write_creates_its_namespace_but_a_read_does_not() {
     let server = MockServer::start().await;
     let addr = server.addr();
-    assert_error(&call(addr, "GET", &ns_path("/keys"), b"").await, 404, 10013, NOT_FOUND);
-    assert_error(&call(addr, "DELETE", &ns_path("/values/k"), b"").await, 404, 10013, NOT_FOUND);
+    assert_error(
+        &call(addr, "GET", &ns_path("/keys"), b"").await,
+        404,
+        10013,
+        NOT_FOUND,
+    );
+    assert_error(
+        &call(addr, "DELETE", &ns_path("/values/k"), b"").await,
+        404,
+        10013,
+        NOT_FOUND,
+    );
     assert_success(&call(addr, "PUT", &ns_path("/values/k"), b"v").await);
-    let implicit = Namespace { id: NAMESPACE.to_owned(), title: NAMESPACE.to_owned() };
+    let implicit = Namespace {
+        id: NAMESPACE.to_owned(),
+        title: NAMESPACE.to_owned(),
+    };
     assert_eq!(server.namespaces(ACCOUNT), [implicit]);
     let other = kv_path("/fresh/bulk");
     assert_eq!(call(addr, "PUT", &other, br#"[]"#).await.status, 200);
@@ -169,12 +264,19 @@ async fn by_default_a_write_creates_its_namespace_but_a_read_does_not() {
 
 #[tokio::test]
 async fn library_namespaces_seed_a_strict_server() {
-    let server = MockServer::builder().strict_namespaces(true).start().await.unwrap();
+    let server = MockServer::builder()
+        .strict_namespaces(true)
+        .start()
+        .await
+        .unwrap();
     server.insert_namespace(ACCOUNT, NAMESPACE, "seeded");
     assert_success(&call(server.addr(), "PUT", &ns_path("/values/k"), b"v").await);
     let path = kv_path(&format!("/{NAMESPACE}"));
     let response = call(server.addr(), "GET", &path, b"").await;
-    assert_body(&response, &success_with(&namespace_json(NAMESPACE, "seeded")));
+    assert_body(
+        &response,
+        &success_with(&namespace_json(NAMESPACE, "seeded")),
+    );
 }
 
 /// Creates namespaces titled `t0..tN` with ids chosen so id order and title order differ.
@@ -190,7 +292,10 @@ fn seed(server: &MockServer, n: usize) -> Vec<(String, String)> {
 }
 
 fn page_of(all: &[(String, String)]) -> String {
-    let items: Vec<String> = all.iter().map(|(id, title)| namespace_json(id, title)).collect();
+    let items: Vec<String> = all
+        .iter()
+        .map(|(id, title)| namespace_json(id, title))
+        .collect();
     format!("[{}]", items.join(","))
 }
 
@@ -224,7 +329,10 @@ async fn list_orders_by_id_or_title_either_way() {
         async move {
             let json = json_of(&call(addr, "GET", &path, b"").await);
             let items = json["result"].as_array().unwrap().clone();
-            items.iter().map(|n| n["id"].as_str().unwrap().to_owned()).collect::<Vec<_>>()
+            items
+                .iter()
+                .map(|n| n["id"].as_str().unwrap().to_owned())
+                .collect::<Vec<_>>()
         }
     };
     let id_order: Vec<String> = by_id.iter().map(|n| n.0.clone()).collect();
@@ -235,21 +343,48 @@ async fn list_orders_by_id_or_title_either_way() {
     assert_eq!(ids("?order=id&direction=asc").await, id_order);
     assert_eq!(ids("?direction=desc").await, reversed(&id_order));
     assert_eq!(ids("?order=title").await, title_order);
-    assert_eq!(ids("?order=title&direction=desc").await, reversed(&title_order));
-    assert_eq!(ids("?order=title&direction=desc&per_page=2&page=2").await, reversed(&title_order)[2..4]);
+    assert_eq!(
+        ids("?order=title&direction=desc").await,
+        reversed(&title_order)
+    );
+    assert_eq!(
+        ids("?order=title&direction=desc&per_page=2&page=2").await,
+        reversed(&title_order)[2..4]
+    );
 }
 
 #[tokio::test]
 async fn list_parameter_refusals() {
     let server = MockServer::start().await;
     let cases = [
-        ("page=0", "Invalid page of 0. Please specify an integer of at least 1."),
-        ("page=1.5", "Invalid page of 1.5. Please specify an integer of at least 1."),
-        ("per_page=0", "Invalid per_page of 0. Please specify an integer between 1 and 1000."),
-        ("per_page=1001", "Invalid per_page of 1001. Please specify an integer between 1 and 1000."),
-        ("order=name", "Invalid order of name. Please specify id or title."),
-        ("direction=up", "Invalid direction of up. Please specify asc or desc."),
-        ("order=%G1", "Invalid order: %G1 is not percent-encoded UTF-8"),
+        (
+            "page=0",
+            "Invalid page of 0. Please specify an integer of at least 1.",
+        ),
+        (
+            "page=1.5",
+            "Invalid page of 1.5. Please specify an integer of at least 1.",
+        ),
+        (
+            "per_page=0",
+            "Invalid per_page of 0. Please specify an integer between 1 and 1000.",
+        ),
+        (
+            "per_page=1001",
+            "Invalid per_page of 1001. Please specify an integer between 1 and 1000.",
+        ),
+        (
+            "order=name",
+            "Invalid order of name. Please specify id or title.",
+        ),
+        (
+            "direction=up",
+            "Invalid direction of up. Please specify asc or desc.",
+        ),
+        (
+            "order=%G1",
+            "Invalid order: %G1 is not percent-encoded UTF-8",
+        ),
     ];
     for (query, message) in cases {
         let response = call(server.addr(), "GET", &kv_path(&format!("?{query}")), b"").await;

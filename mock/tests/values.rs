@@ -23,11 +23,17 @@ async fn get_sends_the_bytes_with_their_length_and_expiration() {
     assert_eq!(response.status, 200);
     assert_eq!(response.body, b"\x00\xffraw");
     assert_eq!(response.header("content-length"), Some("5"));
-    assert_eq!(response.header("content-type"), Some("application/octet-stream"));
+    assert_eq!(
+        response.header("content-type"),
+        Some("application/octet-stream")
+    );
     assert_eq!(response.header("expiration"), Some("1700000500"));
     assert_success(&put(addr, "forever", &[], b"").await);
     let forever = get(addr, "forever").await;
-    assert_eq!((forever.status, forever.header("content-length")), (200, Some("0")));
+    assert_eq!(
+        (forever.status, forever.header("content-length")),
+        (200, Some("0"))
+    );
     assert_eq!(forever.header("expiration"), None);
 }
 
@@ -35,7 +41,13 @@ async fn get_sends_the_bytes_with_their_length_and_expiration() {
 async fn metadata_is_the_result_or_null() {
     let server = manual_server().await;
     let addr = server.addr();
-    let form = multipart("XyZ", &[("value", None, b"v"), ("metadata", None, br#"{"b":[1,"x"],"a":true}"#)]);
+    let form = multipart(
+        "XyZ",
+        &[
+            ("value", None, b"v"),
+            ("metadata", None, br#"{"b":[1,"x"],"a":true}"#),
+        ],
+    );
     assert_success(&put(addr, "with", &[FORM], &form).await);
     assert_success(&put(addr, "without", &[], b"v").await);
     let with = call(addr, "GET", &ns_path("/metadata/with"), b"").await;
@@ -45,7 +57,12 @@ async fn metadata_is_the_result_or_null() {
     let missing = call(addr, "GET", &ns_path("/metadata/nope"), b"").await;
     assert_error(&missing, 404, 10009, "key not found");
     let bad = call(addr, "GET", &ns_path("/metadata/q%G1"), b"").await;
-    assert_error(&bad, 400, 10019, "Invalid key name: invalid percent-escape at byte 1");
+    assert_error(
+        &bad,
+        400,
+        10019,
+        "Invalid key name: invalid percent-escape at byte 1",
+    );
     let method = call(addr, "PUT", &ns_path("/metadata/with"), b"").await;
     assert_eq!((method.status, method.header("allow")), (405, Some("GET")));
 }
@@ -57,7 +74,10 @@ async fn an_expired_pair_is_gone_for_get_metadata_list_and_bulk_get() {
     let form = multipart("XyZ", &[("value", None, b"v"), ("metadata", None, b"1")]);
     assert_success(&put(addr, "k?expiration_ttl=120", &[FORM], &form).await);
     server.advance(Duration::from_secs(119));
-    assert_eq!(get(addr, "k").await.header("expiration"), Some("1700000120"));
+    assert_eq!(
+        get(addr, "k").await.header("expiration"),
+        Some("1700000120")
+    );
     server.advance(Duration::from_millis(1000));
     assert_eq!(server.now(), T0 + 120);
     assert_error(&get(addr, "k").await, 404, 10009, "key not found");
@@ -65,10 +85,19 @@ async fn an_expired_pair_is_gone_for_get_metadata_list_and_bulk_get() {
     assert_error(&metadata, 404, 10009, "key not found");
     let list = call(addr, "GET", &ns_path("/keys"), b"").await;
     assert_body(&list, &success_paged("[]", r#"{"count":0,"cursor":""}"#));
-    let bulk = call(addr, "POST", &ns_path("/bulk/get"), br#"{"keys":["k"],"withMetadata":true}"#).await;
+    let bulk = call(
+        addr,
+        "POST",
+        &ns_path("/bulk/get"),
+        br#"{"keys":["k"],"withMetadata":true}"#,
+    )
+    .await;
     assert_body(&bulk, &success_with(r#"{"values":{"k":null}}"#));
     // The library still shows the entry as it was written.
-    assert_eq!(server.get(ACCOUNT, NAMESPACE, "k").unwrap().expiration, Some(T0 + 120));
+    assert_eq!(
+        server.get(ACCOUNT, NAMESPACE, "k").unwrap().expiration,
+        Some(T0 + 120)
+    );
 }
 
 #[tokio::test]
@@ -80,7 +109,11 @@ async fn expiration_rules_follow_the_servers_clock() {
     assert_success(&put(addr, &format!("k?expiration={}", T0 + 60), &[], b"v").await);
     server.set_time(T0 + 1000);
     assert_error(&get(addr, "k").await, 404, 10009, "key not found");
-    assert_error_code(&put(addr, &format!("k?expiration={}", T0 + 1059), &[], b"v").await, 400, 10034);
+    assert_error_code(
+        &put(addr, &format!("k?expiration={}", T0 + 1059), &[], b"v").await,
+        400,
+        10034,
+    );
 }
 
 #[tokio::test]
@@ -108,7 +141,12 @@ async fn a_bad_escape_never_names_the_escaped_key() {
     assert_error(&delete, 400, 10019, message);
     let lone = "Invalid key name: invalid percent-escape at byte 0";
     assert_error(&put(addr, "%", &[], b"v").await, 400, 10019, lone);
-    assert_error(&put(addr, "ab%4", &[], b"v").await, 400, 10019, "Invalid key name: invalid percent-escape at byte 2");
+    assert_error(
+        &put(addr, "ab%4", &[], b"v").await,
+        400,
+        10019,
+        "Invalid key name: invalid percent-escape at byte 2",
+    );
     assert_eq!(get(addr, "q%25G1").await.body, b"percent");
     let ns = format!("/client/v4/accounts/{ACCOUNT}/storage/kv/namespaces/n%zz/values/k");
     assert_error(
