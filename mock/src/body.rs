@@ -54,15 +54,18 @@ pub(crate) fn classify(headers: &HeaderMap) -> Result<BodyKind, ApiError> {
     }
 }
 
-/// A JSON route's body may come with no `Content-Type` or with `application/json`
-/// (any parameters); anything else is refused, so a form sent by mistake is caught.
+/// A JSON route's body may come with no `Content-Type`, with `application/json`,
+/// or with `application/x-www-form-urlencoded` (what `curl -d` sends; the bytes are
+/// still read as JSON, never form-decoded); anything else, a multipart form sent
+/// by mistake for one, is refused.
 pub(crate) fn check_json(headers: &HeaderMap) -> Result<(), ApiError> {
     let Some(value) = headers.get(http::header::CONTENT_TYPE) else {
         return Ok(());
     };
     let text = String::from_utf8_lossy(value.as_bytes());
     let essence = text.split(';').next().unwrap_or("").trim();
-    if essence.eq_ignore_ascii_case("application/json") {
+    let json_like = ["application/json", "application/x-www-form-urlencoded"];
+    if json_like.iter().any(|t| essence.eq_ignore_ascii_case(t)) {
         Ok(())
     } else {
         Err(ApiError::UnsupportedMediaType(text.into_owned()))

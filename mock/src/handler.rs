@@ -111,11 +111,11 @@ pub(crate) async fn handle(
     let response = match read.ending {
         Ending::Broken => return Err(NoAnswer),
         Ending::TimedOut => timed_out(state),
-        _ => {
-            let call = |body| (route, body_kind, body, body_limit);
+        Ending::Complete | Ending::OverLimit => {
+            let pending = (route, body_kind, read, body_limit);
             match state.faults.take() {
-                Some(fault) => apply_fault(state, fault, &parts, call(read)).await?,
-                None => answer(state, &parts, call(read)).await,
+                Some(fault) => apply_fault(state, fault, &parts, pending).await?,
+                None => answer(state, &parts, pending).await,
             }
         }
     };

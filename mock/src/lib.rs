@@ -82,7 +82,8 @@
 //!    parts, so flattened `metadata[k]` fields are caught), whose `Content-Type`, if
 //!    any, is `application/json` and which holds exactly one JSON document of at most
 //!    1,024 bytes; any other type is refused. A JSON route (create, rename, bulk
-//!    write, bulk delete, bulk get) takes no `Content-Type` or `application/json`.
+//!    write, bulk delete, bulk get) takes no `Content-Type`, `application/json`, or
+//!    `application/x-www-form-urlencoded` (what `curl -d` sends; still read as JSON).
 //! 6. **Namespace.** A route that reads or deletes needs the namespace to exist
 //!    (404, 10013). See [Namespaces](#namespaces) for writes.
 //!

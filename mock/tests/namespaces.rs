@@ -133,22 +133,24 @@ async fn title_and_body_refusals() {
             .status,
         200
     );
-    let form = build(
+    let form = build("POST", &kv_path(""), &[BEARER, FORM], b"--XyZ--\r\n");
+    assert_error(
+        &send(addr, form).await,
+        400,
+        10035,
+        "Unsupported Content-Type: multipart/form-data; boundary=XyZ",
+    );
+    let curl = build(
         "POST",
         &kv_path(""),
         &[
             BEARER,
             ("Content-Type", "application/x-www-form-urlencoded"),
         ],
-        b"title=t",
+        br#"{"title":"from curl -d"}"#,
     );
-    assert_error(
-        &send(addr, form).await,
-        400,
-        10035,
-        "Unsupported Content-Type: application/x-www-form-urlencoded",
-    );
-    assert!(server.namespaces(ACCOUNT).len() == 1);
+    assert_eq!(send(addr, curl).await.status, 200);
+    assert_eq!(server.namespaces(ACCOUNT).len(), 2);
 }
 
 #[tokio::test]
