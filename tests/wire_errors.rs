@@ -175,7 +175,7 @@ async fn a_2xx_that_is_not_the_expected_json_is_an_unexpected_body() {
     assert_eq!(error.body_excerpt(), Some("<html>ok</html>"));
     assert_eq!(
         error.to_string(),
-        "update-value: HTTP 200 OK: the body is not JSON (text/html, 15 bytes): <html>ok</html>"
+        "update-value: HTTP 200 OK: the body is not an envelope (an object with `success` or `errors`) (text/html, 15 bytes): <html>ok</html>"
     );
 
     let (_server, client) =

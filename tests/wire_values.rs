@@ -125,7 +125,7 @@ async fn a_stream_is_collected_only_up_to_a_limit() {
         .await
         .unwrap();
     let error = response.into_body().to_bytes(1000).await.unwrap_err();
-    assert_eq!(error.kind(), ErrorKind::UnexpectedBody);
+    assert_eq!(error.kind(), ErrorKind::ResponseTooLarge);
 }
 
 #[tokio::test]
