@@ -1,4 +1,5 @@
-//! Quickstart: write a key-value pair with metadata and a time to live.
+//! Quickstart: write a pair with metadata and a lifetime, read it back, list the keys,
+//! read the metadata into a struct, delete the pair.
 //!
 //! ```sh
 //! cargo run --example quickstart
@@ -6,12 +7,12 @@
 //!
 //! With no `CLOUDFLARE_API_TOKEN` and no `CLOUDFLARE_ACCOUNT_ID` in the environment it
 //! needs neither credentials nor a network: it starts the local mock server
-//! (`cloudflare-kv-mock`) on 127.0.0.1, writes to it, prints what was sent and what the
-//! server stored, and stops the mock.
+//! (`cloudflare-kv-mock`) on 127.0.0.1, creates a namespace there, runs the tour, deletes
+//! the namespace and stops the mock.
 //!
-//! With both set it writes to the real API instead, in the namespace named by
+//! With both set it runs the same tour against the real API, in the namespace named by
 //! `CLOUDFLARE_KV_NAMESPACE_ID` (the client is configured by `Client::from_env`, so
-//! `CLOUDFLARE_BASE_URL` is honoured too):
+//! `CLOUDFLARE_BASE_URL` is honoured too); it leaves no pair behind:
 //!
 //! ```sh
 //! CLOUDFLARE_API_TOKEN=… CLOUDFLARE_ACCOUNT_ID=… CLOUDFLARE_KV_NAMESPACE_ID=… \
@@ -19,20 +20,30 @@
 //! ```
 
 use std::process::ExitCode;
-use std::time::{SystemTime, UNIX_EPOCH};
+use std::time::Duration;
 
-use cloudflare_kv::{Client, UpdateValueParams};
+use cloudflare_kv::{
+    Client, CreateNamespaceParams, DeleteNamespaceParams, DeleteValueParams, ErrorKind,
+    GetMetadataParams, GetValueParams, ListKeysParams, UpdateValueParams,
+};
 use cloudflare_kv_mock::MockServer;
-use serde_json::json;
+use futures_util::TryStreamExt;
+use serde::{Deserialize, Serialize};
 
-/// The account the demo writes to on the mock.
+/// The account the demo uses on the mock.
 const DEMO_ACCOUNT_ID: &str = "023e105f4ecef8ad9ca31a8372d0c353";
-/// The namespace the demo writes to on the mock.
-const DEMO_NAMESPACE_ID: &str = "0f2ac74b498b48028cb68387c421e279";
 const KEY: &str = "My-Key";
 const VALUE: &str = "Some Value";
-/// Seconds the pair lives.
-const TTL: i64 = 300;
+/// How long the pair lives.
+const TTL: Duration = Duration::from_secs(300);
+
+/// The metadata kept with the pair: any `Serialize` type going in, any `Deserialize` one
+/// coming out.
+#[derive(Debug, Serialize, Deserialize)]
+struct Metadata {
+    #[serde(rename = "someMetadataKey")]
+    some_metadata_key: String,
+}
 
 type BoxError = Box<dyn std::error::Error>;
 
@@ -50,6 +61,127 @@ async fn main() -> ExitCode {
             ExitCode::FAILURE
         }
     }
+}
+
+/// The tour: every step a new user takes first, in one namespace.
+async fn tour(client: &Client, namespace_id: &str) -> Result<(), BoxError> {
+    let namespaces = client.kv().namespaces();
+    let metadata = Metadata {
+        some_metadata_key: "someMetadataValue".to_owned(),
+    };
+
+    // Write: text (or bytes) with JSON metadata and a lifetime.
+    let params = UpdateValueParams::new(VALUE)
+        .metadata(&metadata)
+        .expiration_ttl(TTL);
+    let written = namespaces
+        .values()
+        .update(namespace_id, KEY, params)
+        .await?;
+    println!(
+        "Write:    {KEY} = {VALUE:?}, metadata and a {} s lifetime: HTTP {}",
+        TTL.as_secs(),
+        written.status()
+    );
+
+    // Read: the bytes as they were written; the `expiration` header says when they go.
+    let read = namespaces
+        .values()
+        .get(namespace_id, KEY, GetValueParams::new())
+        .await?;
+    let expires = read
+        .headers()
+        .get("expiration")
+        .and_then(|v| v.to_str().ok())
+        .unwrap_or("never")
+        .to_owned();
+    println!(
+        "Read:     {KEY} = {:?} ({} bytes), expires at {expires}",
+        String::from_utf8_lossy(read.body()),
+        read.body().len()
+    );
+
+    // List: every key with the prefix, page after page, as a stream.
+    let mut keys = namespaces
+        .keys()
+        .list_all(namespace_id, ListKeysParams::new().prefix("My-"))
+        .items();
+    let mut listed = 0;
+    while let Some(key) = keys.try_next().await? {
+        let expiration = key
+            .expiration
+            .map_or("never".to_owned(), |at| at.to_string());
+        println!("List:     {} (expires at {expiration})", key.name);
+        listed += 1;
+    }
+    println!("          {listed} key(s) starting with \"My-\"");
+
+    // Metadata: read into our own type.
+    let stored: Metadata = namespaces
+        .metadata()
+        .get(namespace_id, KEY, GetMetadataParams::new())
+        .await?
+        .deserialize::<Metadata>()?
+        .into_body();
+    println!("Metadata: {stored:?}");
+
+    // Delete, then read again: a missing key is an error of kind NotFound.
+    let deleted = namespaces
+        .values()
+        .delete(namespace_id, KEY, DeleteValueParams::new())
+        .await?;
+    println!("Delete:   {KEY}: HTTP {}", deleted.status());
+    match namespaces
+        .values()
+        .get(namespace_id, KEY, GetValueParams::new())
+        .await
+    {
+        Err(error) if error.kind() == ErrorKind::NotFound => {
+            let code = error.errors().first().map_or(0, |e| e.code);
+            println!("Read:     {KEY} is gone (HTTP 404, code {code})");
+        }
+        Err(error) => return Err(error.into()),
+        Ok(_) => return Err("the pair was still there after it was deleted".into()),
+    }
+    Ok(())
+}
+
+async fn against_the_mock() -> Result<(), BoxError> {
+    println!(
+        "CLOUDFLARE_API_TOKEN and CLOUDFLARE_ACCOUNT_ID are not set: using the local mock server."
+    );
+    let server = MockServer::builder().start().await?;
+    println!("Mock:     listening at {}", server.base_url());
+    let client = Client::builder()
+        .base_url(server.base_url())
+        .api_token(cloudflare_kv_mock::DEFAULT_TOKEN)
+        .account_id(DEMO_ACCOUNT_ID)
+        .build()?;
+    let namespaces = client.kv().namespaces();
+    let namespace = namespaces
+        .create(CreateNamespaceParams::new("quickstart"))
+        .await?
+        .into_body();
+    println!(
+        "Created:  namespace {:?} ({})",
+        namespace.title, namespace.id
+    );
+
+    let outcome = tour(&client, &namespace.id).await;
+
+    namespaces
+        .delete(&namespace.id, DeleteNamespaceParams::new())
+        .await?;
+    println!("Deleted:  namespace {:?}", namespace.title);
+    server.shutdown().await;
+    println!("Mock:     stopped.");
+    outcome
+}
+
+async fn against_cloudflare(namespace_id: &str) -> Result<(), BoxError> {
+    let client = Client::from_env()?;
+    println!("Using {}", client.core().base_url());
+    tour(&client, namespace_id).await
 }
 
 /// Where to write.
@@ -99,107 +231,4 @@ fn half_configured(set: &str, unset: &str) -> BoxError {
 /// A variable's value; unset, empty and non-Unicode all count as unset.
 fn env(name: &str) -> Option<String> {
     std::env::var(name).ok().filter(|value| !value.is_empty())
-}
-
-/// The write this example makes: `Some Value` under `My-Key`, with metadata and a TTL.
-fn params() -> UpdateValueParams {
-    UpdateValueParams::new(VALUE)
-        .metadata(json!({"someMetadataKey": "someMetadataValue"}))
-        .expiration_ttl(TTL)
-}
-
-fn print_sent(account_id: &str, namespace_id: &str, params: &UpdateValueParams) {
-    let query = params
-        .expiration_ttl
-        .map_or_else(String::new, |ttl| format!("?expiration_ttl={ttl}"));
-    println!(
-        "Sent:     PUT /accounts/{account_id}/storage/kv/namespaces/{namespace_id}/values/{KEY}{query}"
-    );
-    println!("          value          = {VALUE:?}");
-    if let Some(metadata) = &params.metadata {
-        println!("          metadata       = {metadata}");
-    }
-    if let Some(ttl) = params.expiration_ttl {
-        println!("          expiration_ttl = {ttl}");
-    }
-}
-
-async fn against_the_mock() -> Result<(), BoxError> {
-    println!(
-        "CLOUDFLARE_API_TOKEN and CLOUDFLARE_ACCOUNT_ID are not set: using the local mock server."
-    );
-    let server = MockServer::builder().start().await?;
-    println!("Mock:     listening at {}", server.base_url());
-    let client = Client::builder()
-        .base_url(server.base_url())
-        .api_token(cloudflare_kv_mock::DEFAULT_TOKEN)
-        .account_id(DEMO_ACCOUNT_ID)
-        .build()?;
-
-    let params = params();
-    print_sent(DEMO_ACCOUNT_ID, DEMO_NAMESPACE_ID, &params);
-    let response = client
-        .kv()
-        .namespaces()
-        .values()
-        .update(DEMO_NAMESPACE_ID, KEY, params)
-        .await?;
-    for request in server.requests() {
-        let content_type = request.header("content-type").unwrap_or("no Content-Type");
-        let media_type = content_type.split(';').next().unwrap_or(content_type);
-        println!(
-            "Received: {} {} ({media_type}, {} bytes)",
-            request.method,
-            request.raw_path_and_query,
-            request.body.len()
-        );
-    }
-    println!("Answer:   HTTP {}", response.status());
-
-    let stored = server
-        .get(DEMO_ACCOUNT_ID, DEMO_NAMESPACE_ID, KEY)
-        .ok_or("the mock answered success but stored nothing under My-Key")?;
-    println!(
-        "Stored:   value          = {:?} ({} bytes)",
-        String::from_utf8_lossy(&stored.value),
-        stored.value.len()
-    );
-    match &stored.metadata {
-        Some(metadata) => println!("          metadata       = {metadata}"),
-        None => println!("          metadata       = (none)"),
-    }
-    match stored.expiration {
-        Some(at) => println!(
-            "          expiration     = {at} (Unix time, {} s from now)",
-            at - now()
-        ),
-        None => println!("          expiration     = (never)"),
-    }
-
-    server.shutdown().await;
-    println!("Mock:     stopped.");
-    Ok(())
-}
-
-async fn against_cloudflare(namespace_id: &str) -> Result<(), BoxError> {
-    let client = Client::from_env()?;
-    println!("Writing to {}", client.core().base_url());
-    let account_id = env("CLOUDFLARE_ACCOUNT_ID").unwrap_or_default();
-    let params = params();
-    print_sent(&account_id, namespace_id, &params);
-    let response = client
-        .kv()
-        .namespaces()
-        .values()
-        .update(namespace_id, KEY, params)
-        .await?;
-    println!("Answer:   HTTP {}", response.status());
-    Ok(())
-}
-
-/// The system clock in seconds since the UNIX epoch (0 if it is set before 1970).
-fn now() -> i64 {
-    SystemTime::now()
-        .duration_since(UNIX_EPOCH)
-        .map_or(0, |d| i64::try_from(d.as_secs()).unwrap_or(i64::MAX))
 }

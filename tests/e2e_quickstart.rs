@@ -9,7 +9,6 @@ use std::sync::OnceLock;
 
 use cloudflare_kv_mock::MockServer;
 use e2e_support::*;
-use serde_json::json;
 
 /// The example's binary, (re)built once per run: `cargo test --test …` alone does not
 /// build examples, and a binary left over from an earlier build may be stale.
@@ -77,17 +76,26 @@ fn text(bytes: &[u8]) -> String {
     String::from_utf8(bytes.to_vec()).unwrap()
 }
 
-/// The number in the example's `expiration = N (…)` line.
+/// The number in the example's `Read: … expires at N` line.
 fn printed_expiration(stdout: &str) -> i64 {
     let line = stdout
         .lines()
-        .find_map(|line| line.strip_prefix("          expiration     = "))
-        .unwrap_or_else(|| panic!("no expiration line in:\n{stdout}"));
-    line.split(' ').next().unwrap().parse().unwrap()
+        .find(|line| line.starts_with("Read:     My-Key = "))
+        .unwrap_or_else(|| panic!("no read line in:\n{stdout}"));
+    line.rsplit(' ').next().unwrap().parse().unwrap()
 }
 
+/// The lines every run of the tour prints, whatever the server.
+const TOUR: &[&str] = &[
+    r#"Write:    My-Key = "Some Value", metadata and a 300 s lifetime: HTTP 200 OK"#,
+    r#"          1 key(s) starting with "My-""#,
+    r#"Metadata: Metadata { some_metadata_key: "someMetadataValue" }"#,
+    "Delete:   My-Key: HTTP 200 OK",
+    "Read:     My-Key is gone (HTTP 404, code 10009)",
+];
+
 #[tokio::test]
-async fn without_credentials_it_writes_to_the_embedded_mock_and_prints_what_was_stored() {
+async fn without_credentials_it_tours_the_embedded_mock() {
     let before = now_secs();
     let output = run_example(&[]).await;
     let after = now_secs();
@@ -100,27 +108,20 @@ async fn without_credentials_it_writes_to_the_embedded_mock_and_prints_what_was_
     );
     assert_eq!(text(&output.stderr), "");
     let lines: Vec<&str> = stdout.lines().collect();
-    for expected in [
-        "CLOUDFLARE_API_TOKEN and CLOUDFLARE_ACCOUNT_ID are not set: using the local mock server.",
-        "Sent:     PUT /accounts/023e105f4ecef8ad9ca31a8372d0c353/storage/kv/namespaces/0f2ac74b498b48028cb68387c421e279/values/My-Key?expiration_ttl=300",
-        r#"          value          = "Some Value""#,
-        "          expiration_ttl = 300",
-        "Answer:   HTTP 200 OK",
-        r#"Stored:   value          = "Some Value" (10 bytes)"#,
-        "Mock:     stopped.",
-    ] {
-        assert!(lines.contains(&expected), "missing {expected:?} in:\n{stdout}");
-    }
-    let metadata = r#"          metadata       = {"someMetadataKey":"someMetadataValue"}"#;
     assert_eq!(
-        lines.iter().filter(|line| **line == metadata).count(),
-        2,
-        "metadata sent and stored:\n{stdout}"
+        lines.first(),
+        Some(&"CLOUDFLARE_API_TOKEN and CLOUDFLARE_ACCOUNT_ID are not set: using the local mock server.")
     );
+    for expected in TOUR.iter().chain(&[r#"Deleted:  namespace "quickstart""#]) {
+        assert!(
+            lines.contains(expected),
+            "missing {expected:?} in:\n{stdout}"
+        );
+    }
     assert!(
-        lines.iter().any(|line| line.starts_with(
-            "Received: PUT /client/v4/accounts/023e105f4ecef8ad9ca31a8372d0c353/storage/kv/namespaces/0f2ac74b498b48028cb68387c421e279/values/My-Key?expiration_ttl=300 (multipart/form-data, "
-        )),
+        lines
+            .iter()
+            .any(|l| l.starts_with(r#"Created:  namespace "quickstart" ("#)),
         "{stdout}"
     );
     let expiration = printed_expiration(&stdout);
@@ -128,16 +129,17 @@ async fn without_credentials_it_writes_to_the_embedded_mock_and_prints_what_was_
         (before + 300..=after + 300).contains(&expiration),
         "{expiration}"
     );
+    let listed = format!("List:     My-Key (expires at {expiration})");
+    assert!(lines.contains(&listed.as_str()), "{stdout}");
     assert_eq!(lines.last(), Some(&"Mock:     stopped."));
 }
 
 #[tokio::test]
-async fn with_credentials_it_writes_where_the_environment_says() {
+async fn with_credentials_it_tours_the_namespace_the_environment_names() {
     // The "real API" path, aimed at a mock through CLOUDFLARE_BASE_URL: no network.
     let server = MockServer::start().await;
     let base_url = server.base_url();
     let namespace = "7e4b5ac9a3ab4bb9a03ba2f6f7b4d0e1";
-    let before = now_secs();
     let output = run_example(&[
         ("CLOUDFLARE_API_TOKEN", cloudflare_kv_mock::DEFAULT_TOKEN),
         ("CLOUDFLARE_ACCOUNT_ID", ACCOUNT),
@@ -145,7 +147,6 @@ async fn with_credentials_it_writes_where_the_environment_says() {
         ("CLOUDFLARE_BASE_URL", &base_url),
     ])
     .await;
-    let after = now_secs();
     let stdout = text(&output.stdout);
     assert!(
         output.status.success(),
@@ -153,22 +154,48 @@ async fn with_credentials_it_writes_where_the_environment_says() {
         text(&output.stderr)
     );
     assert!(
-        stdout.starts_with(&format!("Writing to {base_url}\n")),
+        stdout.starts_with(&format!("Using {base_url}\n")),
         "{stdout}"
     );
-    assert!(stdout.contains("Answer:   HTTP 200 OK\n"), "{stdout}");
-    let entry = server.get(ACCOUNT, namespace, "My-Key").unwrap();
-    assert_eq!(entry.value.as_ref(), b"Some Value");
+    for expected in TOUR {
+        assert!(
+            stdout.lines().any(|l| l == *expected),
+            "missing {expected:?} in:\n{stdout}"
+        );
+    }
     assert_eq!(
-        entry.metadata,
-        Some(json!({"someMetadataKey": "someMetadataValue"}))
+        server.get(ACCOUNT, namespace, "My-Key"),
+        None,
+        "nothing left behind"
     );
-    let expiration = entry.expiration.unwrap();
-    assert!(
-        (before + 300..=after + 300).contains(&expiration),
-        "{expiration}"
+    let prefix = format!("/client/v4/accounts/{ACCOUNT}/storage/kv/namespaces/{namespace}");
+    let requests: Vec<String> = server
+        .requests()
+        .iter()
+        .map(|r| {
+            format!(
+                "{} {}",
+                r.method,
+                r.raw_path_and_query.replace(&prefix, "…")
+            )
+        })
+        .collect();
+    assert_eq!(
+        requests,
+        [
+            "PUT …/values/My-Key?expiration_ttl=300",
+            "GET …/values/My-Key",
+            "GET …/keys?prefix=My-",
+            "GET …/metadata/My-Key",
+            "DELETE …/values/My-Key",
+            "GET …/values/My-Key",
+        ]
     );
-    assert_eq!(server.requests().len(), 1);
+    let write = &server.requests()[0];
+    assert!(write
+        .header("content-type")
+        .unwrap()
+        .starts_with("multipart/form-data; boundary="));
 }
 
 #[tokio::test]

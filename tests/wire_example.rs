@@ -1,4 +1,5 @@
-//! `examples/update_value.rs` sends exactly the request its documentation promises.
+//! `examples/update_value.rs` sends exactly the request its documentation promises, and
+//! `examples/bulk.rs` runs against the embedded mock.
 
 mod wire_support;
 
@@ -9,15 +10,19 @@ use wire_support::*;
 
 /// The example's binary, built on demand (`cargo test` builds examples, `--test` alone does not).
 fn example_binary() -> PathBuf {
+    binary_of("update_value")
+}
+
+fn binary_of(example: &str) -> PathBuf {
     let deps = std::env::current_exe()
         .unwrap()
         .parent()
         .unwrap()
         .to_path_buf();
-    let binary = deps.parent().unwrap().join("examples").join("update_value");
+    let binary = deps.parent().unwrap().join("examples").join(example);
     if !binary.exists() {
         let status = Command::new(env!("CARGO"))
-            .args(["build", "-p", "cloudflare-kv", "--example", "update_value"])
+            .args(["build", "-p", "cloudflare-kv", "--example", example])
             .status()
             .unwrap();
         assert!(status.success());
@@ -55,4 +60,32 @@ async fn the_example_writes_some_value_under_my_key() {
     assert_eq!(request.url.query(), None);
     assert_eq!(header(&request, "authorization"), Some("Bearer t"));
     assert_eq!(request.body, b"Some Value");
+}
+
+#[tokio::test]
+async fn the_bulk_example_writes_reads_and_deletes_in_bulk() {
+    let binary = binary_of("bulk");
+    let output = tokio::process::Command::new(binary)
+        .env_clear()
+        .output()
+        .await
+        .unwrap();
+    let stdout = String::from_utf8_lossy(&output.stdout);
+    assert!(
+        output.status.success(),
+        "{stdout}{}",
+        String::from_utf8_lossy(&output.stderr)
+    );
+    let lines: Vec<&str> = stdout.lines().collect();
+    assert_eq!(lines.len(), 5, "{stdout}");
+    assert_eq!(lines[0], "Bulk write:  3 written, [] not");
+    assert_eq!(lines[1], r#"Bulk get:    greeting = "hello""#);
+    assert_eq!(lines[2], "Bulk get:    missing = null");
+    assert!(
+        lines[3].starts_with(
+            r#"With meta:   config = {"retries":3} (metadata {"owner":"ops"}, expires "#
+        ),
+        "{stdout}"
+    );
+    assert_eq!(lines[4], "Bulk delete: 3 deleted; 0 key(s) left");
 }
