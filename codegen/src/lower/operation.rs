@@ -18,6 +18,7 @@ impl Lowerer<'_> {
     pub(crate) fn lower_operations(&mut self) -> Vec<Operation> {
         let mut ops = Vec::new();
         let doc = self.doc;
+        let shared = shared_id_words(doc);
         for (path, item) in &doc.paths.paths {
             let pointer = join("#/paths", path);
             let ReferenceOr::Item(item) = item else {
@@ -30,7 +31,12 @@ impl Lowerer<'_> {
             };
             for (method, op) in methods(item) {
                 let at = join(&pointer, &method.as_str().to_ascii_lowercase());
-                ops.extend(self.lower_operation(path, method, op, &item.parameters, at));
+                let named = Named {
+                    path,
+                    method,
+                    shared,
+                };
+                ops.extend(self.lower_operation(named, op, &item.parameters, at));
             }
         }
         ops
@@ -38,17 +44,21 @@ impl Lowerer<'_> {
 
     fn lower_operation(
         &mut self,
-        path: &str,
-        method: HttpMethod,
+        named: Named<'_>,
         op: &openapiv3::Operation,
         shared: &[ReferenceOr<Parameter>],
         pointer: String,
     ) -> Option<Operation> {
+        let Named {
+            path,
+            method,
+            shared: shared_words,
+        } = named;
         let id = op
             .operation_id
             .clone()
             .unwrap_or_else(|| format!("{}-{path}", method.as_str().to_ascii_lowercase()));
-        let base = naming::type_name(&id);
+        let base = naming::type_name(&short_id(&id, shared_words));
         if !op.servers.is_empty() {
             let message =
                 "per-operation `servers` are ignored: every method uses the client's base URL";
@@ -447,6 +457,68 @@ impl Lowerer<'_> {
         }
         out
     }
+}
+
+/// Where an operation is and how many leading words of its id every operation shares.
+#[derive(Clone, Copy)]
+struct Named<'p> {
+    path: &'p str,
+    method: HttpMethod,
+    shared: usize,
+}
+
+/// The words of an operation id (`workers-kv-namespace-list-keys` → 5 words).
+fn id_words(id: &str) -> Vec<String> {
+    naming::unraw(&naming::field_name(id))
+        .split('_')
+        .filter(|w| !w.is_empty())
+        .map(str::to_owned)
+        .collect()
+}
+
+/// How many leading words all operation ids share (`workers-kv-namespace-…` in
+/// Cloudflare's KV extract), so that type names leave them out: in one module per group
+/// they would only make every name longer. Operations without an id share nothing.
+fn shared_id_words(doc: &openapiv3::OpenAPI) -> usize {
+    let mut ids = doc
+        .paths
+        .paths
+        .values()
+        .filter_map(|item| match item {
+            ReferenceOr::Item(item) => Some(methods(item)),
+            ReferenceOr::Reference { .. } => None,
+        })
+        .flatten()
+        .map(|(_, op)| op.operation_id.as_deref().map(id_words));
+    let Some(Some(first)) = ids.next() else {
+        return 0;
+    };
+    let mut shared = first.len();
+    let mut count = 1;
+    for words in ids {
+        let Some(words) = words else { return 0 };
+        shared = first
+            .iter()
+            .zip(&words)
+            .take(shared)
+            .take_while(|(a, b)| a == b)
+            .count();
+        count += 1;
+    }
+    if count < 2 {
+        return 0;
+    }
+    shared
+}
+
+/// The id without the shared words, keeping at least one word of its own.
+fn short_id(id: &str, shared: usize) -> String {
+    let words = id_words(id);
+    let keep = words.len().saturating_sub(shared).max(1);
+    let start = words.len().saturating_sub(keep);
+    words
+        .get(start..)
+        .map_or_else(|| id.to_owned(), |w| w.join("_"))
 }
 
 /// `info.x-kv-crate`, when it is a Rust crate name.
