@@ -476,8 +476,8 @@ fn id_words(id: &str) -> Vec<String> {
         .collect()
 }
 
-/// How many leading words all operation ids share (`workers-kv-namespace-…` in
-/// Cloudflare's KV extract), so that type names leave them out: in one module per group
+/// How many leading words all operation ids share, when two or more (`workers-kv-namespace-…`
+/// in Cloudflare's KV extract), so that type names leave them out: in one module per group
 /// they would only make every name longer. Operations without an id share nothing.
 fn shared_id_words(doc: &openapiv3::OpenAPI) -> usize {
     let mut ids = doc
@@ -505,7 +505,8 @@ fn shared_id_words(doc: &openapiv3::OpenAPI) -> usize {
             .count();
         count += 1;
     }
-    if count < 2 {
+    // One shared word is usually a verb (`list-…`, `get-…`), which names keep.
+    if count < 2 || shared < 2 {
         return 0;
     }
     shared
