@@ -190,3 +190,64 @@ fn refs_of(model: &Model, id: TypeId) -> Vec<&TypeRef> {
         _ => Vec::new(),
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::diagnostics::Diagnostics;
+
+    fn gates_of(spec: &str) -> (Model, Gates) {
+        let mut diags = Diagnostics::default();
+        let doc = crate::load::load(spec, &mut diags).unwrap_or_default();
+        let model = crate::lower::lower(&doc, &[], &mut diags);
+        assert!(!diags.has_errors(), "{:?}", diags.items());
+        let gates = Gates::compute(&model);
+        (model, gates)
+    }
+
+    fn gate(model: &Model, gates: &Gates, name: &str) -> String {
+        let id = model.types.iter().position(|d| d.name == name).unwrap();
+        gates.of_type(TypeId(id)).to_string()
+    }
+
+    const SPEC: &str = r##"
+openapi: 3.0.3
+info: {title: t, version: "1"}
+paths:
+  /a: {get: {operationId: get-a, responses: {'200': {description: x, content: {application/json: {schema: {$ref: '#/components/schemas/only_a'}}}}}}}
+  /b: {get: {operationId: get-b, responses: {'200': {description: x, content: {application/json: {schema: {$ref: '#/components/schemas/only_b'}}}}}}}
+components:
+  schemas:
+    only_a: {type: object, properties: {s: {$ref: '#/components/schemas/shared'}}}
+    only_b: {type: object, properties: {s: {$ref: '#/components/schemas/shared'}}}
+    shared: {type: object, properties: {x: {type: string}}}
+    loose: {type: object, properties: {d: {$ref: '#/components/schemas/deep'}}}
+    deep: {type: object, properties: {x: {type: string}}}
+"##;
+
+    #[test]
+    fn types_follow_the_groups_that_reach_them() {
+        let (model, gates) = gates_of(SPEC);
+        assert_eq!(gate(&model, &gates, "OnlyA"), "# [cfg (feature = \"a\")]");
+        assert_eq!(gate(&model, &gates, "OnlyB"), "# [cfg (feature = \"b\")]");
+        assert_eq!(
+            gate(&model, &gates, "Shared"),
+            "# [cfg (any (feature = \"a\" , feature = \"b\"))]"
+        );
+        // Reached by no operation: always there, and so is what it holds.
+        assert_eq!(gate(&model, &gates, "Loose"), "");
+        assert_eq!(gate(&model, &gates, "Deep"), "");
+        assert_eq!(
+            gates.group("r#type").to_string(),
+            "# [cfg (feature = \"type\")]"
+        );
+    }
+
+    #[test]
+    fn nothing_is_gated_unless_computed() {
+        let (model, _) = gates_of(SPEC);
+        let off = Gates::default();
+        assert!(off.group("a").is_empty());
+        assert!((0..model.types.len()).all(|i| off.of_type(TypeId(i)).is_empty()));
+    }
+}
