@@ -77,3 +77,56 @@ fn a_fair_share_of_clean_specs_generate_so_the_emitter_is_exercised() {
         "only {generated} of 200 clean documents generated"
     );
 }
+
+/// A schema nested `depth` times by `wrap` around a value openapiv3 refuses.
+fn nested(depth: usize, wrap: fn(serde_json::Value) -> serde_json::Value) -> serde_json::Value {
+    (0..depth).fold(json!({"type": "string", "maxLength": "bad"}), |inner, _| {
+        wrap(inner)
+    })
+}
+
+/// Nested invalid schemas once made loading exponential (openapiv3 parses a failed
+/// `ReferenceOr` twice per level); the guard makes each a diagnostic at its own pointer, or a
+/// refusal of the whole text when it nests deeper than the parser's recursion limit. The
+/// benchmark `generate/nested` shows the cost per level.
+#[test]
+fn deeply_nested_invalid_schemas_are_diagnosed() {
+    let wraps: [(&str, fn(serde_json::Value) -> serde_json::Value); 6] = [
+        ("not", |s| json!({"not": s})),
+        ("allOf", |s| json!({"allOf": [s]})),
+        ("anyOf", |s| json!({"anyOf": [{"type": "integer"}, s]})),
+        ("oneOf", |s| json!({"oneOf": [s, {"type": "boolean"}]})),
+        ("items", |s| json!({"type": "array", "items": s})),
+        ("properties", |s| json!({"type": "object", "properties": {"p": s}})),
+    ];
+    for (name, wrap) in wraps {
+        for depth in [20, 22, 25, 40, 63, 64, 65, 100, 200] {
+            let schema = nested(depth, wrap);
+            let doc = json!({
+                "openapi": "3.0.3",
+                "info": {"title": "t", "version": "1"},
+                "paths": {"/a/{id}": {"post": {
+                    "operationId": "nested",
+                    "parameters": [{"name": "id", "in": "path", "required": true, "schema": schema.clone()}],
+                    "requestBody": {"content": {"application/json": {"schema": schema.clone()}}},
+                    "responses": {"200": {"description": "ok", "content": {"application/json": {"schema": schema.clone()}}}},
+                }}},
+                "components": {"schemas": {"deep": schema}},
+            });
+            let diags = match generate(&doc.to_string(), &Config::default()) {
+                Ok(output) => output.diagnostics,
+                Err(diags) => diags,
+            };
+            let errors: Vec<_> = diags
+                .iter()
+                .filter(|d| d.severity == kv_codegen::Severity::Error)
+                .collect();
+            assert!(!errors.is_empty(), "{name} × {depth}: no error");
+            let expected = ["malformed schema", "nested deeper than", "recursion limit", "`not` is supported only"];
+            assert!(
+                errors.iter().any(|d| expected.iter().any(|e| d.message.contains(e))),
+                "{name} × {depth}: {errors:?}"
+            );
+        }
+    }
+}

@@ -14,6 +14,7 @@ pub(crate) fn is_annotation(_doc: &OpenAPI, member: &ReferenceOr<Schema>) -> boo
     match member {
         ReferenceOr::Item(s) => {
             matches!(&s.schema_kind, SchemaKind::Any(any) if *any == AnySchema::default())
+                && super::schema::invalid_reason(s).is_none()
         }
         ReferenceOr::Reference { .. } => false,
     }

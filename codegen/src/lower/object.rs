@@ -96,6 +96,9 @@ impl<'a> Lowerer<'a> {
     where
         'a: 'p,
     {
+        if super::schema::invalid_reason(schema).is_some() {
+            return false;
+        }
         match &schema.schema_kind {
             SchemaKind::Type(Type::Object(o)) => {
                 parts.add_object(o, at);

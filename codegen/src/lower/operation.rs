@@ -14,8 +14,9 @@ use openapiv3::{
 };
 
 impl Lowerer<'_> {
-    /// Lowers every operation of every path, in document order.
-    pub(crate) fn lower_operations(&mut self) -> Vec<Operation> {
+    /// Lowers every operation of every path, in document order, each with the first error
+    /// recorded while lowering it (see [`super::leave_out`]).
+    pub(crate) fn lower_operations(&mut self) -> Vec<super::leave_out::Lowered> {
         let mut ops = Vec::new();
         let doc = self.doc;
         for (path, item) in &doc.paths.paths {
@@ -30,7 +31,14 @@ impl Lowerer<'_> {
             };
             for (method, op) in methods(item) {
                 let at = join(&pointer, &method.as_str().to_ascii_lowercase());
-                ops.extend(self.lower_operation(path, method, op, &item.parameters, at));
+                let mark = self.diags.mark();
+                let operation = self.lower_operation(path, method, op, &item.parameters, at.clone());
+                ops.push(super::leave_out::Lowered {
+                    id: operation_id(op, method, path),
+                    operation,
+                    pointer: at,
+                    error: self.diags.first_error_since(mark).cloned(),
+                });
             }
         }
         ops
@@ -44,10 +52,7 @@ impl Lowerer<'_> {
         shared: &[ReferenceOr<Parameter>],
         pointer: String,
     ) -> Option<Operation> {
-        let id = op
-            .operation_id
-            .clone()
-            .unwrap_or_else(|| format!("{}-{path}", method.as_str().to_ascii_lowercase()));
+        let id = operation_id(op, method, path);
         let base = naming::type_name(&id);
         if !op.servers.is_empty() {
             let message =
@@ -394,6 +399,13 @@ fn scheme_of(scheme: &SecurityScheme) -> Scheme {
         // Bearer, OAuth 2 and OpenID Connect all send `Authorization: Bearer <token>`.
         _ => Scheme::Bearer,
     }
+}
+
+/// The `operationId`, or one made of the method and the path.
+fn operation_id(op: &openapiv3::Operation, method: HttpMethod, path: &str) -> String {
+    op.operation_id
+        .clone()
+        .unwrap_or_else(|| format!("{}-{path}", method.as_str().to_ascii_lowercase()))
 }
 
 /// The operations of a path item, in a fixed order.
