@@ -98,7 +98,9 @@ fn broken_specs_report_every_problem_with_its_pointer() {
             Err(diags) => ("refused\n".to_owned(), diags),
         };
         assert!(
-            diags.iter().any(|d| d.severity == kv_codegen::Severity::Error),
+            diags
+                .iter()
+                .any(|d| d.severity == kv_codegen::Severity::Error),
             "{name} should have errors"
         );
         let rendered = format!("{outcome}{}", diagnostics::render(&diags));

@@ -190,7 +190,10 @@ mod tests {
         assert_eq!(d.first_error_since(mark), None);
         d.error(Kind::Invalid, "#/a", "bad");
         assert_eq!(d.items().len(), 2);
-        assert_eq!(d.first_error_since(mark).map(|e| e.pointer.as_str()), Some("#/a"));
+        assert_eq!(
+            d.first_error_since(mark).map(|e| e.pointer.as_str()),
+            Some("#/a")
+        );
         assert_eq!(
             render(d.items()),
             "error: bad\n  --> #/a\nwarning: meh\n  --> #/b\n1 error(s), 1 warning(s)\n"

@@ -120,7 +120,8 @@ impl Guard {
     /// Checks the sub-schemas of `schema` first, then `schema` itself with them set aside.
     fn schema(&mut self, schema: &mut Value, depth: usize) {
         if depth >= MAX_SCHEMA_DEPTH {
-            let reason = format!("schemas nested deeper than {MAX_SCHEMA_DEPTH} levels are not supported");
+            let reason =
+                format!("schemas nested deeper than {MAX_SCHEMA_DEPTH} levels are not supported");
             self.replace(schema, reason);
             return;
         }

@@ -77,7 +77,11 @@ pub struct Output {
 impl Output {
     /// True when something was left out or found in error (what `--strict` refuses).
     pub fn is_partial(&self) -> bool {
-        !self.left_out.is_empty() || self.diagnostics.iter().any(|d| d.severity == Severity::Error)
+        !self.left_out.is_empty()
+            || self
+                .diagnostics
+                .iter()
+                .any(|d| d.severity == Severity::Error)
     }
 }
 

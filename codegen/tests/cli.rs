@@ -35,7 +35,9 @@ fn generate_writes_once_and_check_agrees() {
     assert_eq!(first.status.code(), Some(0), "{}", text(&first.stderr));
     let line = text(&first.stdout);
     assert!(
-        line.starts_with("wrote generated/cloudflare_kv.rs: 1 operation(s) generated, 0 left out, 14 type(s), "),
+        line.starts_with(
+            "wrote generated/cloudflare_kv.rs: 1 operation(s) generated, 0 left out, 14 type(s), "
+        ),
         "{line}"
     );
     assert!(
@@ -156,7 +158,11 @@ fn a_document_level_problem_refuses_the_whole_spec_with_exit_2() {
          error: OpenAPI version 3.1.0 is not supported: kv-codegen reads OpenAPI 3.0.x documents\n  --> #/openapi\n\
          1 error(s), 0 warning(s)\n"
     );
-    std::fs::write(dir.path().join("spec/broken.yaml"), "openapi: 3.0.3\npaths: [\n").unwrap();
+    std::fs::write(
+        dir.path().join("spec/broken.yaml"),
+        "openapi: 3.0.3\npaths: [\n",
+    )
+    .unwrap();
     let broken = run(&["generate", "spec/broken.yaml"], dir.path());
     assert_eq!(broken.status.code(), Some(2));
     assert!(text(&broken.stderr).contains("error: not valid YAML or JSON: "));

@@ -97,7 +97,10 @@ fn deeply_nested_invalid_schemas_are_diagnosed() {
         ("anyOf", |s| json!({"anyOf": [{"type": "integer"}, s]})),
         ("oneOf", |s| json!({"oneOf": [s, {"type": "boolean"}]})),
         ("items", |s| json!({"type": "array", "items": s})),
-        ("properties", |s| json!({"type": "object", "properties": {"p": s}})),
+        (
+            "properties",
+            |s| json!({"type": "object", "properties": {"p": s}}),
+        ),
     ];
     for (name, wrap) in wraps {
         for depth in [20, 22, 25, 40, 63, 64, 65, 100, 200] {
@@ -122,9 +125,16 @@ fn deeply_nested_invalid_schemas_are_diagnosed() {
                 .filter(|d| d.severity == kv_codegen::Severity::Error)
                 .collect();
             assert!(!errors.is_empty(), "{name} × {depth}: no error");
-            let expected = ["malformed schema", "nested deeper than", "recursion limit", "`not` is supported only"];
+            let expected = [
+                "malformed schema",
+                "nested deeper than",
+                "recursion limit",
+                "`not` is supported only",
+            ];
             assert!(
-                errors.iter().any(|d| expected.iter().any(|e| d.message.contains(e))),
+                errors
+                    .iter()
+                    .any(|d| expected.iter().any(|e| d.message.contains(e))),
                 "{name} × {depth}: {errors:?}"
             );
         }

@@ -258,10 +258,19 @@ impl Lowerer<'_> {
     pub(crate) fn any_shape(
         &mut self,
         any: &AnySchema,
+        default: Option<&serde_json::Value>,
         mut extra: Vec<Constraint>,
         ctx: &Ctx,
     ) -> Shape {
-        extra.extend(sibling_constraints(any));
+        for c in sibling_constraints(any) {
+            let checked = match &c {
+                Constraint::Pattern(p) => self.pattern_ok(p, ctx),
+                _ => true,
+            };
+            if checked {
+                extra.push(c);
+            }
+        }
         if !any.all_of.is_empty()
             || (!any.properties.is_empty() && (!any.any_of.is_empty() || !any.one_of.is_empty()))
         {
@@ -273,10 +282,10 @@ impl Lowerer<'_> {
         if !any.one_of.is_empty() {
             return self.union_shape(&any.one_of, extra, ctx, "oneOf");
         }
-        if let Some(typ) = self.typed(any, ctx) {
+        if let Some((typ, bounds)) = self.typed(any, default, ctx) {
             return match typ {
                 Type::String(s) => self.string_shape(&s, Vec::new(), ctx),
-                Type::Integer(i) => self.integer_shape(&i, Vec::new(), ctx),
+                Type::Integer(i) => self.integer_shape(&i, bounds, ctx),
                 Type::Number(n) => self.number_shape(&n, Vec::new(), ctx),
                 Type::Boolean(_) => Shape::Ref(TypeRef::Boolean),
                 Type::Object(o) => self.object_shape(&o, Vec::new(), ctx),
@@ -315,44 +324,6 @@ impl Lowerer<'_> {
             .error(Kind::Unsupported, join(&ctx.pointer, "allOf"), message);
         Shape::Ref(TypeRef::Json)
     }
-
-    /// Re-reads a mixed schema as the type its `type` keyword (or its keywords) name.
-    fn typed(&mut self, any: &AnySchema, ctx: &Ctx) -> Option<Type> {
-        let typ = match any.typ.as_deref() {
-            Some(t) => t.to_owned(),
-            None if !any.properties.is_empty() || any.additional_properties.is_some() => {
-                "object".to_owned()
-            }
-            None if any.items.is_some() => "array".to_owned(),
-            None if !any.enumeration.is_empty()
-                && any.enumeration.iter().all(|v| v.is_string()) =>
-            {
-                "string".to_owned()
-            }
-            None => return None,
-        };
-        let mut value = serde_json::to_value(any).ok()?;
-        if let Some(map) = value.as_object_mut() {
-            map.insert("type".to_owned(), serde_json::Value::String(typ.clone()));
-            for key in foreign_keywords(&typ, map) {
-                let message = format!("keyword `{key}` does not apply to type `{typ}`; ignored");
-                self.diags
-                    .warn(Kind::Ignored, join(&ctx.pointer, &key), message);
-                map.remove(&key);
-            }
-        }
-        match serde_json::from_value::<Type>(value) {
-            Ok(t) => Some(t),
-            Err(err) => {
-                self.diags.error(
-                    Kind::Invalid,
-                    ctx.pointer.clone(),
-                    format!("schema of type `{typ}` is malformed: {err}"),
-                );
-                None
-            }
-        }
-    }
 }
 
 /// Size and bound keywords written beside a combinator (`allOf: […], minLength: 1`).
@@ -376,43 +347,4 @@ fn sibling_constraints(any: &AnySchema) -> Vec<Constraint> {
         exclusive: any.exclusive_maximum.unwrap_or(false),
     }));
     out
-}
-
-/// Keywords of `map` that belong to another type than `typ`.
-fn foreign_keywords(typ: &str, map: &serde_json::Map<String, serde_json::Value>) -> Vec<String> {
-    let own: &[&str] = match typ {
-        "string" => &[
-            "type",
-            "format",
-            "pattern",
-            "enum",
-            "minLength",
-            "maxLength",
-        ],
-        "integer" | "number" => &[
-            "type",
-            "format",
-            "multipleOf",
-            "minimum",
-            "maximum",
-            "exclusiveMinimum",
-            "exclusiveMaximum",
-            "enum",
-        ],
-        "boolean" => &["type", "enum"],
-        "object" => &[
-            "type",
-            "properties",
-            "required",
-            "additionalProperties",
-            "minProperties",
-            "maxProperties",
-        ],
-        "array" => &["type", "items", "minItems", "maxItems", "uniqueItems"],
-        _ => &["type"],
-    };
-    map.keys()
-        .filter(|k| !own.contains(&k.as_str()))
-        .cloned()
-        .collect()
 }

@@ -26,7 +26,10 @@ pub(crate) struct Lowered {
 
 impl Lowerer<'_> {
     /// Splits the lowered operations into those generated and those left out (reported).
-    pub(crate) fn keep_generable(&mut self, lowered: Vec<Lowered>) -> (Vec<Operation>, Vec<LeftOut>) {
+    pub(crate) fn keep_generable(
+        &mut self,
+        lowered: Vec<Lowered>,
+    ) -> (Vec<Operation>, Vec<LeftOut>) {
         let bad = self.types_reaching_errors();
         let mut kept = Vec::new();
         let mut left_out = Vec::new();
@@ -41,7 +44,8 @@ impl Lowerer<'_> {
                 (reason, _) => {
                     let reason = reason.unwrap_or_default();
                     let message = format!("operation `{}` is left out: {reason}", item.id);
-                    self.diags.error(Kind::Unsupported, item.pointer.clone(), message);
+                    self.diags
+                        .error(Kind::Unsupported, item.pointer.clone(), message);
                     left_out.push(LeftOut {
                         operation: item.id,
                         pointer: item.pointer,
@@ -87,7 +91,10 @@ impl Lowerer<'_> {
             }
         });
         let source = found?;
-        let name = self.types.get(source.0).map_or("?", |d| d.wire_name.as_str());
+        let name = self
+            .types
+            .get(source.0)
+            .map_or("?", |d| d.wire_name.as_str());
         let error = self.tainted.get(&source)?;
         Some(format!("it uses `{name}`: {}", because(error)))
     }

@@ -7,9 +7,11 @@ mod object;
 mod operation;
 mod params;
 mod primitive;
+mod raw_body;
 mod resources;
 mod responses;
 mod schema;
+mod untyped;
 
 use crate::diagnostics::{join, Diagnostics};
 use crate::model::{ApiInfo, Docs, Model, TypeDef, TypeId, TypeKind, TypeRef};
@@ -164,14 +166,19 @@ impl Lowerer<'_> {
                 };
                 let message =
                     format!("schema `{name}` is only a reference to itself: it describes no value");
-                self.diags
-                    .error(crate::diagnostics::Kind::Invalid, pointer.clone(), message.clone());
-                self.tainted.entry(TypeId(start)).or_insert(crate::diagnostics::Diagnostic {
-                    severity: crate::diagnostics::Severity::Error,
-                    kind: crate::diagnostics::Kind::Invalid,
-                    pointer,
-                    message,
-                });
+                self.diags.error(
+                    crate::diagnostics::Kind::Invalid,
+                    pointer.clone(),
+                    message.clone(),
+                );
+                self.tainted
+                    .entry(TypeId(start))
+                    .or_insert(crate::diagnostics::Diagnostic {
+                        severity: crate::diagnostics::Severity::Error,
+                        kind: crate::diagnostics::Kind::Invalid,
+                        pointer,
+                        message,
+                    });
                 if let Some(def) = self.types.get_mut(start) {
                     def.kind = TypeKind::Alias(TypeRef::Json);
                 }

@@ -10,7 +10,7 @@ use indexmap::IndexMap;
 use openapiv3::{AdditionalProperties, ObjectType, ReferenceOr, Schema, SchemaKind, Type};
 
 /// The properties of an object-like schema, gathered through `$ref` and `allOf`.
-#[derive(Default)]
+#[derive(Clone, Default)]
 pub(crate) struct ObjectParts<'a> {
     /// `(wire name, schema, pointer)`, later entries replacing earlier ones of the same name.
     pub props: Vec<(String, &'a ReferenceOr<Box<Schema>>, String)>,
@@ -137,6 +137,43 @@ impl<'a> Lowerer<'a> {
         }
     }
 
+    /// The fields of a form body: an object's properties, or those of every branch of a
+    /// union of objects (a field is then required only when every branch requires it).
+    pub(crate) fn form_parts<'p>(
+        &self,
+        item: &'p ReferenceOr<Schema>,
+        pointer: &str,
+    ) -> Option<ObjectParts<'p>>
+    where
+        'a: 'p,
+    {
+        let mut parts = ObjectParts::default();
+        if self.object_parts(item, pointer, &mut parts) {
+            return Some(parts);
+        }
+        let (branches, at) = union_branches(refs::schema_body(self.doc, item)?, pointer)?;
+        let mut merged: Option<ObjectParts<'p>> = None;
+        for (i, branch) in branches.iter().enumerate() {
+            let mut parts = ObjectParts::default();
+            if !self.object_parts(branch, &crate::diagnostics::join_index(&at, i), &mut parts) {
+                return None;
+            }
+            merged = Some(match merged {
+                None => parts,
+                Some(mut all) => {
+                    all.required.retain(|name| parts.required.contains(name));
+                    for (name, schema, at) in parts.props {
+                        if !all.props.iter().any(|(n, _, _)| *n == name) {
+                            all.props.push((name, schema, at));
+                        }
+                    }
+                    all
+                }
+            });
+        }
+        merged
+    }
+
     /// `type: object`: a struct when it names properties, else a map or a free-form object.
     pub(crate) fn object_shape(
         &mut self,
@@ -232,5 +269,24 @@ impl<'a> Lowerer<'a> {
         refs::schema_body(self.doc, item)
             .map(schema_docs)
             .unwrap_or_default()
+    }
+}
+
+/// The branches of a `oneOf` / `anyOf` schema, with the pointer of their list.
+fn union_branches<'s>(
+    schema: &'s Schema,
+    pointer: &str,
+) -> Option<(&'s [ReferenceOr<Schema>], String)> {
+    match &schema.schema_kind {
+        SchemaKind::OneOf { one_of } => Some((one_of, join(pointer, "oneOf"))),
+        SchemaKind::AnyOf { any_of } => Some((any_of, join(pointer, "anyOf"))),
+        SchemaKind::Any(any) if any.properties.is_empty() && any.all_of.is_empty() => {
+            match (any.one_of.is_empty(), any.any_of.is_empty()) {
+                (false, true) => Some((&any.one_of, join(pointer, "oneOf"))),
+                (true, false) => Some((&any.any_of, join(pointer, "anyOf"))),
+                _ => None,
+            }
+        }
+        _ => None,
     }
 }

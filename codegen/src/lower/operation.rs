@@ -32,7 +32,8 @@ impl Lowerer<'_> {
             for (method, op) in methods(item) {
                 let at = join(&pointer, &method.as_str().to_ascii_lowercase());
                 let mark = self.diags.mark();
-                let operation = self.lower_operation(path, method, op, &item.parameters, at.clone());
+                let operation =
+                    self.lower_operation(path, method, op, &item.parameters, at.clone());
                 ops.push(super::leave_out::Lowered {
                     id: operation_id(op, method, path),
                     operation,
@@ -154,13 +155,16 @@ impl Lowerer<'_> {
                 });
             }
         }
-        if variants.is_empty() {
+        if body.content.is_empty() {
             self.diags.error(
                 Kind::Invalid,
                 content_at,
                 "a request body needs at least one media type",
             );
             return None;
+        }
+        if variants.is_empty() {
+            return None; // each media type was refused with its own error
         }
         let field_name = scope.claim("body");
         if variants.len() > 1
@@ -202,7 +206,8 @@ impl Lowerer<'_> {
                 .schema
                 .as_ref()
                 .map_or(TypeRef::Json, |s| self.lower(s, &schema_ctx));
-            return Some(BodyKind::Json(ty));
+            // A body that is sent is never `null`: the caller passes a value or no body.
+            return Some(BodyKind::Json(self.without_null(ty)));
         }
         if essence == "multipart/form-data" {
             return self.multipart(media, ctx, scope);
@@ -215,15 +220,12 @@ impl Lowerer<'_> {
             .schema
             .as_ref()
             .map_or(TypeRef::Binary, |s| self.lower(s, &schema_ctx));
-        if !self.is_bytes_like(&ty) {
-            let message = format!(
-                "a `{media_type}` body must be a string or binary schema (or a union of them)"
-            );
-            self.diags
-                .error(Kind::Unsupported, schema_ctx.pointer, message);
-            return None;
-        }
-        Some(BodyKind::Raw(ty))
+        let ty = self.without_null(ty);
+        Some(BodyKind::Raw(self.raw_body_type(
+            ty,
+            media_type,
+            &schema_ctx.pointer,
+        )))
     }
 
     /// True for text, binary, and named types (newtypes, unions, aliases) made only of them.
@@ -286,12 +288,11 @@ impl Lowerer<'_> {
                 .error(Kind::Invalid, ctx.pointer.clone(), message);
             return None;
         };
-        let mut parts = super::object::ObjectParts::default();
-        if !self.object_parts(schema, &at, &mut parts) || parts.props.is_empty() {
-            let message = format!("a `{media_type}` schema must be an object with properties");
+        let Some(parts) = self.form_parts(schema, &at).filter(|p| !p.props.is_empty()) else {
+            let message = format!("a `{media_type}` schema must be an object with properties (or a union of such objects)");
             self.diags.error(Kind::Unsupported, at, message);
             return None;
-        }
+        };
         let mut fields = Vec::new();
         for (wire, prop, prop_at) in &parts.props {
             let field_ctx = Ctx {

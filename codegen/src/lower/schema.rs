@@ -151,7 +151,9 @@ impl Lowerer<'_> {
             SchemaKind::AnyOf { any_of } => self.union_shape(any_of, extra, ctx, "anyOf"),
             SchemaKind::OneOf { one_of } => self.union_shape(one_of, extra, ctx, "oneOf"),
             SchemaKind::Not { .. } => self.unsupported_not(ctx),
-            SchemaKind::Any(any) => self.any_shape(any, extra, ctx),
+            SchemaKind::Any(any) => {
+                self.any_shape(any, schema.schema_data.default.as_ref(), extra, ctx)
+            }
         }
     }
 
