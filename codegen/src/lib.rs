@@ -85,12 +85,40 @@ impl Output {
     }
 }
 
+/// The stack the generator runs on. Reading and lowering recurse once per level of schema
+/// nesting (which the load guard bounds), and a debug build of serde spends tens of
+/// kilobytes per level: the caller's stack (2 MiB on a test thread) is not to be relied on.
+const STACK_BYTES: usize = 64 << 20;
+
 /// Generates the SDK module for a specification given as text.
 ///
 /// Refuses the whole text (`Err`) when it is not an OpenAPI 3.0.x document; otherwise
 /// generates what can be generated, leaving out (and reporting) the operations that cannot,
-/// unless [`Config::strict`] is set.
+/// unless [`Config::strict`] is set. Runs on a thread of its own with a known stack.
 pub fn generate(text: &str, config: &Config) -> Result<Output, Vec<Diagnostic>> {
+    std::thread::scope(|scope| {
+        let worker = std::thread::Builder::new()
+            .name("kv-codegen".to_owned())
+            .stack_size(STACK_BYTES)
+            .spawn_scoped(scope, || generate_here(text, config));
+        match worker {
+            Ok(handle) => handle.join().unwrap_or_else(|_| {
+                let message = "internal error: the generator stopped unexpectedly on this spec";
+                Err(vec![Diagnostic {
+                    severity: Severity::Error,
+                    kind: Kind::Invalid,
+                    pointer: "#".to_owned(),
+                    message: message.to_owned(),
+                }])
+            }),
+            // No thread to be had: run here, on the caller's stack.
+            Err(_) => generate_here(text, config),
+        }
+    })
+}
+
+/// [`generate`] on the current thread.
+fn generate_here(text: &str, config: &Config) -> Result<Output, Vec<Diagnostic>> {
     let mut diags = Diagnostics::default();
     let Some(doc) = load::load(text, &mut diags) else {
         return Err(diags.into_items());

@@ -55,7 +55,13 @@ fn a_spec_with_every_hazard_reports_instead_of_panicking() {
         json!({"type": "string", "pattern": "("}),
         "cookie",
     );
-    let diags = generate(&doc.to_string(), &Config::default()).unwrap_err();
+    let diags = match generate(&doc.to_string(), &Config::default()) {
+        Ok(output) => output.diagnostics,
+        Err(diags) => diags,
+    };
+    assert!(diags
+        .iter()
+        .any(|d| d.severity == kv_codegen::Severity::Error));
     assert!(diags.iter().all(|d| d.pointer.starts_with('#')));
     assert!(diags.len() >= 4, "{diags:?}");
 }
@@ -68,13 +74,14 @@ fn a_fair_share_of_clean_specs_generate_so_the_emitter_is_exercised() {
     let generated = (0..200)
         .filter(|_| {
             let doc = strategy.new_tree(&mut runner).unwrap().current();
-            generate(&doc.to_string(), &Config::default()).is_ok()
+            generate(&doc.to_string(), &Config::default()).is_ok_and(|output| output.operations > 0)
         })
         .count();
-    // About a third do; the rest are refused for combining `allOf` with non-objects.
+    // Most do; the rest have both operations left out (an `allOf` of types that cannot merge
+    // in the shared body, say).
     assert!(
-        generated >= 40,
-        "only {generated} of 200 clean documents generated"
+        generated >= 60,
+        "only {generated} of 200 clean documents generated an operation"
     );
 }
 

@@ -43,6 +43,60 @@ fn forbidden_values(doc: &OpenAPI, member: &ReferenceOr<Schema>) -> Option<Vec<S
     }
 }
 
+/// For a union of strings that are enums or unconstrained (`oneOf: [{enum: [asc]}, {enum:
+/// [desc]}]`, or known values plus any string), the values of one open enum: our enums keep
+/// unknown values, so this admits exactly what the union does. Empty for plain strings only;
+/// `None` when a member is anything else (a constrained string keeps its own variant).
+fn string_values(
+    doc: &OpenAPI,
+    members: &[(usize, &ReferenceOr<Schema>)],
+) -> Option<Vec<Option<String>>> {
+    let mut values: Vec<Option<String>> = Vec::new();
+    for (_, member) in members {
+        let schema = refs::schema_body(doc, member)?;
+        let own: Vec<Option<String>> = match &schema.schema_kind {
+            SchemaKind::Type(Type::String(s)) => {
+                let binary = matches!(
+                    s.format,
+                    openapiv3::VariantOrUnknownOrEmpty::Item(openapiv3::StringFormat::Binary)
+                );
+                if binary {
+                    return None;
+                }
+                let plain = s.pattern.is_none() && s.min_length.is_none() && s.max_length.is_none();
+                if s.enumeration.is_empty() && !plain {
+                    return None;
+                }
+                s.enumeration.clone()
+            }
+            SchemaKind::Any(any) if is_bare_string_enum(any) => any
+                .enumeration
+                .iter()
+                .map(|v| v.as_str().map(str::to_owned))
+                .collect(),
+            _ => return None,
+        };
+        for value in own {
+            if value.is_some() && !values.contains(&value) {
+                values.push(value);
+            }
+        }
+    }
+    Some(values)
+}
+
+/// `{enum: [a, b]}` with no `type` and nothing else: a string enumeration.
+fn is_bare_string_enum(any: &AnySchema) -> bool {
+    let bare = AnySchema {
+        typ: any.typ.clone().filter(|t| t == "string"),
+        enumeration: any.enumeration.clone(),
+        ..Default::default()
+    };
+    !any.enumeration.is_empty()
+        && any.enumeration.iter().all(|v| v.is_string() || v.is_null())
+        && *any == bare
+}
+
 /// The JSON types a member admits, as bits: string, number, boolean, object, array.
 fn json_kinds(doc: &OpenAPI, member: &ReferenceOr<Schema>) -> u8 {
     let Some(schema) = refs::schema_body(doc, member) else {
@@ -89,14 +143,16 @@ impl Lowerer<'_> {
         match real.as_slice() {
             [] => self.constrained(TypeRef::Json, extra, ctx),
             [(i, member)] => self.single_member(member, extra, &ctx.at(join_index(&at, *i))),
-            _ => self.merged_objects(members, extra, ctx),
+            _ => self.merged_objects(members, &real, extra, ctx),
         }
     }
 
-    /// Several members that must all hold: only objects can be merged into one struct.
+    /// Several members that must all hold: objects merge into one struct, members of one
+    /// primitive type into that type, objects and a union into a union of merged structs.
     fn merged_objects(
         &mut self,
         members: &[ReferenceOr<Schema>],
+        real: &[(usize, &ReferenceOr<Schema>)],
         extra: Vec<Constraint>,
         ctx: &Ctx,
     ) -> Shape {
@@ -109,7 +165,26 @@ impl Lowerer<'_> {
         if all_objects {
             return self.struct_from_parts(&parts, extra, ctx);
         }
-        let message = "`allOf` is supported for one type plus annotations or forbidden values, or for objects only; this one mixes other types";
+        let kinds: Vec<u8> = real.iter().map(|(_, m)| json_kinds(doc, m)).collect();
+        let one_primitive = kinds.iter().all(|k| *k == 1 || *k == 2 || *k == 4)
+            && kinds.windows(2).all(|w| w.first() == w.last());
+        if one_primitive {
+            if let Some(shape) = self.merged_primitives(real, extra.clone(), ctx) {
+                return shape;
+            }
+        }
+        if let Some(shape) = self.objects_with_union(members, extra, ctx) {
+            return shape;
+        }
+        for (i, member) in real {
+            if let ReferenceOr::Item(schema) = member {
+                if let Some(reason) = super::schema::invalid_reason(schema) {
+                    self.diags
+                        .error(Kind::Invalid, join_index(&at, *i), reason.to_owned());
+                }
+            }
+        }
+        let message = "`allOf` is supported for one type plus annotations or forbidden values, for members of one primitive type, or for objects (with at most one union of objects); this one mixes other types";
         self.diags.error(Kind::Unsupported, at, message);
         Shape::Ref(TypeRef::Json)
     }
@@ -179,7 +254,14 @@ impl Lowerer<'_> {
         match real.as_slice() {
             [] => self.constrained(TypeRef::Json, extra, ctx),
             [(i, member)] => self.single_member(member, extra, &ctx.at(join_index(&at, *i))),
-            _ => self.union_of(&real, extra, ctx, &at),
+            _ => match string_values(self.doc, &real) {
+                Some(values) if values.is_empty() => self.constrained(TypeRef::String, extra, ctx),
+                Some(values) => {
+                    self.ignore_constraints(extra, "an enum", ctx);
+                    self.enum_shape(&values, ctx)
+                }
+                None => self.union_of(&real, extra, ctx, &at),
+            },
         }
     }
 

@@ -3,6 +3,7 @@
 mod combinator;
 mod constraints;
 pub(crate) mod leave_out;
+mod merge;
 mod object;
 mod operation;
 mod params;

@@ -104,6 +104,10 @@ impl<'a> Lowerer<'a> {
                 parts.add_object(o, at);
                 true
             }
+            // Branches that only say which properties are required add no property.
+            SchemaKind::OneOf { one_of: branches } | SchemaKind::AnyOf { any_of: branches } => {
+                branches.iter().all(super::merge::only_requires)
+            }
             SchemaKind::AllOf { all_of } => all_of.iter().enumerate().all(|(i, m)| {
                 super::combinator::is_annotation(self.doc, m)
                     || self.object_parts(
@@ -113,7 +117,8 @@ impl<'a> Lowerer<'a> {
                     )
             }),
             SchemaKind::Any(any) if any.typ.as_deref().is_none_or(|t| t == "object") => {
-                if !any.one_of.is_empty() || !any.any_of.is_empty() || any.not.is_some() {
+                let unions = any.one_of.iter().chain(&any.any_of);
+                if !unions.clone().all(super::merge::only_requires) || any.not.is_some() {
                     return false;
                 }
                 let all_of_at = join(at, "allOf");
@@ -273,7 +278,7 @@ impl<'a> Lowerer<'a> {
 }
 
 /// The branches of a `oneOf` / `anyOf` schema, with the pointer of their list.
-fn union_branches<'s>(
+pub(crate) fn union_branches<'s>(
     schema: &'s Schema,
     pointer: &str,
 ) -> Option<(&'s [ReferenceOr<Schema>], String)> {

@@ -65,7 +65,7 @@ impl Lowerer<'_> {
     }
 
     /// A string enumeration; `null` among the values is nullability, handled by the caller.
-    fn enum_shape(&mut self, values: &[Option<String>], _ctx: &Ctx) -> Shape {
+    pub(crate) fn enum_shape(&mut self, values: &[Option<String>], _ctx: &Ctx) -> Shape {
         let mut scope = Scope::default();
         scope.claim("Other"); // the variant that keeps unknown values
         let variants = values
