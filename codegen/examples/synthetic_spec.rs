@@ -144,7 +144,7 @@ fn common_schemas(g: &str, out: &mut Map<String, Value>) {
             "type": "object",
             "required": ["success", "errors", "messages", "result"],
             "properties": {
-                "errors": {"allOf": [schema_ref(&format!("{g}_messages"))], "minLength": 1},
+                "errors": {"allOf": [schema_ref(&format!("{g}_messages"))], "minItems": 1},
                 "messages": {"allOf": [schema_ref(&format!("{g}_messages"))]},
                 "result": {"type": "object", "nullable": true},
                 "success": {"type": "boolean", "enum": [false]},
@@ -261,40 +261,30 @@ fn entity_paths(g: &str, e: usize, out: &mut Map<String, Value>) {
             "responses": responses(g, &format!("{entity}_response_single")),
         })
     };
-    out.insert(
-        collection,
-        json!({
-            "parameters": [owner_param.clone()],
-            "get": list,
-            "post": write("create", write_body.clone()),
-        }),
-    );
+    let mut collection_ops = Map::new();
+    collection_ops.insert("parameters".to_owned(), json!([owner_param.clone()]));
+    collection_ops.insert("get".to_owned(), list);
     let mut item_ops = Map::new();
-    item_ops.insert(
-        "parameters".to_owned(),
-        json!([
-            owner_param,
-            path_param("thing_id", schema_ref(&format!("{g}_identifier")))
-        ]),
-    );
-    item_ops.insert(
-        "get".to_owned(),
-        json!({
-            "operationId": format!("{g}-thing{e}-get"),
-            "summary": format!("Get a thing{e}"),
-            "responses": responses(g, &format!("{entity}_response_single")),
-        }),
-    );
-    // The third operation varies: update, patch or delete (with a JSON body of no schema).
-    let (method, op) = match e % 3 {
-        0 => ("put", write("update", write_body)),
-        1 => ("patch", write("patch", write_body)),
-        _ => (
-            "delete",
-            write("delete", json!({"content": {"application/json": {}}})),
-        ),
+    let item_params = json!([
+        owner_param,
+        path_param("thing_id", schema_ref(&format!("{g}_identifier")))
+    ]);
+    item_ops.insert("parameters".to_owned(), item_params);
+    let get = json!({
+        "operationId": format!("{g}-thing{e}-get"),
+        "summary": format!("Get a thing{e}"),
+        "responses": responses(g, &format!("{entity}_response_single")),
+    });
+    item_ops.insert("get".to_owned(), get);
+    // The third operation varies: create, update, patch, or delete (a JSON body of no schema).
+    let empty = json!({"content": {"application/json": {}}});
+    match e % 4 {
+        0 => collection_ops.insert("post".to_owned(), write("create", write_body)),
+        1 => item_ops.insert("put".to_owned(), write("update", write_body)),
+        2 => item_ops.insert("patch".to_owned(), write("patch", write_body)),
+        _ => item_ops.insert("delete".to_owned(), write("delete", empty)),
     };
-    item_ops.insert(method.to_owned(), op);
+    out.insert(collection, Value::Object(collection_ops));
     out.insert(item, Value::Object(item_ops));
 }
 
