@@ -4,7 +4,6 @@
 //! cost per level of nesting around an invalid schema (linear, where it once doubled).
 
 #[path = "../examples/synthetic_spec.rs"]
-#[allow(dead_code)]
 mod synthetic_spec;
 
 use criterion::{criterion_group, criterion_main, BenchmarkId, Criterion, Throughput};

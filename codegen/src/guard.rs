@@ -235,6 +235,7 @@ fn key_text(key: Value) -> Value {
 }
 
 #[cfg(test)]
+#[allow(clippy::indexing_slicing)] // indexing a `Value` yields `Null` when absent
 mod tests {
     use super::*;
 

@@ -85,8 +85,11 @@ fn a_fair_share_of_clean_specs_generate_so_the_emitter_is_exercised() {
     );
 }
 
+/// One level of nesting around a schema.
+type Wrap = fn(serde_json::Value) -> serde_json::Value;
+
 /// A schema nested `depth` times by `wrap` around a value openapiv3 refuses.
-fn nested(depth: usize, wrap: fn(serde_json::Value) -> serde_json::Value) -> serde_json::Value {
+fn nested(depth: usize, wrap: Wrap) -> serde_json::Value {
     (0..depth).fold(json!({"type": "string", "maxLength": "bad"}), |inner, _| {
         wrap(inner)
     })
@@ -98,7 +101,7 @@ fn nested(depth: usize, wrap: fn(serde_json::Value) -> serde_json::Value) -> ser
 /// benchmark `generate/nested` shows the cost per level.
 #[test]
 fn deeply_nested_invalid_schemas_are_diagnosed() {
-    let wraps: [(&str, fn(serde_json::Value) -> serde_json::Value); 6] = [
+    let wraps: [(&str, Wrap); 6] = [
         ("not", |s| json!({"not": s})),
         ("allOf", |s| json!({"allOf": [s]})),
         ("anyOf", |s| json!({"anyOf": [{"type": "integer"}, s]})),
