@@ -31,7 +31,7 @@ measure() { # label, command…: runs it under /usr/bin/time, prints wall time a
 # --strict: the synthetic spec uses only what kv-codegen supports, so nothing may be left out.
 measure "generation (release CLI)" \
     target/release/kv-codegen generate --strict "$dir/synthetic.json" -o "$dir" 2>"$dir/warnings.txt"
-echo "generated $(wc -l <"$dir/synthetic.rs") lines; $(grep -c '^warning' "$dir/warnings.txt" || true) warning(s)"
+echo "generated $(wc -l <"$dir/synthetic.rs") lines; $(grep -c ': warning: ' "$dir/warnings.txt" || true) warning(s)"
 
 # Its own target dir: cargo would otherwise take a crate of the same name elsewhere as fresh.
 (cd "$dir" && measure "compiling the generated crate (dev profile, deny(warnings))" \
