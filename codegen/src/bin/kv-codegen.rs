@@ -34,6 +34,9 @@ struct Args {
     /// carried `x-kv-client-default: true`; e.g. `--client-default account_id`.
     #[arg(long = "client-default", value_name = "NAME")]
     client_defaults: Vec<String>,
+    /// Fail (exit 2) when any operation would be left out, instead of generating the rest.
+    #[arg(long)]
+    strict: bool,
 }
 
 fn main() -> ExitCode {
@@ -50,12 +53,13 @@ fn run(args: &Args) -> Option<kv_codegen::Output> {
     let config = Config {
         source_name: kv_codegen::source_name(spec),
         client_defaults: args.client_defaults.clone(),
+        strict: args.strict,
         ..Config::default()
     };
     match kv_codegen::generate_file(spec, &config) {
         Ok(output) => {
-            for warning in &output.warnings {
-                eprintln!("{}: {warning}", spec.display());
+            for diagnostic in &output.diagnostics {
+                eprintln!("{}: {diagnostic}", spec.display());
             }
             Some(output)
         }
@@ -85,9 +89,10 @@ fn generate(args: &Args) -> ExitCode {
     };
     let state = if written { "wrote" } else { "unchanged" };
     println!(
-        "{state} {}: {} operation(s), {} type(s), {} ms",
+        "{state} {}: {} operation(s) generated, {} left out, {} type(s), {} ms",
         target.display(),
         output.operations,
+        output.left_out.len(),
         output.types,
         started.elapsed().as_millis()
     );

@@ -16,6 +16,7 @@ const ELSEWHERE: &[&str] = &[
     "x-kv-method",
     "x-kv-client-default",
     "x-kv-idempotent",
+    crate::guard::INVALID,
 ];
 
 impl Lowerer<'_> {
