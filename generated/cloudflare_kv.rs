@@ -33,6 +33,29 @@ impl From<kv_runtime::Core> for Client {
         Self { core }
     }
 }
+impl kv_runtime::ApiClient for Client {
+    const ENV: kv_runtime::EnvVars = kv_runtime::EnvVars {
+        api_token: "CLOUDFLARE_API_TOKEN",
+        email: "CLOUDFLARE_EMAIL",
+        api_key: "CLOUDFLARE_API_KEY",
+        base_url: "CLOUDFLARE_BASE_URL",
+        path_defaults: &[("account_id", "CLOUDFLARE_ACCOUNT_ID")],
+    };
+    const USER_AGENT: &'static str = concat!(
+        env!("CARGO_PKG_NAME"), "/", env!("CARGO_PKG_VERSION")
+    );
+}
+/// Setters on [`Client::builder`] for the path parameters that default to a value
+/// set on the client.
+pub trait ClientBuilderExt {
+    /// The `account_id` used when a call does not give one (else `CLOUDFLARE_ACCOUNT_ID` in `from_env`).
+    fn account_id(self, value: impl Into<String>) -> Self;
+}
+impl ClientBuilderExt for kv_runtime::ClientBuilder<Client> {
+    fn account_id(self, value: impl Into<String>) -> Self {
+        self.path_default("account_id", value)
+    }
+}
 /// Operations under `kv`.
 #[derive(Clone, Copy, Debug)]
 pub struct Kv<'a> {

@@ -106,7 +106,7 @@ async fn answering(body: serde_json::Value) -> MockServer {
     server
 }
 
-fn fixture_client<C: From<cloudflare_kv::runtime::Core>>(
+fn fixture_client<C: cloudflare_kv::runtime::ApiClient>(
     server: &MockServer,
 ) -> cloudflare_kv::runtime::ClientBuilder<C> {
     cloudflare_kv::runtime::ClientBuilder::new("http://unused.invalid")

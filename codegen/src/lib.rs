@@ -29,6 +29,10 @@ pub struct Config {
     /// Path parameters that fall back to a value set on the client, as if they carried
     /// `x-kv-client-default: true` (for specs one cannot edit, e.g. `account_id`).
     pub client_defaults: Vec<String>,
+    /// The prefix of the client's environment variables (`CLOUDFLARE` →
+    /// `CLOUDFLARE_API_TOKEN`), replacing the spec's `x-kv-env-prefix` or the one derived
+    /// from its title.
+    pub env_prefix: Option<String>,
 }
 
 impl Default for Config {
@@ -37,6 +41,7 @@ impl Default for Config {
             runtime_path: "kv_runtime".to_owned(),
             source_name: "spec/cloudflare-kv.yaml".to_owned(),
             client_defaults: Vec::new(),
+            env_prefix: None,
         }
     }
 }
@@ -60,7 +65,12 @@ pub fn generate(text: &str, config: &Config) -> Result<Output, Vec<Diagnostic>> 
     let Some(doc) = load::load(text, &mut diags) else {
         return Err(diags.into_items());
     };
-    let model = lower::lower(&doc, &config.client_defaults, &mut diags);
+    let mut model = lower::lower(&doc, &config.client_defaults, &mut diags);
+    lower::override_env_prefix(
+        &mut model.api.env_prefix,
+        config.env_prefix.as_deref(),
+        &mut diags,
+    );
     if diags.has_errors() {
         return Err(diags.into_items());
     }

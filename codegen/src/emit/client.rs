@@ -1,9 +1,34 @@
 //! The client and its resource handles: `client.kv().namespaces().values()`.
 
 use super::{ident, Emitter};
-use crate::model::Resource;
+use crate::model::{ParamLocation, ParamRole, Resource};
+use heck::ToShoutySnakeCase;
 use proc_macro2::TokenStream;
 use quote::quote;
+use std::collections::BTreeMap;
+
+/// Methods of the runtime's `ClientBuilder`; a client-default parameter of the same name
+/// gets no setter in `ClientBuilderExt` (the inherent method would shadow it), only
+/// `path_default`.
+const BUILDER_METHODS: &[&str] = &[
+    "allow_insecure_http",
+    "api_token",
+    "backoff",
+    "base_url",
+    "build",
+    "connect_timeout",
+    "email_key",
+    "from_env",
+    "from_env_with",
+    "http_client",
+    "new",
+    "path_default",
+    "retries",
+    "retry_after_cap",
+    "timeout",
+    "user_agent",
+    "validate_requests",
+];
 
 impl Emitter<'_> {
     /// `DEFAULT_BASE_URL`, `Client`, and one handle struct per resource.
@@ -17,6 +42,7 @@ impl Emitter<'_> {
         let accessors = self.accessors(&[]);
         let methods = self.methods_of(&[]);
         let handles = self.model.resources.iter().map(|r| self.handle(r));
+        let api_client = self.api_client();
         let from_env_doc = format!(" A client configured from the environment (see [`ClientBuilder::from_env`]({}::ClientBuilder::from_env)).", rt.to_string().replace(' ', ""));
         quote! {
             /// The server named by the specification; the client's base URL unless configured.
@@ -55,6 +81,8 @@ impl Emitter<'_> {
                     Self { core }
                 }
             }
+
+            #api_client
 
             #(#handles)*
         }
@@ -122,5 +150,97 @@ impl Emitter<'_> {
             }
         });
         quote! { #(#items)* }
+    }
+}
+
+impl Emitter<'_> {
+    /// What the client tells the runtime about its API (`impl ApiClient`): its environment
+    /// variables, all `<PREFIX>_…`, and a `User-Agent` of the crate that compiles it; plus a
+    /// `ClientBuilderExt` setter per client-default parameter.
+    fn api_client(&self) -> TokenStream {
+        let rt = &self.rt;
+        let prefix = &self.model.api.env_prefix;
+        let var = |suffix: &str| format!("{prefix}_{}", suffix.to_shouty_snake_case());
+        let (token, email, key, base_url) = (
+            var("API_TOKEN"),
+            var("EMAIL"),
+            var("API_KEY"),
+            var("BASE_URL"),
+        );
+        let defaults = self.client_default_params();
+        let pairs = defaults.keys().map(|wire| {
+            let env = var(wire);
+            quote!((#wire, #env))
+        });
+        let setters = self.builder_ext(&defaults, &var);
+        quote! {
+            impl #rt::ApiClient for Client {
+                const ENV: #rt::EnvVars = #rt::EnvVars {
+                    api_token: #token,
+                    email: #email,
+                    api_key: #key,
+                    base_url: #base_url,
+                    path_defaults: &[#(#pairs),*],
+                };
+                const USER_AGENT: &'static str =
+                    concat!(env!("CARGO_PKG_NAME"), "/", env!("CARGO_PKG_VERSION"));
+            }
+
+            #setters
+        }
+    }
+
+    /// Client-default path parameters of every operation: wire name → Rust name, sorted.
+    fn client_default_params(&self) -> BTreeMap<&str, &str> {
+        let params = self.model.operations.iter().flat_map(|op| &op.params);
+        params
+            .filter(|p| p.location == ParamLocation::Path && p.role == ParamRole::ClientDefault)
+            .map(|p| (p.wire_name.as_str(), p.name.as_str()))
+            .collect()
+    }
+
+    /// `ClientBuilderExt`: `.account_id(…)` and the like on `Client::builder()`.
+    fn builder_ext(
+        &self,
+        defaults: &BTreeMap<&str, &str>,
+        var: &dyn Fn(&str) -> String,
+    ) -> TokenStream {
+        let rt = &self.rt;
+        let settable = defaults
+            .iter()
+            .filter(|(_, name)| !BUILDER_METHODS.contains(&crate::naming::unraw(name)));
+        let (decls, impls): (Vec<_>, Vec<_>) = settable
+            .map(|(wire, name)| {
+                let method = ident(name);
+                let doc = format!(
+                    " The `{wire}` used when a call does not give one (else `{}` in `from_env`).",
+                    var(wire)
+                );
+                let decl = quote! {
+                    #[doc = #doc]
+                    fn #method(self, value: impl Into<String>) -> Self;
+                };
+                let body = quote! {
+                    fn #method(self, value: impl Into<String>) -> Self {
+                        self.path_default(#wire, value)
+                    }
+                };
+                (decl, body)
+            })
+            .unzip();
+        if decls.is_empty() {
+            return TokenStream::new();
+        }
+        quote! {
+            /// Setters on [`Client::builder`] for the path parameters that default to a value
+            /// set on the client.
+            pub trait ClientBuilderExt {
+                #(#decls)*
+            }
+
+            impl ClientBuilderExt for #rt::ClientBuilder<Client> {
+                #(#impls)*
+            }
+        }
     }
 }

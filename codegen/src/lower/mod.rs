@@ -2,6 +2,7 @@
 
 mod combinator;
 mod constraints;
+mod info;
 mod object;
 mod operation;
 mod params;
@@ -9,6 +10,8 @@ mod primitive;
 mod resources;
 mod responses;
 mod schema;
+
+pub use info::override_env_prefix;
 
 use crate::diagnostics::{join, Diagnostics};
 use crate::model::{ApiInfo, Docs, Model, TypeDef, TypeId, TypeKind, TypeRef};
@@ -114,6 +117,7 @@ pub fn lower(doc: &OpenAPI, client_defaults: &[String], diags: &mut Diagnostics)
         title: doc.info.title.clone(),
         version: doc.info.version.clone(),
         base_url: doc.servers.first().map(|s| s.url.clone()),
+        env_prefix: info::env_prefix(&doc.info, lowerer.diags),
     };
     let (operations, resources) = resources;
     Model {
