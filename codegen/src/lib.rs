@@ -78,7 +78,7 @@ pub fn generate(text: &str, config: &Config) -> Result<Output, Vec<Diagnostic>> 
     if diags.has_errors() {
         return Err(diags.into_items());
     }
-    let code = match format::format(tokens, &config.source_name) {
+    let code = match format::format(tokens, &config.source_name, text) {
         Ok(code) => code,
         Err(message) => {
             diags.error(Kind::Invalid, "#", message);
