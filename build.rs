@@ -13,11 +13,13 @@
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
+#[cfg(not(feature = "codegen"))]
 #[path = "build/spec_hash.rs"]
 mod spec_hash;
 
 const SPEC: &str = "spec/cloudflare-kv.yaml";
 /// The checked-in copy of the generated module.
+#[cfg(not(feature = "codegen"))]
 const GENERATED: &str = "generated/cloudflare_kv.rs";
 /// The file `src/lib.rs` includes from `OUT_DIR`.
 const MODULE: &str = "cloudflare_kv.rs";
