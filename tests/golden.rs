@@ -79,7 +79,7 @@ fn every_fixture_matches_its_golden() {
 #[test]
 fn broken_specs_report_every_problem_with_its_pointer() {
     let specs = specs_in(&root().join("tests/fixtures/errors"));
-    assert_eq!(specs.len(), 4);
+    assert_eq!(specs.len(), 5);
     for spec in specs {
         let text = std::fs::read_to_string(&spec).unwrap();
         let name = relative(&spec);

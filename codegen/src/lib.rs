@@ -13,6 +13,7 @@ pub mod lower;
 pub mod model;
 pub mod naming;
 pub mod refs;
+pub mod suggest;
 
 pub use diagnostics::{Diagnostic, Diagnostics, Kind, Severity};
 

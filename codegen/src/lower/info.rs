@@ -1,8 +1,7 @@
 //! Facts about the API as a whole that the generated client hands to the runtime: the prefix
-//! of its environment variables (`x-kv-env-prefix`, else derived from `info.title`).
+//! of its environment variables (`x-kv-env-prefix`, else the first word of `info.title`).
 
 use crate::diagnostics::{Diagnostics, Kind};
-use heck::ToShoutySnakeCase;
 use openapiv3::Info;
 
 const ENV_PREFIX: &str = "x-kv-env-prefix";
@@ -47,20 +46,15 @@ fn is_env_prefix(prefix: &str) -> bool {
         && chars.all(|c| c.is_ascii_uppercase() || c.is_ascii_digit() || c == '_')
 }
 
-/// `Todo API` → `TODO`, `Cloudflare Workers KV` → `CLOUDFLARE_WORKERS_KV`: the title in
-/// upper snake case without a trailing `API` word; `API` when nothing usable is left.
+/// `Todo API` → `TODO`, `Cloudflare API - Workers KV` → `CLOUDFLARE`: the first word of the
+/// title that starts with an ASCII letter, in upper case. That word is usually the brand,
+/// which is how such variables are conventionally named (`GITHUB_TOKEN`, `STRIPE_API_KEY`);
+/// `API` when the title has no such word.
 fn from_title(title: &str) -> String {
-    let cleaned: String = title
-        .chars()
-        .map(|c| if c.is_ascii_alphanumeric() { c } else { ' ' })
-        .collect();
-    let snake = cleaned.to_shouty_snake_case();
-    let trimmed = snake.strip_suffix("_API").unwrap_or(&snake);
-    match trimmed.chars().next() {
-        None => "API".to_owned(),
-        Some(c) if c.is_ascii_digit() => format!("API_{trimmed}"),
-        Some(_) => trimmed.to_owned(),
-    }
+    title
+        .split(|c: char| !c.is_ascii_alphanumeric())
+        .find(|word| word.starts_with(|c: char| c.is_ascii_alphabetic()))
+        .map_or_else(|| "API".to_owned(), str::to_ascii_uppercase)
 }
 
 #[cfg(test)]
@@ -81,13 +75,17 @@ mod tests {
     #[test]
     fn prefixes_come_from_the_title() {
         assert_eq!(from_title("Todo API"), "TODO");
-        assert_eq!(from_title("Cloudflare Workers KV"), "CLOUDFLARE_WORKERS_KV");
-        assert_eq!(from_title("my-api v2"), "MY_API_V2");
-        assert_eq!(from_title("API"), "API");
-        assert_eq!(from_title("Ünïcode ✓"), "N_CODE");
+        assert_eq!(from_title("Cloudflare Workers KV"), "CLOUDFLARE");
+        assert_eq!(
+            from_title("Cloudflare API - Workers KV (extract of all /storage/kv/ operations)"),
+            "CLOUDFLARE"
+        );
+        assert_eq!(from_title("my-api v2"), "MY");
+        assert_eq!(from_title("GitHub v3 REST API"), "GITHUB");
+        assert_eq!(from_title("3D Printer"), "PRINTER");
+        assert_eq!(from_title("Ünïcode"), "N");
         assert_eq!(from_title(""), "API");
-        assert_eq!(from_title("  "), "API");
-        assert_eq!(from_title("3D Printer"), "API_3D_PRINTER");
+        assert_eq!(from_title("  ✓ 42 "), "API");
     }
 
     #[test]

@@ -39,7 +39,7 @@ pub struct ApiInfo {
     /// The first server's URL, if any.
     pub base_url: Option<String>,
     /// The prefix of the client's environment variables (`CLOUDFLARE` →
-    /// `CLOUDFLARE_API_TOKEN`): `x-kv-env-prefix` on `info`, else derived from the title.
+    /// `CLOUDFLARE_API_TOKEN`): `x-kv-env-prefix` on `info`, else the title's first word.
     pub env_prefix: String,
 }
 
