@@ -50,14 +50,6 @@ impl EnvVars {
             .into_iter()
             .chain(self.path_defaults.iter().map(|(_, var)| *var))
     }
-
-    /// The variable that holds the default of path parameter `name`, if it has one.
-    pub fn path_default(&self, name: &str) -> Option<&'static str> {
-        self.path_defaults
-            .iter()
-            .find(|(param, _)| *param == name)
-            .map(|(_, var)| *var)
-    }
 }
 
 /// A setting and where it came from, so errors can say which knob to turn.
