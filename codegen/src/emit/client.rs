@@ -9,7 +9,7 @@ use std::collections::BTreeMap;
 
 /// Methods of the runtime's `ClientBuilder`; a client-default parameter of the same name
 /// gets no setter in `ClientBuilderExt` (the inherent method would shadow it), only
-/// `path_default`.
+/// `path_default`, which sets any of them by wire name.
 const BUILDER_METHODS: &[&str] = &[
     "allow_insecure_http",
     "api_token",
@@ -206,23 +206,19 @@ impl Emitter<'_> {
         var: &dyn Fn(&str) -> String,
     ) -> TokenStream {
         let rt = &self.rt;
-        let settable = defaults
-            .iter()
-            .filter(|(_, name)| !BUILDER_METHODS.contains(&crate::naming::unraw(name)));
-        let (decls, impls): (Vec<_>, Vec<_>) = settable
-            .map(|(wire, name)| {
+        let (decls, impls): (Vec<_>, Vec<_>) = setters(defaults)
+            .into_iter()
+            .map(|(name, wires)| {
                 let method = ident(name);
-                let doc = format!(
-                    " The `{wire}` used when a call does not give one (else `{}` in `from_env`).",
-                    var(wire)
-                );
+                let doc = setter_doc(&wires, var);
                 let decl = quote! {
                     #[doc = #doc]
                     fn #method(self, value: impl Into<String>) -> Self;
                 };
+                let body = setter_body(&wires);
                 let body = quote! {
                     fn #method(self, value: impl Into<String>) -> Self {
-                        self.path_default(#wire, value)
+                        #body
                     }
                 };
                 (decl, body)
@@ -242,5 +238,40 @@ impl Emitter<'_> {
                 #(#impls)*
             }
         }
+    }
+}
+
+/// Setter name → the wire names it sets. Two wire names (`site-id`, `site_id`) can share a Rust
+/// name; the one setter then sets both. Names of builder methods get no setter.
+fn setters<'d>(defaults: &BTreeMap<&'d str, &'d str>) -> BTreeMap<&'d str, Vec<&'d str>> {
+    let mut setters: BTreeMap<&str, Vec<&str>> = BTreeMap::new();
+    for (wire, name) in defaults {
+        if !BUILDER_METHODS.contains(&crate::naming::unraw(name)) {
+            setters.entry(*name).or_default().push(*wire);
+        }
+    }
+    setters
+}
+
+fn setter_doc(wires: &[&str], var: &dyn Fn(&str) -> String) -> String {
+    let names: Vec<String> = wires.iter().map(|w| format!("`{w}`")).collect();
+    let mut vars: Vec<String> = wires.iter().map(|w| format!("`{}`", var(w))).collect();
+    vars.dedup();
+    format!(
+        " The {} used when a call does not give one (else {} in `from_env`).",
+        names.join(" and "),
+        vars.join(" and ")
+    )
+}
+
+/// `self.path_default("a", value)`, or for several wire names one call each with a copy.
+fn setter_body(wires: &[&str]) -> TokenStream {
+    match wires {
+        [wire] => quote! { self.path_default(#wire, value) },
+        [rest @ .., last] => quote! {
+            let value: String = value.into();
+            self #(.path_default(#rest, value.clone()))* .path_default(#last, value)
+        },
+        [] => quote! { self },
     }
 }
