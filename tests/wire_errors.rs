@@ -186,7 +186,7 @@ async fn a_2xx_that_is_not_the_expected_json_is_an_unexpected_body() {
     assert_eq!(error.kind(), ErrorKind::UnexpectedBody);
     assert_eq!(
         error.to_string(),
-        r#"update-value: HTTP 200 OK: the body does not have the expected shape (invalid type: string "none", expected a sequence) (application/json, 32 bytes): {"errors":"none","success":true}"#
+        r#"update-value: HTTP 200 OK: the body does not have the expected shape (invalid type: string "none", expected a sequence at line 1 column 16) (application/json, 32 bytes): {"errors":"none","success":true}"#
     );
 
     // Missing lists read as empty: answers are read leniently.

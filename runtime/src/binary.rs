@@ -1,5 +1,6 @@
 //! Bytes to send: in memory, streamed from a file, or streamed once from a reader.
 
+use std::borrow::Cow;
 use std::fmt;
 use std::path::{Path, PathBuf};
 use std::pin::Pin;
@@ -193,15 +194,49 @@ impl From<String> for Binary {
     }
 }
 
-impl From<&'static [u8]> for Binary {
-    fn from(bytes: &'static [u8]) -> Self {
-        Bytes::from_static(bytes).into()
+impl From<&[u8]> for Binary {
+    fn from(bytes: &[u8]) -> Self {
+        Bytes::copy_from_slice(bytes).into()
     }
 }
 
-impl From<&'static str> for Binary {
-    fn from(text: &'static str) -> Self {
-        Bytes::from_static(text.as_bytes()).into()
+impl From<&Vec<u8>> for Binary {
+    fn from(bytes: &Vec<u8>) -> Self {
+        bytes.as_slice().into()
+    }
+}
+
+impl From<&Bytes> for Binary {
+    /// Shares the bytes (no copy).
+    fn from(bytes: &Bytes) -> Self {
+        bytes.clone().into()
+    }
+}
+
+impl From<Cow<'_, [u8]>> for Binary {
+    fn from(bytes: Cow<'_, [u8]>) -> Self {
+        bytes.into_owned().into()
+    }
+}
+
+impl From<&str> for Binary {
+    /// The text's UTF-8 bytes, as they are (never JSON-quoted).
+    fn from(text: &str) -> Self {
+        text.as_bytes().into()
+    }
+}
+
+impl From<&String> for Binary {
+    /// The text's UTF-8 bytes, as they are (never JSON-quoted).
+    fn from(text: &String) -> Self {
+        text.as_str().into()
+    }
+}
+
+impl From<Cow<'_, str>> for Binary {
+    /// The text's UTF-8 bytes, as they are (never JSON-quoted).
+    fn from(text: Cow<'_, str>) -> Self {
+        text.into_owned().into()
     }
 }
 

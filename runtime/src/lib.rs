@@ -16,10 +16,13 @@ mod config;
 pub mod encode;
 mod envelope;
 mod error;
+mod pager;
 mod request;
 mod response;
+mod result_info;
 mod retry;
 mod secret;
+mod stream;
 mod transport;
 pub mod validate;
 
@@ -29,8 +32,13 @@ pub use body::{Body, Part};
 pub use config::{ApiClient, ClientBuilder, EnvVars};
 pub use envelope::ApiMessage;
 pub use error::{Error, ErrorKind};
+pub use pager::{next_cursor, next_page, paginate, Items, Pages};
 pub use request::{Request, RequestOptions};
-pub use response::{decode_bytes, decode_empty, decode_json, RawResponse, Response};
+pub use response::{
+    decode_bytes, decode_empty, decode_json, decode_result, decode_stream, RawResponse, Response,
+    ResultInfo,
+};
+pub use stream::{ByteStream, DEFAULT_IDLE_TIMEOUT};
 pub use transport::{Core, Streamed, StreamedResponse};
 pub use validate::ConstraintError;
 
