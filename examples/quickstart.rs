@@ -21,7 +21,7 @@
 use std::process::ExitCode;
 use std::time::{SystemTime, UNIX_EPOCH};
 
-use cloudflare_kv::{Client, UpdateValueParams};
+use cloudflare_kv::{Client, ClientBuilderExt, UpdateValueParams};
 use cloudflare_kv_mock::MockServer;
 use serde_json::json;
 

@@ -35,6 +35,7 @@ fixtures!(
     all_of,
     all_of_mixed,
     big_bounds,
+    client_defaults,
     collisions,
     constraints,
     docs,
@@ -116,7 +117,7 @@ async fn answering(body: serde_json::Value) -> MockServer {
     server
 }
 
-fn fixture_client<C: From<cloudflare_kv::runtime::Core>>(
+fn fixture_client<C: cloudflare_kv::runtime::ApiClient>(
     server: &MockServer,
 ) -> cloudflare_kv::runtime::ClientBuilder<C> {
     cloudflare_kv::runtime::ClientBuilder::new("http://unused.invalid")
@@ -359,4 +360,59 @@ async fn url_encoded_forms_are_encoded_like_queries_and_checked() {
         request.body,
         b"user=a%20b%26c&remember=true&scopes=read&scopes=wr%3Dite"
     );
+}
+
+#[tokio::test]
+async fn client_defaults_have_setters_variables_and_names_of_their_own() {
+    use client_defaults::{ClientBuilderExt, GetSiteParams, GetTimeoutParams};
+    use cloudflare_kv::runtime::ApiClient;
+    let env = client_defaults::Client::ENV;
+    assert_eq!(
+        (env.api_token, env.email, env.api_key, env.base_url),
+        (
+            "ACME_API_TOKEN",
+            "ACME_EMAIL",
+            "ACME_API_KEY",
+            "ACME_BASE_URL"
+        )
+    );
+    assert_eq!(
+        env.path_defaults,
+        [
+            ("site-id", "ACME_SITE_ID"),
+            ("site_id", "ACME_SITE_ID"),
+            ("timeout", "ACME_TIMEOUT"),
+            ("zone_id", "ACME_ZONE_ID"),
+        ]
+    );
+    let server = MockServer::start().await;
+    Mock::given(any())
+        .respond_with(ResponseTemplate::new(204))
+        .mount(&server)
+        .await;
+    // One setter for the two wire names spelt `site_id` in Rust; `timeout` is a builder
+    // method already, so that default is set by wire name.
+    let client: client_defaults::Client = fixture_client(&server)
+        .zone_id("z")
+        .site_id("s")
+        .path_default("timeout", "t")
+        .build()
+        .unwrap();
+    let sites = client.zones().sites();
+    assert_eq!(sites.get(GetSiteParams::new()).await.unwrap().status(), 204);
+    let timeouts = client.sites().timeouts();
+    assert_eq!(
+        timeouts
+            .get(GetTimeoutParams::new())
+            .await
+            .unwrap()
+            .status(),
+        204
+    );
+    let paths: Vec<String> = wire_support::received(&server)
+        .await
+        .iter()
+        .map(|r| r.url.path().to_owned())
+        .collect();
+    assert_eq!(paths, ["/zones/z/sites/s", "/sites/s/timeouts/t"]);
 }

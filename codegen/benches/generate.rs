@@ -83,7 +83,7 @@ fn phases(c: &mut Criterion) {
     });
     let tokens = kv_codegen::emit::emit(&model, &config, &mut diags);
     group.bench_function("format", |b| {
-        b.iter(|| kv_codegen::format::format(tokens.clone(), "synthetic").map(|s| s.len()))
+        b.iter(|| kv_codegen::format::format(tokens.clone(), "synthetic", "").map(|s| s.len()))
     });
     group.finish();
 }

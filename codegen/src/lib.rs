@@ -14,6 +14,7 @@ pub mod lower;
 pub mod model;
 pub mod naming;
 pub mod refs;
+pub mod suggest;
 
 pub use diagnostics::{Diagnostic, Diagnostics, Kind, Severity};
 
@@ -37,6 +38,10 @@ pub struct Config {
     /// printed as it comes, one statement per line: for a build script's `OUT_DIR`, which only
     /// the compiler reads, and several times faster on a large API.
     pub pretty: bool,
+    /// The prefix of the client's environment variables (`CLOUDFLARE` →
+    /// `CLOUDFLARE_API_TOKEN`), replacing the spec's `x-kv-env-prefix` or the one derived
+    /// from its title.
+    pub env_prefix: Option<String>,
 }
 
 impl Default for Config {
@@ -47,6 +52,7 @@ impl Default for Config {
             client_defaults: Vec::new(),
             strict: false,
             pretty: true,
+            env_prefix: None,
         }
     }
 }
@@ -128,8 +134,13 @@ fn generate_here(text: &str, config: &Config) -> Result<Output, Vec<Diagnostic>>
     let Some(doc) = load::load(text, &mut diags) else {
         return Err(diags.into_items());
     };
-    let (model, left_out) = lower::lower(&doc, &config.client_defaults, &mut diags);
+    let (mut model, left_out) = lower::lower(&doc, &config.client_defaults, &mut diags);
     drop(doc);
+    lower::override_env_prefix(
+        &mut model.api.env_prefix,
+        config.env_prefix.as_deref(),
+        &mut diags,
+    );
     if config.strict && diags.has_errors() {
         return Err(diags.into_items());
     }
@@ -139,7 +150,7 @@ fn generate_here(text: &str, config: &Config) -> Result<Output, Vec<Diagnostic>>
         return Err(diags.into_items());
     }
     let code = if config.pretty {
-        match format::format(tokens, &config.source_name) {
+        match format::format(tokens, &config.source_name, text) {
             Ok(code) => code,
             Err(message) => {
                 diags.error(Kind::Invalid, "#", message);
@@ -147,7 +158,7 @@ fn generate_here(text: &str, config: &Config) -> Result<Output, Vec<Diagnostic>>
             }
         }
     } else {
-        format::plain(tokens, &config.source_name)
+        format::plain(tokens, &config.source_name, text)
     };
     let types = model.types.len();
     let warnings = diags.warnings().cloned().collect();

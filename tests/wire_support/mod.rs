@@ -4,7 +4,9 @@
 
 use std::time::Duration;
 
-use cloudflare_kv::{Client, ClientBuilder, Response, SuccessEnvelope, UpdateValueParams};
+use cloudflare_kv::{
+    Client, ClientBuilder, ClientBuilderExt, Response, SuccessEnvelope, UpdateValueParams,
+};
 use wiremock::matchers::method;
 use wiremock::{Mock, MockServer, Request, ResponseTemplate};
 

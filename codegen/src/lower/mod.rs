@@ -4,6 +4,7 @@ mod combinator;
 mod constraints;
 pub(crate) mod leave_out;
 mod merge;
+mod info;
 mod object;
 mod operation;
 mod params;
@@ -13,6 +14,8 @@ mod resources;
 mod responses;
 mod schema;
 mod untyped;
+
+pub use info::override_env_prefix;
 
 use crate::diagnostics::{join, Diagnostics};
 use crate::model::{ApiInfo, Docs, Model, TypeDef, TypeId, TypeKind, TypeRef};
@@ -128,6 +131,7 @@ pub fn lower(
         title: doc.info.title.clone(),
         version: doc.info.version.clone(),
         base_url: doc.servers.first().map(|s| s.url.clone()),
+        env_prefix: info::env_prefix(&doc.info, lowerer.diags),
     };
     let (operations, resources) = resources;
     let model = Model {

@@ -71,7 +71,7 @@ impl Lowerer<'_> {
     /// Lowers a `$ref` to a schema component, reporting a dangling or non-local one.
     pub(crate) fn lower_reference(&mut self, reference: &str, pointer: &str) -> TypeRef {
         if refs::schema(self.doc, reference).is_none() {
-            refs::report_bad_ref(reference, "schemas", pointer, self.diags);
+            refs::report_bad_ref(self.doc, reference, "schemas", pointer, self.diags);
             return TypeRef::Json;
         }
         self.lower_component(reference)

@@ -38,6 +38,9 @@ pub struct ApiInfo {
     pub version: String,
     /// The first server's URL, if any.
     pub base_url: Option<String>,
+    /// The prefix of the client's environment variables (`CLOUDFLARE` →
+    /// `CLOUDFLARE_API_TOKEN`): `x-kv-env-prefix` on `info`, else the title's first word.
+    pub env_prefix: String,
 }
 
 /// Documentation taken from `summary`, `title` and `description`.
