@@ -13,7 +13,7 @@ use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::OnceLock;
 
 use bytes::Bytes;
-use cloudflare_kv::{Client, GetValueParams};
+use cloudflare_kv::{Client, ClientBuilderExt, GetValueParams};
 use futures_util::TryStreamExt;
 use http_body_util::Full;
 use hyper::body::Incoming;

@@ -8,7 +8,7 @@ use std::convert::Infallible;
 use std::net::SocketAddr;
 
 use bytes::Bytes;
-use cloudflare_kv::{Client, GetValueParams, UpdateValueParams};
+use cloudflare_kv::{Client, ClientBuilderExt, GetValueParams, UpdateValueParams};
 use criterion::{criterion_group, criterion_main, Criterion, Throughput};
 use http_body_util::{BodyExt, Full};
 use hyper::body::Incoming;

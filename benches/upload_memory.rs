@@ -10,7 +10,7 @@ use std::net::SocketAddr;
 use std::sync::atomic::{AtomicUsize, Ordering};
 
 use bytes::Bytes;
-use cloudflare_kv::{Binary, Client, UpdateValueParams};
+use cloudflare_kv::{Binary, Client, ClientBuilderExt, UpdateValueParams};
 use http_body_util::{BodyExt, Full};
 use hyper::body::Incoming;
 use hyper::service::service_fn;

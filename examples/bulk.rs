@@ -9,7 +9,7 @@
 //! credentials, no network.
 
 use cloudflare_kv::types::{BulkGetEntry, BulkGetType, BulkWriteItem};
-use cloudflare_kv::{BulkDeleteParams, BulkGetParams, BulkUpdateParams, Client};
+use cloudflare_kv::{BulkDeleteParams, BulkGetParams, BulkUpdateParams, Client, ClientBuilderExt};
 use cloudflare_kv_mock::MockServer;
 use serde_json::json;
 

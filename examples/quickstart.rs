@@ -23,8 +23,8 @@ use std::process::ExitCode;
 use std::time::Duration;
 
 use cloudflare_kv::{
-    Client, CreateNamespaceParams, DeleteNamespaceParams, DeleteValueParams, ErrorKind,
-    GetMetadataParams, GetValueParams, ListKeysParams, UpdateValueParams,
+    Client, ClientBuilderExt, CreateNamespaceParams, DeleteNamespaceParams, DeleteValueParams,
+    ErrorKind, GetMetadataParams, GetValueParams, ListKeysParams, UpdateValueParams,
 };
 use cloudflare_kv_mock::MockServer;
 use futures_util::TryStreamExt;

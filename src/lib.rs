@@ -4,7 +4,7 @@
 //! # Where things are
 //!
 //! - [`Client`] and its handles: `client.kv().namespaces().values()` (the handles live in
-//!   [`kv`]).
+//!   [`kv`]); [`ClientBuilderExt`] adds `.account_id(…)` to [`Client::builder`].
 //! - The parameters of every method, at the crate root ([`UpdateValueParams`], …) and in
 //!   [`kv`].
 //! - The types of the API's schemas in [`types`] ([`types::Namespace`], [`types::Key`],
@@ -21,7 +21,7 @@ mod generated {
     include!(concat!(env!("OUT_DIR"), "/cloudflare_kv.rs"));
 }
 
-pub use generated::{kv, types, Client, DEFAULT_BASE_URL};
+pub use generated::{kv, types, Client, ClientBuilderExt, DEFAULT_BASE_URL};
 
 pub use generated::kv::{
     BulkDeleteParams, BulkGetParams, BulkUpdateParams, CreateNamespaceParams,

@@ -34,9 +34,14 @@ macro_rules! fixtures {
 
 fixtures!(
     all_of,
+    all_of_mixed,
+    big_bounds,
+    client_defaults,
     collisions,
     constraints,
     docs,
+    ecma_patterns,
+    empty_schemas,
     enums,
     envelopes,
     // Its groups' features are not features of this crate: compiled with all of them off.
@@ -44,10 +49,16 @@ fixtures!(
     group_features,
     idempotent,
     media_types,
+    multipart_union,
     nullable,
+    nullable_required,
     objects,
     pagination,
+    param_object,
+    param_unions,
+    param_untyped,
     params,
+    path_level_params,
     primitives,
     raw_response,
     refs,
@@ -115,7 +126,7 @@ async fn answering(body: serde_json::Value) -> MockServer {
     server
 }
 
-fn fixture_client<C: From<cloudflare_kv::runtime::Core>>(
+fn fixture_client<C: cloudflare_kv::runtime::ApiClient>(
     server: &MockServer,
 ) -> cloudflare_kv::runtime::ClientBuilder<C> {
     cloudflare_kv::runtime::ClientBuilder::new("http://unused.invalid")
@@ -616,4 +627,61 @@ async fn units_convert_into_the_parameters_number_type() {
         request.body,
         br#"{"holder":"me","note":["any","serialize"]}"#
     );
+}
+
+#[tokio::test]
+async fn client_defaults_have_setters_variables_and_names_of_their_own() {
+    use client_defaults::sites::GetTimeoutParams;
+    use client_defaults::zones::GetSiteParams;
+    use client_defaults::ClientBuilderExt;
+    use cloudflare_kv::runtime::ApiClient;
+    let env = client_defaults::Client::ENV;
+    assert_eq!(
+        (env.api_token, env.email, env.api_key, env.base_url),
+        (
+            "ACME_API_TOKEN",
+            "ACME_EMAIL",
+            "ACME_API_KEY",
+            "ACME_BASE_URL"
+        )
+    );
+    assert_eq!(
+        env.path_defaults,
+        [
+            ("site-id", "ACME_SITE_ID"),
+            ("site_id", "ACME_SITE_ID"),
+            ("timeout", "ACME_TIMEOUT"),
+            ("zone_id", "ACME_ZONE_ID"),
+        ]
+    );
+    let server = MockServer::start().await;
+    Mock::given(any())
+        .respond_with(ResponseTemplate::new(204))
+        .mount(&server)
+        .await;
+    // One setter for the two wire names spelt `site_id` in Rust; `timeout` is a builder
+    // method already, so that default is set by wire name.
+    let client: client_defaults::Client = fixture_client(&server)
+        .zone_id("z")
+        .site_id("s")
+        .path_default("timeout", "t")
+        .build()
+        .unwrap();
+    let sites = client.zones().sites();
+    assert_eq!(sites.get(GetSiteParams::new()).await.unwrap().status(), 204);
+    let timeouts = client.sites().timeouts();
+    assert_eq!(
+        timeouts
+            .get(GetTimeoutParams::new())
+            .await
+            .unwrap()
+            .status(),
+        204
+    );
+    let paths: Vec<String> = wire_support::received(&server)
+        .await
+        .iter()
+        .map(|r| r.url.path().to_owned())
+        .collect();
+    assert_eq!(paths, ["/zones/z/sites/s", "/sites/s/timeouts/t"]);
 }

@@ -7,7 +7,7 @@ mod hostile_support;
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::Arc;
 
-use cloudflare_kv::{Client, ErrorKind, UpdateValueParams};
+use cloudflare_kv::{Client, ClientBuilderExt, ErrorKind, UpdateValueParams};
 use hostile_support::*;
 use kv_runtime::{ClientBuilder, Core, Error};
 use tokio::io::{AsyncReadExt, AsyncWriteExt};

@@ -2,8 +2,8 @@
 
 use cloudflare_kv::types::{Key, Value};
 use cloudflare_kv::{
-    Binary, ByteStream, Client, Error, GetValueParams, Items, ListKeysParams, Pages,
-    UpdateValueParams,
+    Binary, ByteStream, Client, ClientBuilderExt, Error, GetValueParams, Items, ListKeysParams,
+    Pages, UpdateValueParams,
 };
 
 fn is_send_sync<T: Send + Sync>() {}

@@ -3,7 +3,7 @@
 
 mod wire_support;
 
-use cloudflare_kv::{Client, ErrorKind};
+use cloudflare_kv::{Client, ClientBuilderExt, ErrorKind};
 use wire_support::*;
 
 fn build_error(builder: cloudflare_kv::ClientBuilder<Client>) -> (ErrorKind, String) {

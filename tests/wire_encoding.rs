@@ -321,7 +321,7 @@ async fn a_missing_account_is_a_config_error() {
     assert_eq!(error.kind(), ErrorKind::Config);
     assert_eq!(
         error.to_string(),
-        "account_id is required: pass it in the call's parameters, or set a default with ClientBuilder::account_id or CLOUDFLARE_ACCOUNT_ID"
+        "account_id is required: pass it in the call's parameters, or set a default with ClientBuilder::path_default(\"account_id\", …) or CLOUDFLARE_ACCOUNT_ID"
     );
     assert!(received(&server).await.is_empty());
 }

@@ -4,7 +4,9 @@ mod wire_support;
 
 use std::time::{Duration, Instant};
 
-use cloudflare_kv::{Binary, Client, ErrorKind, RequestOptions, UpdateValueParams};
+use cloudflare_kv::{
+    Binary, Client, ClientBuilderExt, ErrorKind, RequestOptions, UpdateValueParams,
+};
 use wire_support::*;
 use wiremock::matchers::method;
 use wiremock::{Mock, MockServer, ResponseTemplate};

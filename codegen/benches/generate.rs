@@ -1,40 +1,28 @@
-//! Spec text → formatted source, end to end: our spec, Cloudflare's 14 KV operations, and a
-//! synthetic document of 1,500 operations (the size of Cloudflare's whole API).
+//! Spec text → formatted source, end to end: our spec, Cloudflare's 14 KV operations, a
+//! synthetic document the size and shape of Cloudflare's whole API (1,500 operations, 3,700
+//! schemas: `examples/synthetic_spec.rs`), each phase of that one alone, and the load guard's
+//! cost per level of nesting around an invalid schema (linear, where it once doubled).
+
+#[path = "../examples/synthetic_spec.rs"]
+mod synthetic_spec;
 
 use criterion::{criterion_group, criterion_main, BenchmarkId, Criterion, Throughput};
 use kv_codegen::{generate, Config};
+use serde_json::json;
 use std::path::Path;
 
 fn workspace() -> &'static Path {
     Path::new(concat!(env!("CARGO_MANIFEST_DIR"), "/.."))
 }
 
-/// Our spec with its one path repeated under `n` distinct prefixes and operation ids.
-fn synthetic(n: usize) -> String {
-    let spec =
-        std::fs::read_to_string(workspace().join("spec/cloudflare-kv.yaml")).unwrap_or_default();
-    let (head, rest) = spec.split_once("paths:\n").unwrap_or_default();
-    let (path_block, components) = rest.split_once("components:\n").unwrap_or_default();
-    let mut out = format!("{head}paths:\n");
-    for i in 0..n {
-        let block = path_block
-            .replace("  /accounts/", &format!("  /r{i}/accounts/"))
-            .replace(
-                "operationId: update-value",
-                &format!("operationId: update-value-{i}"),
-            )
-            .replace(
-                "x-kv-resource: kv.namespaces.values",
-                &format!("x-kv-resource: r{i}.values"),
-            );
-        out.push_str(&block);
+fn config(name: &str) -> Config {
+    Config {
+        source_name: name.to_owned(),
+        ..Config::default()
     }
-    out.push_str("components:\n");
-    out.push_str(components);
-    out
 }
 
-fn bench(c: &mut Criterion) {
+fn whole(c: &mut Criterion) {
     let mut inputs = Vec::new();
     if let Ok(text) = std::fs::read_to_string(workspace().join("spec/cloudflare-kv.yaml")) {
         inputs.push(("spec/cloudflare-kv.yaml", text));
@@ -45,15 +33,13 @@ fn bench(c: &mut Criterion) {
             eprintln!("../shared/cloudflare/kv-all.yaml not found; benchmarking our spec only")
         }
     }
-    inputs.push(("synthetic-1500-operations", synthetic(1500)));
+    let synthetic = synthetic_spec::document(100).to_string();
+    inputs.push(("synthetic-1500-operations", synthetic));
     let mut group = c.benchmark_group("generate");
     group.sample_size(10);
     for (name, text) in &inputs {
         group.throughput(Throughput::Bytes(text.len() as u64));
-        let config = Config {
-            source_name: (*name).to_owned(),
-            ..Config::default()
-        };
+        let config = config(name);
         group.bench_with_input(BenchmarkId::from_parameter(name), text, |b, text| {
             b.iter(|| generate(text, &config).map(|o| o.code.len()).unwrap_or(0))
         });
@@ -61,5 +47,73 @@ fn bench(c: &mut Criterion) {
     group.finish();
 }
 
-criterion_group!(benches, bench);
+/// The phases of the synthetic document one by one: where the time goes.
+fn phases(c: &mut Criterion) {
+    let text = synthetic_spec::document(100).to_string();
+    let config = config("synthetic");
+    let mut group = c.benchmark_group("phases-1500-operations");
+    group.sample_size(10);
+    group.bench_function("load", |b| {
+        b.iter(|| {
+            let mut diags = kv_codegen::Diagnostics::default();
+            kv_codegen::load::load(&text, &mut diags).is_some()
+        })
+    });
+    let mut diags = kv_codegen::Diagnostics::default();
+    let Some(doc) = kv_codegen::load::load(&text, &mut diags) else {
+        return;
+    };
+    group.bench_function("lower", |b| {
+        b.iter(|| {
+            let mut diags = kv_codegen::Diagnostics::default();
+            kv_codegen::lower::lower(&doc, &[], &mut diags)
+                .0
+                .types
+                .len()
+        })
+    });
+    let (model, _) = kv_codegen::lower::lower(&doc, &[], &mut diags);
+    group.bench_function("emit", |b| {
+        b.iter(|| {
+            let mut diags = kv_codegen::Diagnostics::default();
+            kv_codegen::emit::emit(&model, &config, &mut diags)
+                .into_iter()
+                .count()
+        })
+    });
+    let tokens = kv_codegen::emit::emit(&model, &config, &mut diags);
+    group.bench_function("format", |b| {
+        b.iter(|| kv_codegen::format::format(tokens.clone(), "synthetic", "").map(|s| s.len()))
+    });
+    group.finish();
+}
+
+/// A document whose one schema nests `depth` `allOf`s around a value openapiv3 refuses.
+fn nested(depth: usize) -> String {
+    let schema = (0..depth).fold(
+        json!({"type": "string", "maxLength": "bad"}),
+        |inner, _| json!({"allOf": [inner]}),
+    );
+    json!({
+        "openapi": "3.0.3",
+        "info": {"title": "t", "version": "1"},
+        "paths": {},
+        "components": {"schemas": {"deep": schema}},
+    })
+    .to_string()
+}
+
+/// Nested invalid schemas: the cost per level (it doubled per level before the load guard).
+fn nesting(c: &mut Criterion) {
+    let mut group = c.benchmark_group("nested-invalid-allOf");
+    for depth in [10, 20, 30, 40, 50, 60] {
+        let text = nested(depth);
+        group.bench_with_input(BenchmarkId::from_parameter(depth), &text, |b, text| {
+            b.iter(|| generate(text, &Config::default()).is_ok())
+        });
+    }
+    group.finish();
+}
+
+criterion_group!(benches, whole, phases, nesting);
 criterion_main!(benches);

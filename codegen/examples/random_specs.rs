@@ -4,7 +4,8 @@
 //! from COUNT random (deterministically seeded) documents that kv-codegen accepts into DIR,
 //! plus `DIR/all.rs` that includes each as a module; `.ci/run` compiles that file against the
 //! SDK runtime under `#![deny(warnings)]` and clippy. The strategies below are shared with
-//! `tests/no_panic.rs`.
+//! `tests/no_panic.rs`. Partial outputs (an operation left out) are compiled too: whatever the
+//! generator emits must build.
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic, dead_code)]
 
 use proptest::prelude::*;
@@ -26,6 +27,16 @@ fn clean_leaf() -> Vec<Value> {
         json!({"$ref": "#/components/schemas/s1"}),
         json!({}),
         json!({"minLength": 2, "items": {}}),
+        // What real specs write and kv-codegen reads leniently.
+        json!({"example": "023e105f4ecef8ad9ca31a8372d0c353"}),
+        json!({"minimum": 1}),
+        json!({"default": 20}),
+        json!({"enum": ["a", "b"]}),
+        json!({"type": "integer", "minimum": 0, "maximum": 9223372036854776000.0_f64}),
+        json!({"type": "string", "pattern": "^(?!-)[a-z0-9-]+(?<!-)$"}),
+        json!({"oneOf": [{"enum": ["asc"]}, {"enum": ["desc"]}]}),
+        json!({"oneOf": [{"type": "string"}, {"type": "integer"}]}),
+        json!({"allOf": [{"type": "string", "maxLength": 3}, {"type": "string", "readOnly": true}]}),
     ]
 }
 
@@ -69,6 +80,17 @@ pub fn schema(with_hazards: bool) -> BoxedStrategy<Value> {
                 .boxed(),
             (inner.clone(), inner.clone())
                 .prop_map(|(a, b)| json!({"allOf": [a], "properties": {"p": b}, "minLength": 1}))
+                .boxed(),
+            // An envelope: an object and a union of objects, merged variant by variant.
+            (inner.clone(), inner.clone())
+                .prop_map(|(a, b)| json!({"allOf": [
+                    {"type": "object", "properties": {"a": a}},
+                    {"oneOf": [{"type": "object", "properties": {"b": b}}, {"$ref": "#/components/schemas/s0"}]},
+                ]}))
+                .boxed(),
+            // Branches that only add `required`.
+            inner.clone()
+                .prop_map(|a| json!({"type": "object", "properties": {"a": a, "b": {}}, "anyOf": [{"required": ["a"]}, {"required": ["b"]}]}))
                 .boxed(),
         ];
         if with_hazards {
@@ -122,20 +144,36 @@ pub fn hazardous_document(
 }
 
 /// A well-formed document around the random schemas: they stand as components, a JSON body
-/// and a response, so that most such documents generate and exercise the emitter.
+/// and a response, so that most such documents generate and exercise the emitter. A second
+/// operation takes a random schema as its path and query parameters and as a raw and a
+/// multipart body: it is generated, or left out with an error, and the first one stays.
 pub fn clean_document(schemas: Vec<Value>, body: Value, response: Value, location: &str) -> Value {
     json!({
         "openapi": "3.0.3",
         "info": {"title": "random", "version": "1"},
-        "paths": {"/things/{id}": {"put": {
-            "operationId": "put-thing",
-            "parameters": [
-                {"name": "id", "in": "path", "required": true, "schema": {"type": "string", "maxLength": 9}},
-                {"name": "q", "in": location, "schema": {"type": "array", "items": {"type": "integer"}}},
-            ],
-            "requestBody": {"content": {"application/json": {"schema": body}}},
-            "responses": {"2XX": {"description": "ok", "content": {"application/json": {"schema": response}}}},
-        }}},
+        "paths": {"/things/{id}": {
+            "parameters": [{"name": "id", "in": "path", "required": true, "schema": {"type": "string", "maxLength": 9}}],
+            "put": {
+                "operationId": "put-thing",
+                "parameters": [
+                    {"name": "q", "in": location, "schema": {"type": "array", "items": {"type": "integer"}}},
+                ],
+                "requestBody": {"content": {"application/json": {"schema": body.clone()}}},
+                "responses": {"2XX": {"description": "ok", "content": {"application/json": {"schema": response}}}},
+            },
+            "post": {
+                "operationId": "post-thing",
+                "parameters": [
+                    {"name": "id", "in": "path", "required": true, "schema": body.clone()},
+                    {"name": "q", "in": "query", "schema": body.clone()},
+                ],
+                "requestBody": {"required": true, "content": {
+                    "application/octet-stream": {"schema": body.clone()},
+                    "multipart/form-data": {"schema": body},
+                }},
+                "responses": {"204": {"description": "done"}},
+            },
+        }},
         "components": {"schemas": components(schemas)},
     })
 }

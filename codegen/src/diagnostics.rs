@@ -3,10 +3,11 @@
 //! Every phase pushes into one [`Diagnostics`] collector instead of returning early, so a user
 //! sees all problems of a spec in one run; the driver stops between phases when any is an error.
 
+use std::collections::HashMap;
 use std::fmt;
 
 /// How bad a problem is.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
 pub enum Severity {
     /// Generation goes on; the construct was handled in a documented, weaker way.
     Warning,
@@ -15,7 +16,7 @@ pub enum Severity {
 }
 
 /// What rule a problem broke, for callers that match on it.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 pub enum Kind {
     /// The text is not YAML or JSON, or not an OpenAPI document.
     Syntax,
@@ -32,7 +33,7 @@ pub enum Kind {
 }
 
 /// One problem, located by a JSON pointer into the specification.
-#[derive(Clone, Debug, PartialEq, Eq)]
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
 pub struct Diagnostic {
     /// Error or warning.
     pub severity: Severity,
@@ -58,7 +59,16 @@ impl fmt::Display for Diagnostic {
 #[derive(Clone, Debug, Default)]
 pub struct Diagnostics {
     items: Vec<Diagnostic>,
+    /// Every error recorded, repeats included, as an index into `items`: a construct shared by
+    /// several operations (a path-level parameter) is reported once but fails each of them.
+    errors: Vec<usize>,
+    /// Where each distinct problem sits in `items`, so that a repeat is found in constant time.
+    index: HashMap<Diagnostic, usize>,
 }
+
+/// A point in the sequence of errors, to ask what was recorded since.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Mark(usize);
 
 impl Diagnostics {
     /// Records an error.
@@ -79,14 +89,34 @@ impl Diagnostics {
             message,
         };
         // The same schema can be reached along several paths; report each problem once.
-        if !self.items.contains(&item) {
-            self.items.push(item);
+        let index = match self.index.get(&item) {
+            Some(index) => *index,
+            None => {
+                let index = self.items.len();
+                self.index.insert(item.clone(), index);
+                self.items.push(item);
+                index
+            }
+        };
+        if severity == Severity::Error {
+            self.errors.push(index);
         }
+    }
+
+    /// The present point in the sequence of errors.
+    pub fn mark(&self) -> Mark {
+        Mark(self.errors.len())
+    }
+
+    /// The first error recorded since `mark`, repeats of earlier ones included.
+    pub fn first_error_since(&self, mark: Mark) -> Option<&Diagnostic> {
+        let index = self.errors.get(mark.0)?;
+        self.items.get(*index)
     }
 
     /// True when at least one error was recorded.
     pub fn has_errors(&self) -> bool {
-        self.items.iter().any(|d| d.severity == Severity::Error)
+        !self.errors.is_empty()
     }
 
     /// Every problem, in the order found.
@@ -156,6 +186,14 @@ mod tests {
         d.warn(Kind::Ignored, "#/b", "meh");
         assert_eq!(d.items().len(), 2);
         assert!(d.has_errors());
+        let mark = d.mark();
+        assert_eq!(d.first_error_since(mark), None);
+        d.error(Kind::Invalid, "#/a", "bad");
+        assert_eq!(d.items().len(), 2);
+        assert_eq!(
+            d.first_error_since(mark).map(|e| e.pointer.as_str()),
+            Some("#/a")
+        );
         assert_eq!(
             render(d.items()),
             "error: bad\n  --> #/a\nwarning: meh\n  --> #/b\n1 error(s), 1 warning(s)\n"

@@ -8,11 +8,13 @@
 pub mod diagnostics;
 pub mod emit;
 pub mod format;
+pub mod guard;
 pub mod load;
 pub mod lower;
 pub mod model;
 pub mod naming;
 pub mod refs;
+pub mod suggest;
 
 pub use diagnostics::{Diagnostic, Diagnostics, Kind, Severity};
 
@@ -32,6 +34,17 @@ pub struct Config {
     /// Puts `#[cfg(feature = "<group>")]` on each group's module (and on the types only
     /// the enabled groups use), so a crate can compile only the groups it needs.
     pub group_features: bool,
+    /// Refuse the whole spec when any operation would be left out (or any other error was
+    /// found), instead of generating the rest. Our own spec is built this way.
+    pub strict: bool,
+    /// Pretty-print the module (`prettyplease`), as the checked-in copy is. Off, the code is
+    /// printed as it comes, one statement per line: for a build script's `OUT_DIR`, which only
+    /// the compiler reads, and several times faster on a large API.
+    pub pretty: bool,
+    /// The prefix of the client's environment variables (`CLOUDFLARE` →
+    /// `CLOUDFLARE_API_TOKEN`), replacing the spec's `x-kv-env-prefix` or the one derived
+    /// from its title.
+    pub env_prefix: Option<String>,
 }
 
 impl Default for Config {
@@ -41,8 +54,22 @@ impl Default for Config {
             source_name: "spec/cloudflare-kv.yaml".to_owned(),
             client_defaults: Vec::new(),
             group_features: false,
+            strict: false,
+            pretty: true,
+            env_prefix: None,
         }
     }
+}
+
+/// An operation the generator could not generate, left out of the module.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct LeftOut {
+    /// Its `operationId` (or `<method>-<path>` when it has none).
+    pub operation: String,
+    /// Where it is defined, e.g. `#/paths/~1accounts~1{id}/get`.
+    pub pointer: String,
+    /// The first problem that kept it out, with the pointer of that problem.
+    pub reason: String,
 }
 
 /// The result of a successful generation.
@@ -54,30 +81,88 @@ pub struct Output {
     pub operations: usize,
     /// How many named types were emitted.
     pub types: usize,
-    /// Warnings: constructs handled in a weaker, documented way.
+    /// The operations that could not be generated (each also has an error in `diagnostics`).
+    pub left_out: Vec<LeftOut>,
+    /// Every problem found, in order: the errors that left operations out, and warnings.
+    pub diagnostics: Vec<Diagnostic>,
+    /// The warnings among `diagnostics`: constructs handled in a weaker, documented way.
     pub warnings: Vec<Diagnostic>,
 }
 
+impl Output {
+    /// True when something was left out or found in error (what `--strict` refuses).
+    pub fn is_partial(&self) -> bool {
+        !self.left_out.is_empty()
+            || self
+                .diagnostics
+                .iter()
+                .any(|d| d.severity == Severity::Error)
+    }
+}
+
+/// The stack the generator runs on. Reading and lowering recurse once per level of schema
+/// nesting (which the load guard bounds), and a debug build of serde spends tens of
+/// kilobytes per level: the caller's stack (2 MiB on a test thread) is not to be relied on.
+const STACK_BYTES: usize = 64 << 20;
+
 /// Generates the SDK module for a specification given as text.
+///
+/// Refuses the whole text (`Err`) when it is not an OpenAPI 3.0.x document; otherwise
+/// generates what can be generated, leaving out (and reporting) the operations that cannot,
+/// unless [`Config::strict`] is set. Runs on a thread of its own with a known stack.
 pub fn generate(text: &str, config: &Config) -> Result<Output, Vec<Diagnostic>> {
+    std::thread::scope(|scope| {
+        let worker = std::thread::Builder::new()
+            .name("kv-codegen".to_owned())
+            .stack_size(STACK_BYTES)
+            .spawn_scoped(scope, || generate_here(text, config));
+        match worker {
+            Ok(handle) => handle.join().unwrap_or_else(|_| {
+                let message = "internal error: the generator stopped unexpectedly on this spec";
+                Err(vec![Diagnostic {
+                    severity: Severity::Error,
+                    kind: Kind::Invalid,
+                    pointer: "#".to_owned(),
+                    message: message.to_owned(),
+                }])
+            }),
+            // No thread to be had: run here, on the caller's stack.
+            Err(_) => generate_here(text, config),
+        }
+    })
+}
+
+/// [`generate`] on the current thread.
+fn generate_here(text: &str, config: &Config) -> Result<Output, Vec<Diagnostic>> {
     let mut diags = Diagnostics::default();
     let Some(doc) = load::load(text, &mut diags) else {
         return Err(diags.into_items());
     };
-    let model = lower::lower(&doc, &config.client_defaults, &mut diags);
-    if diags.has_errors() {
+    let (mut model, left_out) = lower::lower(&doc, &config.client_defaults, &mut diags);
+    drop(doc);
+    lower::override_env_prefix(
+        &mut model.api.env_prefix,
+        config.env_prefix.as_deref(),
+        &mut diags,
+    );
+    if config.strict && diags.has_errors() {
         return Err(diags.into_items());
     }
+    let mark = diags.mark();
     let tokens = emit::emit(&model, config, &mut diags);
-    if diags.has_errors() {
+    if diags.first_error_since(mark).is_some() {
         return Err(diags.into_items());
     }
-    let code = match format::format(tokens, &config.source_name) {
-        Ok(code) => code,
-        Err(message) => {
-            diags.error(Kind::Invalid, "#", message);
-            return Err(diags.into_items());
+    let code = if config.pretty {
+        match format::format(tokens, &config.source_name, text) {
+            Ok(code) => code,
+            Err(message) => {
+                diags.error(Kind::Invalid, "#", message);
+                return Err(diags.into_items());
+            }
         }
+    } else {
+        format::plain(tokens, &config.source_name, text)
     };
     let types = model.types.len();
     let warnings = diags.warnings().cloned().collect();
@@ -85,6 +170,8 @@ pub fn generate(text: &str, config: &Config) -> Result<Output, Vec<Diagnostic>> 
         code,
         operations: model.operations.len(),
         types,
+        left_out,
+        diagnostics: diags.into_items(),
         warnings,
     })
 }

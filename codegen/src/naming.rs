@@ -21,7 +21,18 @@ const NO_RAW: &[&str] = &["self", "Self", "super", "crate", "_"];
 
 /// Type names the generated code uses unqualified; a schema may not take them.
 const RESERVED_TYPES: &[&str] = &[
-    "Box", "Client", "Err", "None", "Ok", "Option", "Result", "Self", "Some", "String", "Vec",
+    "Box",
+    "Client",
+    "ClientBuilderExt",
+    "Err",
+    "None",
+    "Ok",
+    "Option",
+    "Result",
+    "Self",
+    "Some",
+    "String",
+    "Vec",
 ];
 
 /// A type, enum variant or struct name: `UpperCamelCase`.

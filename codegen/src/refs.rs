@@ -16,20 +16,64 @@ pub fn unescape(token: &str) -> String {
     token.replace("~1", "/").replace("~0", "~")
 }
 
-/// Records why `reference` cannot be followed.
-pub fn report_bad_ref(reference: &str, section: &str, pointer: &str, diags: &mut Diagnostics) {
+/// Records why `reference` cannot be followed; a dangling one names the closest existing
+/// component of its section, if one is close ("did you mean `Item`?").
+pub fn report_bad_ref(
+    doc: &OpenAPI,
+    reference: &str,
+    section: &str,
+    pointer: &str,
+    diags: &mut Diagnostics,
+) {
     let message = if !reference.starts_with('#') {
         format!("external reference `{reference}` is not supported: only `#/components/{section}/…` references within the document")
-    } else if component_name(reference, section).is_none() {
+    } else if let Some(name) = component_name(reference, section) {
+        let hint = suggestion(doc, &unescape(name), section, diags)
+            .map(|near| format!("; did you mean `{near}`?"))
+            .unwrap_or_default();
         format!(
-            "reference `{reference}` is not supported: expected `#/components/{section}/<name>`"
+            "reference `{reference}` points to nothing: no such entry in `components/{section}`{hint}"
         )
     } else {
         format!(
-            "reference `{reference}` points to nothing: no such entry in `components/{section}`"
+            "reference `{reference}` is not supported: expected `#/components/{section}/<name>`"
         )
     };
     diags.error(Kind::Reference, pointer, message);
+}
+
+/// Past this many problems no more suggestions are computed, which keeps a document full of
+/// broken references linear to check (each suggestion reads every name of a section once).
+const SUGGESTION_BUDGET: usize = 32;
+
+/// The closest name in `components/<section>` to `missing`, unless the document already has
+/// so many problems that nobody would read one more hint.
+fn suggestion<'a>(
+    doc: &'a OpenAPI,
+    missing: &str,
+    section: &str,
+    diags: &Diagnostics,
+) -> Option<&'a str> {
+    if diags.items().len() >= SUGGESTION_BUDGET {
+        return None;
+    }
+    crate::suggest::closest(missing, section_names(doc, section))
+}
+
+/// The names of one section of `components`, in document order.
+fn section_names<'a>(doc: &'a OpenAPI, section: &str) -> Vec<&'a str> {
+    let Some(components) = doc.components.as_ref() else {
+        return Vec::new();
+    };
+    let names: Box<dyn Iterator<Item = &String>> = match section {
+        "schemas" => Box::new(components.schemas.keys()),
+        "parameters" => Box::new(components.parameters.keys()),
+        "requestBodies" => Box::new(components.request_bodies.keys()),
+        "responses" => Box::new(components.responses.keys()),
+        "securitySchemes" => Box::new(components.security_schemes.keys()),
+        _ => return Vec::new(),
+    };
+    names.map(String::as_str).collect()
 }
 
 /// Looks up a schema component.
@@ -40,6 +84,7 @@ pub fn schema<'a>(doc: &'a OpenAPI, reference: &str) -> Option<&'a ReferenceOr<S
 
 /// Follows `ReferenceOr<T>` through components of one section, reporting dangling references.
 fn follow<'a, T>(
+    doc: &OpenAPI,
     item: &'a ReferenceOr<T>,
     section: &str,
     table: impl Fn(&str) -> Option<&'a ReferenceOr<T>>,
@@ -60,7 +105,7 @@ fn follow<'a, T>(
                         current = next;
                     }
                     None => {
-                        report_bad_ref(reference, section, &at, diags);
+                        report_bad_ref(doc, reference, section, &at, diags);
                         return None;
                     }
                 }
@@ -84,6 +129,7 @@ pub fn parameter<'a>(
 ) -> Option<(&'a Parameter, String)> {
     let components = doc.components.as_ref();
     follow(
+        doc,
         item,
         "parameters",
         |n| components?.parameters.get(n),
@@ -101,6 +147,7 @@ pub fn request_body<'a>(
 ) -> Option<(&'a RequestBody, String)> {
     let components = doc.components.as_ref();
     follow(
+        doc,
         item,
         "requestBodies",
         |n| components?.request_bodies.get(n),
@@ -118,6 +165,7 @@ pub fn response<'a>(
 ) -> Option<(&'a Response, String)> {
     let components = doc.components.as_ref();
     follow(
+        doc,
         item,
         "responses",
         |n| components?.responses.get(n),

@@ -1,4 +1,5 @@
-//! The `kv-codegen` binary: its output line, its exit codes (0, 1 stale, 2 broken spec).
+//! The `kv-codegen` binary: its output line, its exit codes (0, 1 stale, 2 refused spec), and
+//! partial generation (left-out operations reported; `--strict` refuses them).
 #![allow(clippy::unwrap_used, clippy::panic, clippy::indexing_slicing)]
 
 use std::path::Path;
@@ -34,7 +35,9 @@ fn generate_writes_once_and_check_agrees() {
     assert_eq!(first.status.code(), Some(0), "{}", text(&first.stderr));
     let line = text(&first.stdout);
     assert!(
-        line.starts_with("wrote generated/cloudflare_kv.rs: 1 operation(s), 14 type(s), "),
+        line.starts_with(
+            "wrote generated/cloudflare_kv.rs: 13 operation(s) generated, 0 left out, 41 type(s), "
+        ),
         "{line}"
     );
     assert!(
@@ -95,22 +98,75 @@ fn check_names_a_stale_file_and_exits_1() {
     assert_eq!(missing.status.code(), Some(1));
 }
 
+/// Two operations: `get-a` is fine, `put-a` answers a schema that does not exist.
+const PARTIAL: &str = "openapi: 3.0.3\ninfo: {title: t, version: '1'}\npaths:\n  /a/{id}:\n    parameters:\n      - {name: id, in: path, required: true, schema: {type: string}}\n    get:\n      operationId: get-a\n      responses:\n        '204': {description: ok}\n    put:\n      operationId: put-a\n      responses:\n        '200':\n          description: ok\n          content:\n            application/json:\n              schema: {$ref: '#/components/schemas/nope'}\n";
+
+const PARTIAL_DIAGNOSTICS: &str = "\
+error: reference `#/components/schemas/nope` points to nothing: no such entry in `components/schemas`\n  --> #/paths/~1a~1{id}/put/responses/200/content/application~1json/schema\n\
+error: operation `put-a` is left out: reference `#/components/schemas/nope` points to nothing: no such entry in `components/schemas` (at #/paths/~1a~1{id}/put/responses/200/content/application~1json/schema)\n  --> #/paths/~1a~1{id}/put\n";
+
 #[test]
-fn a_broken_spec_exits_2_with_every_diagnostic() {
+fn an_operation_that_cannot_be_generated_is_left_out_and_reported() {
     let dir = scratch();
-    let broken = "openapi: 3.0.3\ninfo: {title: t, version: '1'}\npaths:\n  /a/{id}:\n    get:\n      responses:\n        '200':\n          description: ok\n          content:\n            application/json:\n              schema: {$ref: '#/components/schemas/nope'}\n";
-    std::fs::write(dir.path().join("spec/broken.yaml"), broken).unwrap();
-    let out = run(&["generate", "spec/broken.yaml"], dir.path());
+    std::fs::write(dir.path().join("spec/partial.yaml"), PARTIAL).unwrap();
+    let out = run(&["generate", "spec/partial.yaml"], dir.path());
+    assert_eq!(out.status.code(), Some(0), "{}", text(&out.stderr));
+    let line = text(&out.stdout);
+    assert!(
+        line.starts_with("wrote generated/partial.rs: 1 operation(s) generated, 1 left out, "),
+        "{line}"
+    );
+    // Each diagnostic (two lines) prefixed by the spec's path.
+    let lines: Vec<&str> = PARTIAL_DIAGNOSTICS.lines().collect();
+    let expected: String = lines
+        .chunks(2)
+        .map(|block| format!("spec/partial.yaml: {}\n", block.join("\n")))
+        .collect();
+    assert_eq!(text(&out.stderr), expected);
+    let code = std::fs::read_to_string(dir.path().join("generated/partial.rs")).unwrap();
+    assert!(code.contains("operation: \"get-a\""), "get-a is generated");
+    assert!(!code.contains("put-a"), "put-a is left out");
+}
+
+#[test]
+fn strict_turns_a_left_out_operation_into_exit_2() {
+    let dir = scratch();
+    std::fs::write(dir.path().join("spec/partial.yaml"), PARTIAL).unwrap();
+    let out = run(&["generate", "--strict", "spec/partial.yaml"], dir.path());
     assert_eq!(out.status.code(), Some(2));
     assert_eq!(out.stdout, b"");
     assert_eq!(
         text(&out.stderr),
-        "spec/broken.yaml:\n\
-         error: path parameter `id` is in the path template but not declared\n  --> #/paths/~1a~1{id}/get\n\
-         error: reference `#/components/schemas/nope` points to nothing: no such entry in `components/schemas`\n  --> #/paths/~1a~1{id}/get/responses/200/content/application~1json/schema\n\
-         2 error(s), 0 warning(s)\n"
+        format!("spec/partial.yaml:\n{PARTIAL_DIAGNOSTICS}2 error(s), 0 warning(s)\n")
     );
-    assert!(!dir.path().join("generated/broken.rs").exists());
+    assert!(!dir.path().join("generated/partial.rs").exists());
+    let check = run(&["check", "--strict", "spec/partial.yaml"], dir.path());
+    assert_eq!(check.status.code(), Some(2));
+}
+
+#[test]
+fn a_document_level_problem_refuses_the_whole_spec_with_exit_2() {
+    let dir = scratch();
+    let v31 = "openapi: 3.1.0\ninfo: {title: t, version: '1'}\npaths: {}\n";
+    std::fs::write(dir.path().join("spec/v31.yaml"), v31).unwrap();
+    let out = run(&["generate", "spec/v31.yaml"], dir.path());
+    assert_eq!(out.status.code(), Some(2));
+    assert_eq!(out.stdout, b"");
+    assert_eq!(
+        text(&out.stderr),
+        "spec/v31.yaml:\n\
+         error: OpenAPI version 3.1.0 is not supported: kv-codegen reads OpenAPI 3.0.x documents\n  --> #/openapi\n\
+         1 error(s), 0 warning(s)\n"
+    );
+    std::fs::write(
+        dir.path().join("spec/broken.yaml"),
+        "openapi: 3.0.3\npaths: [\n",
+    )
+    .unwrap();
+    let broken = run(&["generate", "spec/broken.yaml"], dir.path());
+    assert_eq!(broken.status.code(), Some(2));
+    assert!(text(&broken.stderr).contains("error: not valid YAML or JSON: "));
+    assert!(!dir.path().join("generated/v31.rs").exists());
     let unreadable = run(&["check", "spec/absent.yaml"], dir.path());
     assert_eq!(unreadable.status.code(), Some(2));
     assert!(text(&unreadable.stderr).contains("cannot read spec/absent.yaml"));
@@ -130,13 +186,22 @@ fn client_default_option_equals_the_extension() {
         dir.path(),
     );
     assert_eq!(with.status.code(), Some(0));
-    let read =
-        |d: &str| std::fs::read_to_string(dir.path().join(d).join("cloudflare_kv.rs")).unwrap();
-    let expected = std::fs::read_to_string(concat!(
-        env!("CARGO_MANIFEST_DIR"),
-        "/../generated/cloudflare_kv.rs"
-    ))
-    .unwrap();
+    // The header's spec hash is of the edited text; the module itself may not differ.
+    let unhashed = |code: String| {
+        let hash_line = kv_codegen::format::SPEC_HASH_PREFIX;
+        let lines = code.lines().filter(|l| !l.starts_with(hash_line));
+        lines.collect::<Vec<_>>().join("\n")
+    };
+    let read = |d: &str| {
+        unhashed(std::fs::read_to_string(dir.path().join(d).join("cloudflare_kv.rs")).unwrap())
+    };
+    let expected = unhashed(
+        std::fs::read_to_string(concat!(
+            env!("CARGO_MANIFEST_DIR"),
+            "/../generated/cloudflare_kv.rs"
+        ))
+        .unwrap(),
+    );
     assert!(
         read("with") == expected,
         "--client-default should reproduce the extension's output"

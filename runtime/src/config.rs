@@ -15,22 +15,86 @@ use crate::retry::Backoff;
 use crate::secret::Secret;
 use crate::transport::{Core, Limits, Settings};
 
-const ENV_TOKEN: &str = "CLOUDFLARE_API_TOKEN";
-const ENV_EMAIL: &str = "CLOUDFLARE_EMAIL";
-const ENV_KEY: &str = "CLOUDFLARE_API_KEY";
-const ENV_BASE_URL: &str = "CLOUDFLARE_BASE_URL";
-const ENV_ACCOUNT_ID: &str = "CLOUDFLARE_ACCOUNT_ID";
+/// What a generated client tells the runtime about its API: the environment variables
+/// [`ClientBuilder::from_env`] reads and the default `User-Agent`. kv-codegen implements it
+/// for every `Client` it generates, so nothing here names one particular API.
+pub trait ApiClient: From<Core> {
+    /// The environment variables of this API (`<PREFIX>_API_TOKEN`, …).
+    const ENV: EnvVars;
+    /// The default `User-Agent`: the generated crate's `name/version`.
+    const USER_AGENT: &'static str;
+}
+
+/// The environment variables a client reads in [`ClientBuilder::from_env`], all named
+/// `<PREFIX>_…` after one prefix the generator chose (`x-kv-env-prefix`, or the title).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct EnvVars {
+    /// The API token (`<PREFIX>_API_TOKEN`).
+    pub api_token: &'static str,
+    /// The account email, paired with `api_key` (`<PREFIX>_EMAIL`).
+    pub email: &'static str,
+    /// The API key, paired with `email` (`<PREFIX>_API_KEY`).
+    pub api_key: &'static str,
+    /// The base URL (`<PREFIX>_BASE_URL`).
+    pub base_url: &'static str,
+    /// `(parameter, variable)` for each client-default path parameter
+    /// (`account_id` → `<PREFIX>_ACCOUNT_ID`).
+    pub path_defaults: &'static [(&'static str, &'static str)],
+}
+
+impl EnvVars {
+    /// No variables at all: [`ClientBuilder::from_env`] then reads nothing.
+    pub const NONE: EnvVars = EnvVars {
+        api_token: "",
+        email: "",
+        api_key: "",
+        base_url: "",
+        path_defaults: &[],
+    };
+
+    /// Every variable, in a fixed order (an empty name is no variable).
+    fn all(&self) -> impl Iterator<Item = &'static str> {
+        let credentials = [self.api_token, self.email, self.api_key, self.base_url];
+        credentials
+            .into_iter()
+            .chain(self.path_defaults.iter().map(|(_, var)| *var))
+            .filter(|name| !name.is_empty())
+    }
+}
+
+/// A bare transport belongs to no API: it reads no environment variable and introduces
+/// itself as the runtime. (Generated clients bring their own facts.)
+impl ApiClient for Core {
+    const ENV: EnvVars = EnvVars::NONE;
+    const USER_AGENT: &'static str = concat!("kv-runtime/", env!("CARGO_PKG_VERSION"));
+}
+
+/// `{separator}A + B` naming the variables that can also be set, or nothing when the API
+/// has none of them.
+fn env_hint(separator: &str, vars: &[&str]) -> String {
+    if vars.iter().any(|var| var.is_empty()) {
+        return String::new();
+    }
+    format!("{separator}{}", vars.join(" + "))
+}
 
 const DEFAULT_CONNECT_TIMEOUT: Duration = Duration::from_secs(10);
-
-/// Every variable [`ClientBuilder::from_env`] reads.
-const ENV_VARS: [&str; 5] = [ENV_TOKEN, ENV_EMAIL, ENV_KEY, ENV_BASE_URL, ENV_ACCOUNT_ID];
 
 /// A setting and where it came from, so errors can say which knob to turn.
 #[derive(Clone)]
 struct Setting<T> {
     value: T,
     origin: &'static str,
+}
+
+impl Setting<String> {
+    /// The same setting, its value now kept as a secret.
+    fn secret(self) -> Setting<Secret> {
+        Setting {
+            value: Secret::new(self.value),
+            origin: self.origin,
+        }
+    }
 }
 
 impl<T> Setting<T> {
@@ -51,8 +115,7 @@ pub struct ClientBuilder<C> {
     token: Option<Setting<Secret>>,
     email: Option<Setting<String>>,
     key: Option<Setting<Secret>>,
-    account_id: Option<Setting<String>>,
-    other_defaults: Vec<(&'static str, String)>,
+    path_defaults: Vec<(&'static str, Setting<String>)>,
     timeout: Duration,
     connect_timeout: Option<Duration>,
     retries: u32,
@@ -66,7 +129,7 @@ pub struct ClientBuilder<C> {
     client: PhantomData<fn() -> C>,
 }
 
-impl<C: From<Core>> ClientBuilder<C> {
+impl<C: ApiClient> ClientBuilder<C> {
     /// A builder with no credentials that sends to `default_base_url` unless told otherwise.
     pub fn new(default_base_url: &'static str) -> Self {
         Self {
@@ -75,12 +138,11 @@ impl<C: From<Core>> ClientBuilder<C> {
             token: None,
             email: None,
             key: None,
-            account_id: None,
-            other_defaults: Vec::new(),
+            path_defaults: Vec::new(),
             timeout: Duration::from_secs(60),
             connect_timeout: None,
             retries: 2,
-            user_agent: concat!("cloudflare-kv/", env!("CARGO_PKG_VERSION")).to_owned(),
+            user_agent: C::USER_AGENT.to_owned(),
             http_client: None,
             limits: Limits::default(),
             deadline: None,
@@ -91,12 +153,13 @@ impl<C: From<Core>> ClientBuilder<C> {
         }
     }
 
-    /// Fills every setting not set explicitly from the environment: `CLOUDFLARE_API_TOKEN`,
-    /// or `CLOUDFLARE_EMAIL` + `CLOUDFLARE_API_KEY` (only if no credential was set
-    /// explicitly), `CLOUDFLARE_BASE_URL` and `CLOUDFLARE_ACCOUNT_ID`. Empty variables
-    /// count as unset; a variable that is not valid Unicode is an error.
+    /// Fills every setting not set explicitly from the environment variables of the API
+    /// ([`ApiClient::ENV`]; for Cloudflare `CLOUDFLARE_API_TOKEN`, or `CLOUDFLARE_EMAIL` +
+    /// `CLOUDFLARE_API_KEY` (only if no credential was set explicitly), `CLOUDFLARE_BASE_URL`,
+    /// and one variable per client-default parameter, e.g. `CLOUDFLARE_ACCOUNT_ID`). Empty
+    /// variables count as unset; a variable that is not valid Unicode is an error.
     pub fn from_env(self) -> Result<Self, Error> {
-        for name in ENV_VARS {
+        for name in C::ENV.all() {
             if let Err(std::env::VarError::NotUnicode(_)) = std::env::var(name) {
                 return Err(Error::config(format!("{name} is not valid Unicode")));
             }
@@ -107,8 +170,10 @@ impl<C: From<Core>> ClientBuilder<C> {
     /// Like [`from_env`](Self::from_env), reading variables through `get` instead of the
     /// process environment (for tests, or settings kept elsewhere).
     pub fn from_env_with(mut self, get: impl Fn(&str) -> Option<String>) -> Result<Self, Error> {
+        let env = C::ENV;
         let read = |name: &'static str| {
-            get(name).filter(|v| !v.is_empty()).map(|value| Setting {
+            let value = if name.is_empty() { None } else { get(name) };
+            value.filter(|v| !v.is_empty()).map(|value| Setting {
                 value,
                 origin: name,
             })
@@ -116,21 +181,24 @@ impl<C: From<Core>> ClientBuilder<C> {
         let explicit_credentials =
             self.token.is_some() || self.email.is_some() || self.key.is_some();
         if !explicit_credentials {
-            self.token = read(ENV_TOKEN).map(|s| Setting {
-                value: Secret::new(s.value),
-                origin: s.origin,
-            });
-            self.email = read(ENV_EMAIL);
-            self.key = read(ENV_KEY).map(|s| Setting {
-                value: Secret::new(s.value),
-                origin: s.origin,
-            });
+            self.token = read(env.api_token).map(Setting::secret);
+            self.email = read(env.email);
+            self.key = read(env.api_key).map(Setting::secret);
         }
-        self.base_url = self.base_url.or_else(|| read(ENV_BASE_URL));
-        self.account_id = self.account_id.or_else(|| read(ENV_ACCOUNT_ID));
+        self.base_url = self.base_url.or_else(|| read(env.base_url));
+        for (param, var) in env.path_defaults {
+            if !self.path_defaults.iter().any(|(name, _)| name == param) {
+                if let Some(setting) = read(var) {
+                    self.path_defaults.push((param, setting));
+                }
+            }
+        }
         Ok(self)
     }
+}
 
+/// The settings themselves, for any client type (a bare [`Core`] too).
+impl<C> ClientBuilder<C> {
     /// Authenticates with an API token (`Authorization: Bearer …`).
     pub fn api_token(mut self, token: impl Into<String>) -> Self {
         self.token = Some(Setting::builder(
@@ -157,24 +225,14 @@ impl<C: From<Core>> ClientBuilder<C> {
         self
     }
 
-    /// The account used when a call does not name one.
-    pub fn account_id(mut self, account_id: impl Into<String>) -> Self {
-        self.account_id = Some(Setting::builder(
-            account_id.into(),
-            "ClientBuilder::account_id",
-        ));
-        self
-    }
-
     /// The value used for path parameter `name` when a call does not give one, for
     /// parameters the generator made client defaults (`x-kv-client-default`, or
-    /// `kv-codegen --client-default NAME`). `account_id` has its own setter and variable.
+    /// `kv-codegen --client-default NAME`). The generated `ClientBuilderExt` trait has one
+    /// setter per such parameter (`.account_id(…)` for Cloudflare) that calls this.
     pub fn path_default(mut self, name: &'static str, value: impl Into<String>) -> Self {
-        if name == "account_id" {
-            return self.account_id(value);
-        }
-        self.other_defaults.retain(|(n, _)| *n != name);
-        self.other_defaults.push((name, value.into()));
+        self.path_defaults.retain(|(n, _)| *n != name);
+        let setting = Setting::builder(value.into(), "ClientBuilder::path_default");
+        self.path_defaults.push((name, setting));
         self
     }
 
@@ -234,7 +292,8 @@ impl<C: From<Core>> ClientBuilder<C> {
         self
     }
 
-    /// The `User-Agent` header (default `cloudflare-kv/<version>`).
+    /// The `User-Agent` header (default [`ApiClient::USER_AGENT`]: the generated crate's
+    /// `name/version`, e.g. `cloudflare-kv/0.1.0`).
     pub fn user_agent(mut self, user_agent: impl Into<String>) -> Self {
         self.user_agent = user_agent.into();
         self
@@ -292,10 +351,12 @@ impl<C: From<Core>> ClientBuilder<C> {
         self.backoff.retry_after_cap = cap;
         self
     }
+}
 
+impl<C: ApiClient> ClientBuilder<C> {
     /// Checks the settings and builds the client.
     pub fn build(self) -> Result<C, Error> {
-        let credentials = credentials(self.token, self.email, self.key)?;
+        let credentials = credentials(self.token, self.email, self.key, &C::ENV)?;
         let allow_insecure = self.allow_insecure_http;
         let base_url = match &self.base_url {
             Some(setting) => check_base_url(&setting.value, setting.origin, allow_insecure)?,
@@ -315,16 +376,16 @@ impl<C: From<Core>> ClientBuilder<C> {
             ..self.limits
         };
         let path_defaults = self
-            .account_id
-            .map(|s| ("account_id", s.value))
+            .path_defaults
             .into_iter()
-            .chain(self.other_defaults)
+            .map(|(name, setting)| (name, setting.value))
             .collect();
         Ok(C::from(Core::new(Settings {
             http,
             base_url,
             credentials,
             path_defaults,
+            path_default_vars: C::ENV.path_defaults,
             timeout: self.timeout,
             retries: self.retries,
             user_agent,
@@ -350,7 +411,14 @@ impl<C> fmt::Debug for ClientBuilder<C> {
             .field("api_token", &origin(&self.token).map(|_| "<redacted>"))
             .field("email", &self.email.as_ref().map(|s| &s.value))
             .field("api_key", &origin(&self.key).map(|_| "<redacted>"))
-            .field("account_id", &self.account_id.as_ref().map(|s| &s.value))
+            .field(
+                "path_defaults",
+                &self
+                    .path_defaults
+                    .iter()
+                    .map(|(name, s)| (*name, &s.value))
+                    .collect::<Vec<_>>(),
+            )
             .field("timeout", &self.timeout)
             .field("retries", &self.retries)
             .finish_non_exhaustive()
@@ -362,7 +430,11 @@ fn credentials(
     token: Option<Setting<Secret>>,
     email: Option<Setting<String>>,
     key: Option<Setting<Secret>>,
+    env: &EnvVars,
 ) -> Result<Credentials, Error> {
+    let or_token = env_hint(" or ", &[env.api_token]);
+    let or_pair = env_hint(" or ", &[env.email, env.api_key]);
+    let comma_or_pair = env_hint(", or ", &[env.email, env.api_key]);
     match (token, email, key) {
         (Some(token), None, None) => {
             non_empty(token.value.expose(), "API token", token.origin)?;
@@ -384,15 +456,15 @@ fn credentials(
             )))
         }
         (None, Some(email), None) => Err(Error::config(format!(
-            "an email is configured ({}) but no API key: set both (ClientBuilder::email_key, or {ENV_EMAIL} + {ENV_KEY})",
+            "an email is configured ({}) but no API key: set both (ClientBuilder::email_key{comma_or_pair})",
             email.origin
         ))),
         (None, None, Some(key)) => Err(Error::config(format!(
-            "an API key is configured ({}) but no email: set both (ClientBuilder::email_key, or {ENV_EMAIL} + {ENV_KEY})",
+            "an API key is configured ({}) but no email: set both (ClientBuilder::email_key{comma_or_pair})",
             key.origin
         ))),
         (None, None, None) => Err(Error::config(format!(
-            "no credentials: set an API token (ClientBuilder::api_token or {ENV_TOKEN}) or an email + API key (ClientBuilder::email_key or {ENV_EMAIL} + {ENV_KEY})"
+            "no credentials: set an API token (ClientBuilder::api_token{or_token}) or an email + API key (ClientBuilder::email_key{or_pair})"
         ))),
     }
 }
@@ -502,6 +574,36 @@ fn http_client(
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_bare_core_reads_no_variable_and_names_none() {
+        let builder = ClientBuilder::<Core>::new("https://api.example")
+            .from_env_with(|name| Some(format!("value of {name}")))
+            .unwrap();
+        let error = builder.build().unwrap_err();
+        assert_eq!(
+            error.to_string(),
+            "no credentials: set an API token (ClientBuilder::api_token) or an email + API key (ClientBuilder::email_key)"
+        );
+        let half = ClientBuilder::<Core>::new("https://api.example").email_key("e", "");
+        let half = ClientBuilder::<Core> { key: None, ..half };
+        assert_eq!(
+            half.build().unwrap_err().to_string(),
+            "an email is configured (ClientBuilder::email_key) but no API key: set both (ClientBuilder::email_key)"
+        );
+        assert_eq!(EnvVars::NONE.all().count(), 0);
+        assert!(Core::USER_AGENT.starts_with("kv-runtime/"));
+    }
+
+    #[test]
+    fn hints_name_variables_only_when_the_api_has_them() {
+        assert_eq!(env_hint(" or ", &["A_TOKEN"]), " or A_TOKEN");
+        assert_eq!(
+            env_hint(", or ", &["A_EMAIL", "A_KEY"]),
+            ", or A_EMAIL + A_KEY"
+        );
+        assert_eq!(env_hint(" or ", &["A_EMAIL", ""]), "");
+    }
 
     #[test]
     fn user_info_is_redacted_even_in_urls_that_do_not_parse() {

@@ -30,7 +30,7 @@ pub mod validate;
 pub use auth::Scheme;
 pub use binary::Binary;
 pub use body::{Body, Part};
-pub use config::ClientBuilder;
+pub use config::{ApiClient, ClientBuilder, EnvVars};
 pub use envelope::ApiMessage;
 pub use error::{Error, ErrorKind};
 pub use pager::{next_cursor, next_page, paginate, Items, Pages};

@@ -24,6 +24,8 @@ pub(crate) struct Settings {
     pub(crate) base_url: String,
     pub(crate) credentials: Credentials,
     pub(crate) path_defaults: Vec<(&'static str, String)>,
+    /// `(parameter, environment variable)` of each client default, for error messages.
+    pub(crate) path_default_vars: &'static [(&'static str, &'static str)],
     pub(crate) timeout: Duration,
     pub(crate) retries: u32,
     pub(crate) user_agent: HeaderValue,
@@ -81,7 +83,7 @@ impl Core {
     }
 
     /// The value of path parameter `name`: `explicit` if given, else the client's default
-    /// for it (today only `account_id`), else a [`ErrorKind::Config`] error naming it.
+    /// for it, else a [`ErrorKind::Config`] error naming it and how to set it.
     pub fn path_default<'a>(
         &'a self,
         name: &'static str,
@@ -91,15 +93,18 @@ impl Core {
             return Ok(value);
         }
         let default = self.settings.path_defaults.iter().find(|(n, _)| *n == name);
-        match default {
-            Some((_, value)) => Ok(value),
-            None if name == "account_id" => Err(Error::config(
-                "account_id is required: pass it in the call's parameters, or set a default with ClientBuilder::account_id or CLOUDFLARE_ACCOUNT_ID",
-            )),
-            None => Err(Error::config(format!(
-                "{name} is required: pass it in the call's parameters, or set a default with ClientBuilder::path_default(\"{name}\", …)"
-            ))),
+        if let Some((_, value)) = default {
+            return Ok(value);
         }
+        let var = self
+            .settings
+            .path_default_vars
+            .iter()
+            .find(|(n, _)| *n == name);
+        let or_env = var.map_or(String::new(), |(_, var)| format!(" or {var}"));
+        Err(Error::config(format!(
+            "{name} is required: pass it in the call's parameters, or set a default with ClientBuilder::path_default(\"{name}\", …){or_env}"
+        )))
     }
 
     /// Whether calls check their arguments before sending.

@@ -4,7 +4,7 @@
 
 use std::time::{Duration, SystemTime, UNIX_EPOCH};
 
-use cloudflare_kv::{Client, ClientBuilder, Error, Response, UpdateValueParams};
+use cloudflare_kv::{Client, ClientBuilder, ClientBuilderExt, Error, Response, UpdateValueParams};
 use cloudflare_kv_mock::{MockServer, DEFAULT_TOKEN};
 
 pub const ACCOUNT: &str = "023e105f4ecef8ad9ca31a8372d0c353";

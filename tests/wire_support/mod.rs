@@ -4,7 +4,7 @@
 
 use std::time::Duration;
 
-use cloudflare_kv::{Client, ClientBuilder, Response, UpdateValueParams};
+use cloudflare_kv::{Client, ClientBuilder, ClientBuilderExt, Response, UpdateValueParams};
 use wiremock::matchers::method;
 use wiremock::{Mock, MockServer, Request, ResponseTemplate};
 

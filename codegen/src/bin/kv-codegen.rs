@@ -7,37 +7,72 @@ use std::process::ExitCode;
 use std::time::Instant;
 
 /// OpenAPI 3.0 → Rust SDK module generator.
+///
+/// Reads an OpenAPI 3.0.x document and writes one formatted Rust module: a `Client`, one
+/// method per operation, and a type per schema, calling the `kv-runtime` crate at run time.
 #[derive(Parser)]
-#[command(name = "kv-codegen", version, about)]
+#[command(name = "kv-codegen", version, about, long_about)]
 struct Cli {
     #[command(subcommand)]
     command: Command,
 }
 
+/// Exit status of both commands, shown under their `--help`.
+const EXIT_STATUS: &str = "Exit status: 0 on success; 1 when `check` finds DIR stale; 2 when \
+the spec has errors (each printed with its JSON pointer) or a file cannot be read or written. \
+Warnings are printed and do not change the status.";
+
 #[derive(Subcommand)]
 enum Command {
     /// Generate the module for SPEC into DIR (written only if its content changed).
+    #[command(after_help = EXIT_STATUS)]
     Generate(Args),
-    /// Exit 1 if DIR does not hold exactly what SPEC generates.
+    /// Exit 1 if DIR does not hold exactly what SPEC generates (CI: `generated/` is fresh).
+    #[command(after_help = EXIT_STATUS)]
     Check(Args),
 }
 
 #[derive(clap::Args)]
 struct Args {
-    /// The OpenAPI 3.0 document (YAML or JSON).
-    #[arg(default_value = "spec/cloudflare-kv.yaml")]
+    /// The OpenAPI 3.0.x document to read, YAML or JSON (told apart by its content).
+    #[arg(default_value = "spec/cloudflare-kv.yaml", value_name = "SPEC")]
     spec: PathBuf,
-    /// The output directory.
-    #[arg(short = 'o', long = "out", default_value = "generated")]
+    /// The directory the module is written to (`generate`) or compared with (`check`); the
+    /// file is named after SPEC: `cloudflare-kv.yaml` → `DIR/cloudflare_kv.rs`.
+    #[arg(
+        short = 'o',
+        long = "out",
+        default_value = "generated",
+        value_name = "DIR"
+    )]
     out: PathBuf,
     /// A path parameter that falls back to a value set on the client (repeatable), as if it
-    /// carried `x-kv-client-default: true`; e.g. `--client-default account_id`.
+    /// carried `x-kv-client-default: true`; e.g. `--client-default account_id`. The client
+    /// then gets a `ClientBuilderExt` setter and reads `<PREFIX>_<NAME>` in `from_env`.
     #[arg(long = "client-default", value_name = "NAME")]
     client_defaults: Vec<String>,
     /// Put `#[cfg(feature = "<group>")]` on each resource group's module, so that the crate
     /// using the output compiles only the groups it enables.
     #[arg(long = "group-features")]
     group_features: bool,
+    /// Fail (exit 2) when any operation would be left out, instead of generating the rest.
+    #[arg(long)]
+    strict: bool,
+    /// The prefix of the environment variables the generated client reads
+    /// (`<PREFIX>_API_TOKEN`, `<PREFIX>_EMAIL`, `<PREFIX>_API_KEY`, `<PREFIX>_BASE_URL`, and
+    /// `<PREFIX>_<NAME>` per client default). Replaces the spec's `info.x-kv-env-prefix`, else
+    /// the first word of `info.title` (`Todo API` → `TODO`). Upper-case ASCII letters,
+    /// digits and `_`, starting with a letter.
+    #[arg(long = "env-prefix", value_name = "PREFIX")]
+    env_prefix: Option<String>,
+    /// The Rust path generated code reaches the runtime by: the `kv-runtime` crate under the
+    /// name your crate gives it, or a re-export such as `my_sdk::runtime`.
+    #[arg(
+        long = "runtime-path",
+        value_name = "PATH",
+        default_value = "kv_runtime"
+    )]
+    runtime_path: String,
 }
 
 fn main() -> ExitCode {
@@ -55,12 +90,15 @@ fn run(args: &Args) -> Option<kv_codegen::Output> {
         source_name: kv_codegen::source_name(spec),
         client_defaults: args.client_defaults.clone(),
         group_features: args.group_features,
+        strict: args.strict,
+        env_prefix: args.env_prefix.clone(),
+        runtime_path: args.runtime_path.clone(),
         ..Config::default()
     };
     match kv_codegen::generate_file(spec, &config) {
         Ok(output) => {
-            for warning in &output.warnings {
-                eprintln!("{}: {warning}", spec.display());
+            for diagnostic in &output.diagnostics {
+                eprintln!("{}: {diagnostic}", spec.display());
             }
             Some(output)
         }
@@ -90,9 +128,10 @@ fn generate(args: &Args) -> ExitCode {
     };
     let state = if written { "wrote" } else { "unchanged" };
     println!(
-        "{state} {}: {} operation(s), {} type(s), {} ms",
+        "{state} {}: {} operation(s) generated, {} left out, {} type(s), {} ms",
         target.display(),
         output.operations,
+        output.left_out.len(),
         output.types,
         started.elapsed().as_millis()
     );
@@ -121,6 +160,31 @@ fn check(args: &Args) -> ExitCode {
                 args.spec.display()
             );
             ExitCode::from(1)
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::Cli;
+    use clap::CommandFactory;
+
+    /// `--help` of every command documents every option and argument.
+    #[test]
+    fn every_option_is_documented() {
+        let cli = Cli::command();
+        cli.clone().debug_assert();
+        for command in cli.get_subcommands() {
+            assert!(command.get_after_help().is_some(), "{}", command.get_name());
+            for arg in command.get_arguments() {
+                let help = arg.get_help().map(|h| h.to_string()).unwrap_or_default();
+                assert!(
+                    help.len() > 20,
+                    "`{} {}` has no help",
+                    command.get_name(),
+                    arg.get_id()
+                );
+            }
         }
     }
 }

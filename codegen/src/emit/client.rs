@@ -5,9 +5,37 @@
 //! each a borrowed `Core` with accessors to its children and its methods.
 
 use super::{ident, Emitter};
-use crate::model::Resource;
+use crate::model::{ParamLocation, ParamRole, Resource};
+use heck::ToShoutySnakeCase;
 use proc_macro2::TokenStream;
 use quote::quote;
+use std::collections::BTreeMap;
+
+/// Methods of the runtime's `ClientBuilder`; a client-default parameter of the same name
+/// gets no setter in `ClientBuilderExt` (the inherent method would shadow it), only
+/// `path_default`, which sets any of them by wire name.
+const BUILDER_METHODS: &[&str] = &[
+    "allow_insecure_http",
+    "api_token",
+    "backoff",
+    "base_url",
+    "build",
+    "connect_timeout",
+    "deadline",
+    "email_key",
+    "from_env",
+    "from_env_with",
+    "http_client_builder",
+    "max_response_bytes",
+    "max_value_bytes",
+    "new",
+    "path_default",
+    "retries",
+    "retry_after_cap",
+    "timeout",
+    "user_agent",
+    "validate_requests",
+];
 
 impl Emitter<'_> {
     /// `DEFAULT_BASE_URL`, `Client`, and the parameters of operations outside any group.
@@ -21,6 +49,7 @@ impl Emitter<'_> {
         let accessors = self.accessors(&[]);
         let methods = self.methods_of(&[]);
         let params = self.params_of_group("");
+        let api_client = self.api_client();
         quote! {
             /// The server named by the specification; the client's base URL unless configured.
             pub const DEFAULT_BASE_URL: &str = #base_url;
@@ -58,6 +87,8 @@ impl Emitter<'_> {
                     Self { core }
                 }
             }
+
+            #api_client
 
             #params
         }
@@ -153,4 +184,127 @@ pub(super) fn dotted(path: &[String]) -> String {
         .map(|s| crate::naming::unraw(s))
         .collect::<Vec<_>>()
         .join(".")
+}
+
+impl Emitter<'_> {
+    /// What the client tells the runtime about its API (`impl ApiClient`): its environment
+    /// variables, all `<PREFIX>_…`, and a `User-Agent` of the crate that compiles it; plus a
+    /// `ClientBuilderExt` setter per client-default parameter.
+    fn api_client(&self) -> TokenStream {
+        let rt = &self.rt;
+        let prefix = &self.model.api.env_prefix;
+        let var = |suffix: &str| format!("{prefix}_{}", suffix.to_shouty_snake_case());
+        let (token, email, key, base_url) = (
+            var("API_TOKEN"),
+            var("EMAIL"),
+            var("API_KEY"),
+            var("BASE_URL"),
+        );
+        let defaults = self.client_default_params();
+        let pairs = defaults.keys().map(|wire| {
+            let env = var(wire);
+            quote!((#wire, #env))
+        });
+        let setters = self.builder_ext(&defaults, &var);
+        quote! {
+            impl #rt::ApiClient for Client {
+                const ENV: #rt::EnvVars = #rt::EnvVars {
+                    api_token: #token,
+                    email: #email,
+                    api_key: #key,
+                    base_url: #base_url,
+                    path_defaults: &[#(#pairs),*],
+                };
+                const USER_AGENT: &'static str =
+                    concat!(env!("CARGO_PKG_NAME"), "/", env!("CARGO_PKG_VERSION"));
+            }
+
+            #setters
+        }
+    }
+
+    /// Client-default path parameters of every operation: wire name → Rust name, sorted.
+    fn client_default_params(&self) -> BTreeMap<&str, &str> {
+        let params = self.model.operations.iter().flat_map(|op| &op.params);
+        params
+            .filter(|p| p.location == ParamLocation::Path && p.role == ParamRole::ClientDefault)
+            .map(|p| (p.wire_name.as_str(), p.name.as_str()))
+            .collect()
+    }
+
+    /// `ClientBuilderExt`: `.account_id(…)` and the like on `Client::builder()`.
+    fn builder_ext(
+        &self,
+        defaults: &BTreeMap<&str, &str>,
+        var: &dyn Fn(&str) -> String,
+    ) -> TokenStream {
+        let rt = &self.rt;
+        let (decls, impls): (Vec<_>, Vec<_>) = setters(defaults)
+            .into_iter()
+            .map(|(name, wires)| {
+                let method = ident(name);
+                let doc = setter_doc(&wires, var);
+                let decl = quote! {
+                    #[doc = #doc]
+                    fn #method(self, value: impl Into<String>) -> Self;
+                };
+                let body = setter_body(&wires);
+                let body = quote! {
+                    fn #method(self, value: impl Into<String>) -> Self {
+                        #body
+                    }
+                };
+                (decl, body)
+            })
+            .unzip();
+        if decls.is_empty() {
+            return TokenStream::new();
+        }
+        quote! {
+            /// Setters on [`Client::builder`] for the path parameters that default to a value
+            /// set on the client.
+            pub trait ClientBuilderExt {
+                #(#decls)*
+            }
+
+            impl ClientBuilderExt for #rt::ClientBuilder<Client> {
+                #(#impls)*
+            }
+        }
+    }
+}
+
+/// Setter name → the wire names it sets. Two wire names (`site-id`, `site_id`) can share a Rust
+/// name; the one setter then sets both. Names of builder methods get no setter.
+fn setters<'d>(defaults: &BTreeMap<&'d str, &'d str>) -> BTreeMap<&'d str, Vec<&'d str>> {
+    let mut setters: BTreeMap<&str, Vec<&str>> = BTreeMap::new();
+    for (wire, name) in defaults {
+        if !BUILDER_METHODS.contains(&crate::naming::unraw(name)) {
+            setters.entry(*name).or_default().push(*wire);
+        }
+    }
+    setters
+}
+
+fn setter_doc(wires: &[&str], var: &dyn Fn(&str) -> String) -> String {
+    let names: Vec<String> = wires.iter().map(|w| format!("`{w}`")).collect();
+    let mut vars: Vec<String> = wires.iter().map(|w| format!("`{}`", var(w))).collect();
+    vars.dedup();
+    format!(
+        " The {} used when a call does not give one (else {} in `from_env`).",
+        names.join(" and "),
+        vars.join(" and ")
+    )
+}
+
+/// `self.path_default("a", value)`, or for several wire names one call each with a copy.
+fn setter_body(wires: &[&str]) -> TokenStream {
+    match wires {
+        [wire] => quote! { self.path_default(#wire, value) },
+        [rest @ .., last] => quote! {
+            let value: String = value.into();
+            self #(.path_default(#rest, value.clone()))* .path_default(#last, value)
+        },
+        [] => quote! { self },
+    }
 }

@@ -192,6 +192,7 @@ fn refs_of(model: &Model, id: TypeId) -> Vec<&TypeRef> {
 }
 
 #[cfg(test)]
+#[allow(clippy::unwrap_used)]
 mod tests {
     use super::*;
     use crate::diagnostics::Diagnostics;
@@ -199,7 +200,7 @@ mod tests {
     fn gates_of(spec: &str) -> (Model, Gates) {
         let mut diags = Diagnostics::default();
         let doc = crate::load::load(spec, &mut diags).unwrap_or_default();
-        let model = crate::lower::lower(&doc, &[], &mut diags);
+        let (model, _) = crate::lower::lower(&doc, &[], &mut diags);
         assert!(!diags.has_errors(), "{:?}", diags.items());
         let gates = Gates::compute(&model);
         (model, gates)

@@ -14,6 +14,7 @@ pub(crate) fn is_annotation(_doc: &OpenAPI, member: &ReferenceOr<Schema>) -> boo
     match member {
         ReferenceOr::Item(s) => {
             matches!(&s.schema_kind, SchemaKind::Any(any) if *any == AnySchema::default())
+                && super::schema::invalid_reason(s).is_none()
         }
         ReferenceOr::Reference { .. } => false,
     }
@@ -40,6 +41,60 @@ fn forbidden_values(doc: &OpenAPI, member: &ReferenceOr<Schema>) -> Option<Vec<S
             .collect(),
         _ => None,
     }
+}
+
+/// For a union of strings that are enums or unconstrained (`oneOf: [{enum: [asc]}, {enum:
+/// [desc]}]`, or known values plus any string), the values of one open enum: our enums keep
+/// unknown values, so this admits exactly what the union does. Empty for plain strings only;
+/// `None` when a member is anything else (a constrained string keeps its own variant).
+fn string_values(
+    doc: &OpenAPI,
+    members: &[(usize, &ReferenceOr<Schema>)],
+) -> Option<Vec<Option<String>>> {
+    let mut values: Vec<Option<String>> = Vec::new();
+    for (_, member) in members {
+        let schema = refs::schema_body(doc, member)?;
+        let own: Vec<Option<String>> = match &schema.schema_kind {
+            SchemaKind::Type(Type::String(s)) => {
+                let binary = matches!(
+                    s.format,
+                    openapiv3::VariantOrUnknownOrEmpty::Item(openapiv3::StringFormat::Binary)
+                );
+                if binary {
+                    return None;
+                }
+                let plain = s.pattern.is_none() && s.min_length.is_none() && s.max_length.is_none();
+                if s.enumeration.is_empty() && !plain {
+                    return None;
+                }
+                s.enumeration.clone()
+            }
+            SchemaKind::Any(any) if is_bare_string_enum(any) => any
+                .enumeration
+                .iter()
+                .map(|v| v.as_str().map(str::to_owned))
+                .collect(),
+            _ => return None,
+        };
+        for value in own {
+            if value.is_some() && !values.contains(&value) {
+                values.push(value);
+            }
+        }
+    }
+    Some(values)
+}
+
+/// `{enum: [a, b]}` with no `type` and nothing else: a string enumeration.
+fn is_bare_string_enum(any: &AnySchema) -> bool {
+    let bare = AnySchema {
+        typ: any.typ.clone().filter(|t| t == "string"),
+        enumeration: any.enumeration.clone(),
+        ..Default::default()
+    };
+    !any.enumeration.is_empty()
+        && any.enumeration.iter().all(|v| v.is_string() || v.is_null())
+        && *any == bare
 }
 
 /// The JSON types a member admits, as bits: string, number, boolean, object, array.
@@ -88,14 +143,16 @@ impl Lowerer<'_> {
         match real.as_slice() {
             [] => self.constrained(TypeRef::Json, extra, ctx),
             [(i, member)] => self.single_member(member, extra, &ctx.at(join_index(&at, *i))),
-            _ => self.merged_objects(members, extra, ctx),
+            _ => self.merged_objects(members, &real, extra, ctx),
         }
     }
 
-    /// Several members that must all hold: only objects can be merged into one struct.
+    /// Several members that must all hold: objects merge into one struct, members of one
+    /// primitive type into that type, objects and a union into a union of merged structs.
     fn merged_objects(
         &mut self,
         members: &[ReferenceOr<Schema>],
+        real: &[(usize, &ReferenceOr<Schema>)],
         extra: Vec<Constraint>,
         ctx: &Ctx,
     ) -> Shape {
@@ -108,7 +165,26 @@ impl Lowerer<'_> {
         if all_objects {
             return self.struct_from_parts(&parts, extra, ctx);
         }
-        let message = "`allOf` is supported for one type plus annotations or forbidden values, or for objects only; this one mixes other types";
+        let kinds: Vec<u8> = real.iter().map(|(_, m)| json_kinds(doc, m)).collect();
+        let one_primitive = kinds.iter().all(|k| *k == 1 || *k == 2 || *k == 4)
+            && kinds.windows(2).all(|w| w.first() == w.last());
+        if one_primitive {
+            if let Some(shape) = self.merged_primitives(real, extra.clone(), ctx) {
+                return shape;
+            }
+        }
+        if let Some(shape) = self.objects_with_union(members, extra, ctx) {
+            return shape;
+        }
+        for (i, member) in real {
+            if let ReferenceOr::Item(schema) = member {
+                if let Some(reason) = super::schema::invalid_reason(schema) {
+                    self.diags
+                        .error(Kind::Invalid, join_index(&at, *i), reason.to_owned());
+                }
+            }
+        }
+        let message = "`allOf` is supported for one type plus annotations or forbidden values, for members of one primitive type, or for objects (with at most one union of objects); this one mixes other types";
         self.diags.error(Kind::Unsupported, at, message);
         Shape::Ref(TypeRef::Json)
     }
@@ -178,7 +254,14 @@ impl Lowerer<'_> {
         match real.as_slice() {
             [] => self.constrained(TypeRef::Json, extra, ctx),
             [(i, member)] => self.single_member(member, extra, &ctx.at(join_index(&at, *i))),
-            _ => self.union_of(&real, extra, ctx, &at),
+            _ => match string_values(self.doc, &real) {
+                Some(values) if values.is_empty() => self.constrained(TypeRef::String, extra, ctx),
+                Some(values) => {
+                    self.ignore_constraints(extra, "an enum", ctx);
+                    self.enum_shape(&values, ctx)
+                }
+                None => self.union_of(&real, extra, ctx, &at),
+            },
         }
     }
 
@@ -257,10 +340,19 @@ impl Lowerer<'_> {
     pub(crate) fn any_shape(
         &mut self,
         any: &AnySchema,
+        default: Option<&serde_json::Value>,
         mut extra: Vec<Constraint>,
         ctx: &Ctx,
     ) -> Shape {
-        extra.extend(sibling_constraints(any));
+        for c in sibling_constraints(any) {
+            let checked = match &c {
+                Constraint::Pattern(p) => self.pattern_ok(p, ctx),
+                _ => true,
+            };
+            if checked {
+                extra.push(c);
+            }
+        }
         if !any.all_of.is_empty()
             || (!any.properties.is_empty() && (!any.any_of.is_empty() || !any.one_of.is_empty()))
         {
@@ -272,10 +364,10 @@ impl Lowerer<'_> {
         if !any.one_of.is_empty() {
             return self.union_shape(&any.one_of, extra, ctx, "oneOf");
         }
-        if let Some(typ) = self.typed(any, ctx) {
+        if let Some((typ, bounds)) = self.typed(any, default, ctx) {
             return match typ {
                 Type::String(s) => self.string_shape(&s, Vec::new(), ctx),
-                Type::Integer(i) => self.integer_shape(&i, Vec::new(), ctx),
+                Type::Integer(i) => self.integer_shape(&i, bounds, ctx),
                 Type::Number(n) => self.number_shape(&n, Vec::new(), ctx),
                 Type::Boolean(_) => Shape::Ref(TypeRef::Boolean),
                 Type::Object(o) => self.object_shape(&o, Vec::new(), ctx),
@@ -314,44 +406,6 @@ impl Lowerer<'_> {
             .error(Kind::Unsupported, join(&ctx.pointer, "allOf"), message);
         Shape::Ref(TypeRef::Json)
     }
-
-    /// Re-reads a mixed schema as the type its `type` keyword (or its keywords) name.
-    fn typed(&mut self, any: &AnySchema, ctx: &Ctx) -> Option<Type> {
-        let typ = match any.typ.as_deref() {
-            Some(t) => t.to_owned(),
-            None if !any.properties.is_empty() || any.additional_properties.is_some() => {
-                "object".to_owned()
-            }
-            None if any.items.is_some() => "array".to_owned(),
-            None if !any.enumeration.is_empty()
-                && any.enumeration.iter().all(|v| v.is_string()) =>
-            {
-                "string".to_owned()
-            }
-            None => return None,
-        };
-        let mut value = serde_json::to_value(any).ok()?;
-        if let Some(map) = value.as_object_mut() {
-            map.insert("type".to_owned(), serde_json::Value::String(typ.clone()));
-            for key in foreign_keywords(&typ, map) {
-                let message = format!("keyword `{key}` does not apply to type `{typ}`; ignored");
-                self.diags
-                    .warn(Kind::Ignored, join(&ctx.pointer, &key), message);
-                map.remove(&key);
-            }
-        }
-        match serde_json::from_value::<Type>(value) {
-            Ok(t) => Some(t),
-            Err(err) => {
-                self.diags.error(
-                    Kind::Invalid,
-                    ctx.pointer.clone(),
-                    format!("schema of type `{typ}` is malformed: {err}"),
-                );
-                None
-            }
-        }
-    }
 }
 
 /// Size and bound keywords written beside a combinator (`allOf: […], minLength: 1`).
@@ -375,43 +429,4 @@ fn sibling_constraints(any: &AnySchema) -> Vec<Constraint> {
         exclusive: any.exclusive_maximum.unwrap_or(false),
     }));
     out
-}
-
-/// Keywords of `map` that belong to another type than `typ`.
-fn foreign_keywords(typ: &str, map: &serde_json::Map<String, serde_json::Value>) -> Vec<String> {
-    let own: &[&str] = match typ {
-        "string" => &[
-            "type",
-            "format",
-            "pattern",
-            "enum",
-            "minLength",
-            "maxLength",
-        ],
-        "integer" | "number" => &[
-            "type",
-            "format",
-            "multipleOf",
-            "minimum",
-            "maximum",
-            "exclusiveMinimum",
-            "exclusiveMaximum",
-            "enum",
-        ],
-        "boolean" => &["type", "enum"],
-        "object" => &[
-            "type",
-            "properties",
-            "required",
-            "additionalProperties",
-            "minProperties",
-            "maxProperties",
-        ],
-        "array" => &["type", "items", "minItems", "maxItems", "uniqueItems"],
-        _ => &["type"],
-    };
-    map.keys()
-        .filter(|k| !own.contains(&k.as_str()))
-        .cloned()
-        .collect()
 }

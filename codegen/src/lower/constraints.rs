@@ -17,6 +17,7 @@ const ELSEWHERE: &[&str] = &[
     "x-kv-client-default",
     "x-kv-idempotent",
     "x-kv-unit",
+    crate::guard::INVALID,
 ];
 
 impl Lowerer<'_> {

@@ -2,13 +2,20 @@
 
 mod combinator;
 mod constraints;
+mod info;
+pub(crate) mod leave_out;
+mod merge;
 mod object;
 mod operation;
 mod params;
 mod primitive;
+mod raw_body;
 mod resources;
 mod responses;
 mod schema;
+mod untyped;
+
+pub use info::override_env_prefix;
 
 use crate::diagnostics::{join, Diagnostics};
 use crate::model::{ApiInfo, Docs, Model, TypeDef, TypeId, TypeKind, TypeRef};
@@ -61,6 +68,9 @@ pub(crate) struct Lowerer<'a> {
     pub in_progress: Vec<String>,
     /// Path parameters made client defaults by configuration.
     pub client_defaults: Vec<String>,
+    /// Named types whose own schema had an error, with the first one: operations that use
+    /// them are left out.
+    pub tainted: BTreeMap<TypeId, crate::diagnostics::Diagnostic>,
 }
 
 impl<'a> Lowerer<'a> {
@@ -94,8 +104,13 @@ impl<'a> Lowerer<'a> {
     }
 }
 
-/// Lowers a whole document. Problems go into `diags`.
-pub fn lower(doc: &OpenAPI, client_defaults: &[String], diags: &mut Diagnostics) -> Model {
+/// Lowers a whole document. Problems go into `diags`; operations that cannot be generated
+/// are left out of the model (each with an error) and listed beside it.
+pub fn lower(
+    doc: &OpenAPI,
+    client_defaults: &[String],
+    diags: &mut Diagnostics,
+) -> (Model, Vec<crate::LeftOut>) {
     let mut lowerer = Lowerer {
         doc,
         diags,
@@ -104,11 +119,13 @@ pub fn lower(doc: &OpenAPI, client_defaults: &[String], diags: &mut Diagnostics)
         in_progress: Vec::new(),
         client_defaults: client_defaults.to_vec(),
         names: Scope::for_types(),
+        tainted: BTreeMap::new(),
     };
     lowerer.lower_components();
-    let operations = lowerer.lower_operations();
+    let lowered = lowerer.lower_operations();
     lowerer.check_alias_cycles();
     lowerer.name_recursive_aliases();
+    let (operations, left_out) = lowerer.keep_generable(lowered);
     let resources = resources::assign(&mut lowerer, operations);
     let api = ApiInfo {
         title: doc.info.title.clone(),
@@ -116,14 +133,16 @@ pub fn lower(doc: &OpenAPI, client_defaults: &[String], diags: &mut Diagnostics)
         base_url: doc.servers.first().map(|s| s.url.clone()),
         doc_crate: operation::doc_crate(doc),
         group_features: operation::group_features(doc),
+        env_prefix: info::env_prefix(&doc.info, lowerer.diags),
     };
     let (operations, resources) = resources;
-    Model {
+    let model = Model {
         api,
         types: lowerer.types,
         operations,
         resources,
-    }
+    };
+    (model, left_out)
 }
 
 impl Lowerer<'_> {
@@ -154,8 +173,19 @@ impl Lowerer<'_> {
                 };
                 let message =
                     format!("schema `{name}` is only a reference to itself: it describes no value");
-                self.diags
-                    .error(crate::diagnostics::Kind::Invalid, pointer, message);
+                self.diags.error(
+                    crate::diagnostics::Kind::Invalid,
+                    pointer.clone(),
+                    message.clone(),
+                );
+                self.tainted
+                    .entry(TypeId(start))
+                    .or_insert(crate::diagnostics::Diagnostic {
+                        severity: crate::diagnostics::Severity::Error,
+                        kind: crate::diagnostics::Kind::Invalid,
+                        pointer,
+                        message,
+                    });
                 if let Some(def) = self.types.get_mut(start) {
                     def.kind = TypeKind::Alias(TypeRef::Json);
                 }

@@ -10,7 +10,7 @@ use indexmap::IndexMap;
 use openapiv3::{AdditionalProperties, ObjectType, ReferenceOr, Schema, SchemaKind, Type};
 
 /// The properties of an object-like schema, gathered through `$ref` and `allOf`.
-#[derive(Default)]
+#[derive(Clone, Default)]
 pub(crate) struct ObjectParts<'a> {
     /// `(wire name, schema, pointer)`, later entries replacing earlier ones of the same name.
     pub props: Vec<(String, &'a ReferenceOr<Box<Schema>>, String)>,
@@ -96,10 +96,17 @@ impl<'a> Lowerer<'a> {
     where
         'a: 'p,
     {
+        if super::schema::invalid_reason(schema).is_some() {
+            return false;
+        }
         match &schema.schema_kind {
             SchemaKind::Type(Type::Object(o)) => {
                 parts.add_object(o, at);
                 true
+            }
+            // Branches that only say which properties are required add no property.
+            SchemaKind::OneOf { one_of: branches } | SchemaKind::AnyOf { any_of: branches } => {
+                branches.iter().all(super::merge::only_requires)
             }
             SchemaKind::AllOf { all_of } => all_of.iter().enumerate().all(|(i, m)| {
                 super::combinator::is_annotation(self.doc, m)
@@ -110,7 +117,8 @@ impl<'a> Lowerer<'a> {
                     )
             }),
             SchemaKind::Any(any) if any.typ.as_deref().is_none_or(|t| t == "object") => {
-                if !any.one_of.is_empty() || !any.any_of.is_empty() || any.not.is_some() {
+                let unions = any.one_of.iter().chain(&any.any_of);
+                if !unions.clone().all(super::merge::only_requires) || any.not.is_some() {
                     return false;
                 }
                 let all_of_at = join(at, "allOf");
@@ -132,6 +140,43 @@ impl<'a> Lowerer<'a> {
             }
             _ => false,
         }
+    }
+
+    /// The fields of a form body: an object's properties, or those of every branch of a
+    /// union of objects (a field is then required only when every branch requires it).
+    pub(crate) fn form_parts<'p>(
+        &self,
+        item: &'p ReferenceOr<Schema>,
+        pointer: &str,
+    ) -> Option<ObjectParts<'p>>
+    where
+        'a: 'p,
+    {
+        let mut parts = ObjectParts::default();
+        if self.object_parts(item, pointer, &mut parts) {
+            return Some(parts);
+        }
+        let (branches, at) = union_branches(refs::schema_body(self.doc, item)?, pointer)?;
+        let mut merged: Option<ObjectParts<'p>> = None;
+        for (i, branch) in branches.iter().enumerate() {
+            let mut parts = ObjectParts::default();
+            if !self.object_parts(branch, &crate::diagnostics::join_index(&at, i), &mut parts) {
+                return None;
+            }
+            merged = Some(match merged {
+                None => parts,
+                Some(mut all) => {
+                    all.required.retain(|name| parts.required.contains(name));
+                    for (name, schema, at) in parts.props {
+                        if !all.props.iter().any(|(n, _, _)| *n == name) {
+                            all.props.push((name, schema, at));
+                        }
+                    }
+                    all
+                }
+            });
+        }
+        merged
     }
 
     /// `type: object`: a struct when it names properties, else a map or a free-form object.
@@ -229,5 +274,24 @@ impl<'a> Lowerer<'a> {
         refs::schema_body(self.doc, item)
             .map(schema_docs)
             .unwrap_or_default()
+    }
+}
+
+/// The branches of a `oneOf` / `anyOf` schema, with the pointer of their list.
+pub(crate) fn union_branches<'s>(
+    schema: &'s Schema,
+    pointer: &str,
+) -> Option<(&'s [ReferenceOr<Schema>], String)> {
+    match &schema.schema_kind {
+        SchemaKind::OneOf { one_of } => Some((one_of, join(pointer, "oneOf"))),
+        SchemaKind::AnyOf { any_of } => Some((any_of, join(pointer, "anyOf"))),
+        SchemaKind::Any(any) if any.properties.is_empty() && any.all_of.is_empty() => {
+            match (any.one_of.is_empty(), any.any_of.is_empty()) {
+                (false, true) => Some((&any.one_of, join(pointer, "oneOf"))),
+                (true, false) => Some((&any.any_of, join(pointer, "anyOf"))),
+                _ => None,
+            }
+        }
+        _ => None,
     }
 }

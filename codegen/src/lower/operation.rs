@@ -14,8 +14,9 @@ use openapiv3::{
 };
 
 impl Lowerer<'_> {
-    /// Lowers every operation of every path, in document order.
-    pub(crate) fn lower_operations(&mut self) -> Vec<Operation> {
+    /// Lowers every operation of every path, in document order, each with the first error
+    /// recorded while lowering it (see [`super::leave_out`]).
+    pub(crate) fn lower_operations(&mut self) -> Vec<super::leave_out::Lowered> {
         let mut ops = Vec::new();
         let doc = self.doc;
         let shared = shared_id_words(doc);
@@ -31,12 +32,19 @@ impl Lowerer<'_> {
             };
             for (method, op) in methods(item) {
                 let at = join(&pointer, &method.as_str().to_ascii_lowercase());
+                let mark = self.diags.mark();
                 let named = Named {
                     path,
                     method,
                     shared,
                 };
-                ops.extend(self.lower_operation(named, op, &item.parameters, at));
+                let operation = self.lower_operation(named, op, &item.parameters, at.clone());
+                ops.push(super::leave_out::Lowered {
+                    id: operation_id(op, method, path),
+                    operation,
+                    pointer: at,
+                    error: self.diags.first_error_since(mark).cloned(),
+                });
             }
         }
         ops
@@ -54,10 +62,7 @@ impl Lowerer<'_> {
             method,
             shared: shared_words,
         } = named;
-        let id = op
-            .operation_id
-            .clone()
-            .unwrap_or_else(|| format!("{}-{path}", method.as_str().to_ascii_lowercase()));
+        let id = operation_id(op, method, path);
         let base = naming::type_name(&short_id(&id, shared_words));
         if !op.servers.is_empty() {
             let message =
@@ -238,13 +243,16 @@ impl Lowerer<'_> {
                 });
             }
         }
-        if variants.is_empty() {
+        if body.content.is_empty() {
             self.diags.error(
                 Kind::Invalid,
                 content_at,
                 "a request body needs at least one media type",
             );
             return None;
+        }
+        if variants.is_empty() {
+            return None; // each media type was refused with its own error
         }
         let field_name = scope.claim("body");
         if variants.len() > 1
@@ -286,7 +294,8 @@ impl Lowerer<'_> {
                 .schema
                 .as_ref()
                 .map_or(TypeRef::Json, |s| self.lower(s, &schema_ctx));
-            return Some(BodyKind::Json(ty));
+            // A body that is sent is never `null`: the caller passes a value or no body.
+            return Some(BodyKind::Json(self.without_null(ty)));
         }
         if essence == "multipart/form-data" {
             return self.multipart(media, ctx, scope);
@@ -299,15 +308,12 @@ impl Lowerer<'_> {
             .schema
             .as_ref()
             .map_or(TypeRef::Binary, |s| self.lower(s, &schema_ctx));
-        if !self.is_bytes_like(&ty) {
-            let message = format!(
-                "a `{media_type}` body must be a string or binary schema (or a union of them)"
-            );
-            self.diags
-                .error(Kind::Unsupported, schema_ctx.pointer, message);
-            return None;
-        }
-        Some(BodyKind::Raw(ty))
+        let ty = self.without_null(ty);
+        Some(BodyKind::Raw(self.raw_body_type(
+            ty,
+            media_type,
+            &schema_ctx.pointer,
+        )))
     }
 
     /// True for text, binary, and named types (newtypes, unions, aliases) made only of them.
@@ -370,12 +376,11 @@ impl Lowerer<'_> {
                 .error(Kind::Invalid, ctx.pointer.clone(), message);
             return None;
         };
-        let mut parts = super::object::ObjectParts::default();
-        if !self.object_parts(schema, &at, &mut parts) || parts.props.is_empty() {
-            let message = format!("a `{media_type}` schema must be an object with properties");
+        let Some(parts) = self.form_parts(schema, &at).filter(|p| !p.props.is_empty()) else {
+            let message = format!("a `{media_type}` schema must be an object with properties (or a union of such objects)");
             self.diags.error(Kind::Unsupported, at, message);
             return None;
-        }
+        };
         let mut fields = Vec::new();
         for (wire, prop, prop_at) in &parts.props {
             let field_ctx = Ctx {
@@ -559,6 +564,13 @@ fn scheme_of(scheme: &SecurityScheme) -> Scheme {
         // Bearer, OAuth 2 and OpenID Connect all send `Authorization: Bearer <token>`.
         _ => Scheme::Bearer,
     }
+}
+
+/// The `operationId`, or one made of the method and the path.
+fn operation_id(op: &openapiv3::Operation, method: HttpMethod, path: &str) -> String {
+    op.operation_id
+        .clone()
+        .unwrap_or_else(|| format!("{}-{path}", method.as_str().to_ascii_lowercase()))
 }
 
 /// The operations of a path item, in a fixed order.

@@ -43,21 +43,29 @@ impl Lowerer<'_> {
     }
 
     /// Checks that a `pattern` compiles, so that the generated code never meets a bad one.
-    fn pattern_ok(&mut self, pattern: &str, ctx: &Ctx) -> bool {
-        match regex::Regex::new(pattern) {
-            Ok(_) => true,
-            Err(err) => {
+    /// ECMA-262 features the `regex` crate lacks (look-around, backreferences) make the
+    /// pattern unenforced, with a warning; anything else that does not parse is an error.
+    pub(crate) fn pattern_ok(&mut self, pattern: &str, ctx: &Ctx) -> bool {
+        let Err(err) = regex::Regex::new(pattern) else {
+            return true;
+        };
+        let at = join(&ctx.pointer, "pattern");
+        match ecma_only_feature(pattern) {
+            Some(feature) => {
+                let message = format!("`pattern` uses {feature}, which kv-codegen cannot check (ECMA-262 has it, the `regex` crate does not); it is not enforced");
+                self.diags.warn(Kind::Ignored, at, message);
+            }
+            None => {
                 let message =
                     format!("`pattern` is not a regular expression kv-codegen can check: {err}");
-                self.diags
-                    .error(Kind::Invalid, join(&ctx.pointer, "pattern"), message);
-                false
+                self.diags.error(Kind::Invalid, at, message);
             }
         }
+        false
     }
 
     /// A string enumeration; `null` among the values is nullability, handled by the caller.
-    fn enum_shape(&mut self, values: &[Option<String>], _ctx: &Ctx) -> Shape {
+    pub(crate) fn enum_shape(&mut self, values: &[Option<String>], _ctx: &Ctx) -> Shape {
         let mut scope = Scope::default();
         scope.claim("Other"); // the variant that keeps unknown values
         let variants = values
@@ -172,5 +180,44 @@ fn variant_name(wire: &str) -> String {
         }
     } else {
         name
+    }
+}
+
+/// The ECMA-262 feature in `pattern` that the `regex` crate does not have, if any.
+fn ecma_only_feature(pattern: &str) -> Option<&'static str> {
+    if pattern.contains("(?=") || pattern.contains("(?!") {
+        return Some("look-ahead");
+    }
+    if pattern.contains("(?<=") || pattern.contains("(?<!") {
+        return Some("look-behind");
+    }
+    let mut chars = pattern.chars();
+    while let Some(c) = chars.next() {
+        if c == '\\' {
+            match chars.next() {
+                Some('1'..='9') => return Some("a backreference"),
+                Some('k') if chars.as_str().starts_with('<') => return Some("a backreference"),
+                _ => {}
+            }
+        }
+    }
+    None
+}
+
+#[cfg(test)]
+mod tests {
+    use super::ecma_only_feature;
+
+    #[test]
+    fn ecma_only_features_are_recognised() {
+        assert_eq!(ecma_only_feature("^(?!-)[a-z]+$"), Some("look-ahead"));
+        assert_eq!(ecma_only_feature("(?=x)"), Some("look-ahead"));
+        assert_eq!(ecma_only_feature("a(?<!-)$"), Some("look-behind"));
+        assert_eq!(ecma_only_feature("(?<=a)b"), Some("look-behind"));
+        assert_eq!(ecma_only_feature(r"^(a+)\1$"), Some("a backreference"));
+        assert_eq!(ecma_only_feature(r"(?<n>a)\k<n>"), Some("a backreference"));
+        assert_eq!(ecma_only_feature(r"^\\1$"), None);
+        assert_eq!(ecma_only_feature("(unclosed"), None);
+        assert_eq!(ecma_only_feature(r"^\d{3}$"), None);
     }
 }

@@ -47,6 +47,7 @@ impl Lowerer<'_> {
             TypeRef::Named(id)
         };
         self.by_ref.insert(reference.to_owned(), own.clone());
+        let mark = self.diags.mark();
         let (kind, docs) = match item {
             ReferenceOr::Reference { reference: target } => (
                 TypeKind::Alias(self.lower_reference(target, &ctx.pointer)),
@@ -61,13 +62,16 @@ impl Lowerer<'_> {
             }
         };
         self.fill(id, kind, docs);
+        if let Some(error) = self.diags.first_error_since(mark) {
+            self.tainted.insert(id, error.clone());
+        }
         own
     }
 
     /// Lowers a `$ref` to a schema component, reporting a dangling or non-local one.
     pub(crate) fn lower_reference(&mut self, reference: &str, pointer: &str) -> TypeRef {
         if refs::schema(self.doc, reference).is_none() {
-            refs::report_bad_ref(reference, "schemas", pointer, self.diags);
+            refs::report_bad_ref(self.doc, reference, "schemas", pointer, self.diags);
             return TypeRef::Json;
         }
         self.lower_component(reference)
@@ -122,6 +126,11 @@ impl Lowerer<'_> {
 
     /// Picks the shape function for a schema.
     pub(crate) fn shape(&mut self, schema: &Schema, ctx: &Ctx) -> Shape {
+        if let Some(reason) = invalid_reason(schema) {
+            self.diags
+                .error(Kind::Invalid, ctx.pointer.clone(), reason.to_owned());
+            return Shape::Ref(TypeRef::Json);
+        }
         let extra = self.extension_constraints(&schema.schema_data, &ctx.pointer);
         if schema.schema_data.discriminator.is_some() {
             let message = "`discriminator` is not used: union variants are tried in order";
@@ -142,7 +151,9 @@ impl Lowerer<'_> {
             SchemaKind::AnyOf { any_of } => self.union_shape(any_of, extra, ctx, "anyOf"),
             SchemaKind::OneOf { one_of } => self.union_shape(one_of, extra, ctx, "oneOf"),
             SchemaKind::Not { .. } => self.unsupported_not(ctx),
-            SchemaKind::Any(any) => self.any_shape(any, extra, ctx),
+            SchemaKind::Any(any) => {
+                self.any_shape(any, schema.schema_data.default.as_ref(), extra, ctx)
+            }
         }
     }
 
@@ -157,6 +168,15 @@ impl Lowerer<'_> {
         );
         Shape::Ref(TypeRef::Json)
     }
+}
+
+/// Why the load guard refused this schema, if it did (see [`crate::guard`]).
+pub(crate) fn invalid_reason(schema: &Schema) -> Option<&str> {
+    schema
+        .schema_data
+        .extensions
+        .get(crate::guard::INVALID)
+        .and_then(serde_json::Value::as_str)
 }
 
 /// Documentation of a schema: its title as summary, its description, and notes on defaults.

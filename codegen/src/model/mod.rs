@@ -44,6 +44,9 @@ pub struct ApiInfo {
     /// `info.x-kv-group-features: true`: gate each group behind a feature, as
     /// `Config::group_features` does.
     pub group_features: bool,
+    /// The prefix of the client's environment variables (`CLOUDFLARE` →
+    /// `CLOUDFLARE_API_TOKEN`): `x-kv-env-prefix` on `info`, else the title's first word.
+    pub env_prefix: String,
 }
 
 /// Documentation taken from `summary`, `title` and `description`.
