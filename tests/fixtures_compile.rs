@@ -53,6 +53,7 @@ fixtures!(
     nullable,
     nullable_required,
     objects,
+    owner_scopes,
     pagination,
     param_object,
     param_unions,

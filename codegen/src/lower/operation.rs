@@ -103,7 +103,8 @@ impl Lowerer<'_> {
         if op.deprecated {
             docs.notes.push("Deprecated by the API.".to_owned());
         }
-        let (resource, method_name) = self.preferred_names(op, method, &segments, &pointer);
+        let (resource, method_name, resource_from_path) =
+            self.preferred_names(op, method, &segments, &pointer);
         // Claimed later in the module of the operation's group (see `resources::assign`).
         let params_name = format!("{base}Params");
         let idempotent = method.is_idempotent() || self.marked_idempotent(op, &pointer);
@@ -111,6 +112,7 @@ impl Lowerer<'_> {
             id,
             method_name,
             resource,
+            resource_from_path,
             params_name,
             http_method: method,
             path: path.to_owned(),

@@ -21,22 +21,23 @@ impl Lowerer<'_> {
         method: HttpMethod,
         segments: &[PathPart],
         pointer: &str,
-    ) -> (Vec<String>, String) {
-        let resource =
-            match self.text_extension(op, &["x-kv-resource", "x-fern-sdk-group-name"], pointer) {
-                Some(text) => text
-                    .split('.')
-                    .filter(|s| !s.is_empty())
-                    .map(naming::field_name)
-                    .collect(),
-                None => path_resource(segments),
-            };
+    ) -> (Vec<String>, String, bool) {
+        let named = self.text_extension(op, &["x-kv-resource", "x-fern-sdk-group-name"], pointer);
+        let from_path = named.is_none();
+        let resource = match named {
+            Some(text) => text
+                .split('.')
+                .filter(|s| !s.is_empty())
+                .map(naming::field_name)
+                .collect(),
+            None => path_resource(segments),
+        };
         let method_name =
             match self.text_extension(op, &["x-kv-method", "x-fern-sdk-method-name"], pointer) {
                 Some(text) => naming::field_name(&text),
                 None => verb(method, segments).to_owned(),
             };
-        (resource, method_name)
+        (resource, method_name, from_path)
     }
 
     /// The first of `keys` present on the operation, which must be a string.
@@ -81,6 +82,7 @@ pub(crate) fn assign(
     _lowerer: &mut Lowerer<'_>,
     mut ops: Vec<Operation>,
 ) -> (Vec<Operation>, Vec<Resource>) {
+    strip_owners(&mut ops);
     let mut paths: BTreeSet<Vec<String>> = BTreeSet::new();
     for op in &ops {
         for len in 1..=op.resource.len() {
@@ -166,6 +168,51 @@ fn method_scopes(paths: &BTreeSet<Vec<String>>) -> BTreeMap<Vec<String>, Scope> 
         }
     }
     scopes
+}
+
+/// How many different resources must follow `owner/{param}` for `owner` to be a scope
+/// rather than a resource of its own.
+const OWNER_SCOPE: usize = 3;
+
+/// Leaves out of path-derived resource chains a leading owner scope: `accounts` in
+/// `/accounts/{account_id}/storage/kv/…` when many different resources follow
+/// `/accounts/{…}/` across the spec (Cloudflare's accounts and zones). Grouped under their
+/// owner, a whole API would be two or three modules (and features); grouped by what follows,
+/// the groups are what the API offers. A parent with few children (`/users/{id}/posts`)
+/// stays in the chain.
+fn strip_owners(ops: &mut [Operation]) {
+    let mut children: BTreeMap<String, BTreeSet<String>> = BTreeMap::new();
+    for op in ops.iter().filter(|op| op.resource_from_path) {
+        if let Some((owner, next)) = owner_and_next(&op.segments) {
+            children.entry(owner).or_default().insert(next);
+        }
+    }
+    for op in ops.iter_mut().filter(|op| op.resource_from_path) {
+        let Some((owner, _)) = owner_and_next(&op.segments) else {
+            continue;
+        };
+        let scope = children.get(&owner).is_some_and(|c| c.len() >= OWNER_SCOPE);
+        if scope && op.resource.len() > 1 {
+            op.resource.remove(0);
+        }
+    }
+}
+
+/// For a path `/owner/{param}/next/…`: the owner and the literal after its parameter.
+fn owner_and_next(segments: &[PathPart]) -> Option<(String, String)> {
+    let mut pieces: Vec<Option<&str>> = Vec::new();
+    for part in segments {
+        match part {
+            PathPart::Literal(text) => {
+                pieces.extend(text.split('/').filter(|s| !s.is_empty()).map(Some))
+            }
+            PathPart::Param(_) => pieces.push(None),
+        }
+    }
+    match pieces.as_slice() {
+        [Some(owner), None, Some(next), ..] => Some(((*owner).to_owned(), (*next).to_owned())),
+        _ => None,
+    }
 }
 
 /// The literal path segments, e.g. `/accounts/{id}/storage/kv` → `accounts.storage.kv`.

@@ -11,6 +11,8 @@ pub struct Operation {
     pub method_name: String,
     /// The resource chain the method hangs from (`["kv", "namespaces", "values"]`).
     pub resource: Vec<String>,
+    /// True when no extension named the resource, so it comes from the path's literals.
+    pub resource_from_path: bool,
     /// The Rust name of the parameters struct, unique in its group's module.
     pub params_name: String,
     /// The HTTP method, upper case.
