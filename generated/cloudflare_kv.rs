@@ -14,14 +14,41 @@ pub struct Client {
 }
 impl Client {
     /// A builder that starts from [`DEFAULT_BASE_URL`] and no credentials.
+    ///
+    /// ```no_run
+    /// # fn example() -> Result<(), Box<dyn std::error::Error>> {
+    /// let client = cloudflare_kv::Client::builder()
+    ///     .api_token("a-token")
+    ///     .retries(3)
+    ///     .build()?;
+    /// # let _ = client;
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn builder() -> rt::ClientBuilder<Self> {
         rt::ClientBuilder::new(DEFAULT_BASE_URL)
     }
     /// A client configured from the environment (see [`ClientBuilder::from_env`](rt::ClientBuilder::from_env)).
+    ///
+    /// ```no_run
+    /// # fn example() -> Result<(), Box<dyn std::error::Error>> {
+    /// let client = cloudflare_kv::Client::from_env()?;
+    /// # let _ = client;
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn from_env() -> Result<Self, rt::Error> {
         Self::builder().from_env()?.build()
     }
     /// The configured transport this client sends through.
+    ///
+    /// ```no_run
+    /// # fn example() -> Result<(), Box<dyn std::error::Error>> {
+    /// let client = cloudflare_kv::Client::from_env()?;
+    /// println!("sending to {}", client.core().base_url());
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn core(&self) -> &rt::Core {
         &self.core
     }

@@ -50,6 +50,7 @@ impl Emitter<'_> {
         let methods = self.methods_of(&[]);
         let params = self.params_of_group("");
         let api_client = self.api_client();
+        let [builder_example, from_env_example, core_example] = self.client_examples();
         quote! {
             /// The server named by the specification; the client's base URL unless configured.
             pub const DEFAULT_BASE_URL: &str = #base_url;
@@ -64,16 +65,19 @@ impl Emitter<'_> {
 
             impl Client {
                 /// A builder that starts from [`DEFAULT_BASE_URL`] and no credentials.
+                #builder_example
                 pub fn builder() -> #rt::ClientBuilder<Self> {
                     #rt::ClientBuilder::new(DEFAULT_BASE_URL)
                 }
 
                 /// A client configured from the environment (see [`ClientBuilder::from_env`](rt::ClientBuilder::from_env)).
+                #from_env_example
                 pub fn from_env() -> Result<Self, #rt::Error> {
                     Self::builder().from_env()?.build()
                 }
 
                 /// The configured transport this client sends through.
+                #core_example
                 pub fn core(&self) -> &#rt::Core {
                     &self.core
                 }

@@ -84,6 +84,40 @@ impl Emitter<'_> {
         super::docs::lines_to_attrs(&lines)
     }
 
+    /// Examples for `Client::builder`, `Client::from_env` and `Client::core`.
+    pub(super) fn client_examples(&self) -> [TokenStream; 3] {
+        let Some(krate) = self.model.api.doc_crate.as_deref() else {
+            return [TokenStream::new(), TokenStream::new(), TokenStream::new()];
+        };
+        let example = |body: &[&str]| {
+            let mut lines = vec![
+                String::new(),
+                "```no_run".to_owned(),
+                "# fn example() -> Result<(), Box<dyn std::error::Error>> {".to_owned(),
+            ];
+            lines.extend(body.iter().map(|l| l.replace("{krate}", krate)));
+            lines.extend(["# Ok(())".to_owned(), "# }".to_owned(), "```".to_owned()]);
+            super::docs::lines_to_attrs(&lines)
+        };
+        [
+            example(&[
+                "let client = {krate}::Client::builder()",
+                "    .api_token(\"a-token\")",
+                "    .retries(3)",
+                "    .build()?;",
+                "# let _ = client;",
+            ]),
+            example(&[
+                "let client = {krate}::Client::from_env()?;",
+                "# let _ = client;",
+            ]),
+            example(&[
+                "let client = {krate}::Client::from_env()?;",
+                "println!(\"sending to {}\", client.core().base_url());",
+            ]),
+        ]
+    }
+
     /// `cloudflare_kv::kv`, where the operation's parameters struct lives.
     fn module_path(&self, krate: &str, op: &Operation) -> String {
         let group = self
