@@ -92,6 +92,19 @@ impl ClientBuilderExt for rt::ClientBuilder<Client> {
         self.path_default("account_id", value)
     }
 }
+pub use kv::BulkDeleteParams;
+pub use kv::BulkGetParams;
+pub use kv::BulkUpdateParams;
+pub use kv::CreateNamespaceParams;
+pub use kv::DeleteNamespaceParams;
+pub use kv::DeleteValueParams;
+pub use kv::GetMetadataParams;
+pub use kv::GetNamespaceParams;
+pub use kv::GetValueParams;
+pub use kv::ListKeysParams;
+pub use kv::ListNamespacesParams;
+pub use kv::RenameNamespaceParams;
+pub use kv::UpdateValueParams;
 /// The types of the specification's schemas.
 pub mod types {
     use kv_runtime as rt;

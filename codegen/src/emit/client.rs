@@ -49,6 +49,7 @@ impl Emitter<'_> {
         let accessors = self.accessors(&[]);
         let methods = self.methods_of(&[]);
         let params = self.params_of_group("");
+        let reexports = self.params_reexports();
         let api_client = self.api_client();
         let [builder_example, from_env_example, core_example] = self.client_examples();
         quote! {
@@ -95,7 +96,42 @@ impl Emitter<'_> {
             #api_client
 
             #params
+            #reexports
         }
+    }
+
+    /// `pub use kv::{…Params};`: every group's parameters structs at the root too, where
+    /// callers name them, unless two groups chose the same name.
+    fn params_reexports(&self) -> TokenStream {
+        let modules: BTreeMap<&str, &str> = self
+            .model
+            .resources
+            .iter()
+            .filter_map(|r| Some((r.path.first()?.as_str(), r.module.as_deref()?)))
+            .collect();
+        let mut by_name: BTreeMap<&str, Vec<&str>> = BTreeMap::new();
+        for op in &self.model.operations {
+            let module = op.resource.first().and_then(|g| modules.get(g.as_str()));
+            if let Some(module) = module {
+                by_name.entry(&op.params_name).or_default().push(module);
+            }
+        }
+        let mut by_module: BTreeMap<&str, Vec<&str>> = BTreeMap::new();
+        for (name, in_modules) in by_name {
+            if let [module] = in_modules.as_slice() {
+                by_module.entry(module).or_default().push(name);
+            }
+        }
+        // One `use` per name: the formatter splits items at braces.
+        let items = by_module.into_iter().flat_map(|(module, names)| {
+            let gate = self.gates.group(module);
+            let module = ident(module);
+            names.into_iter().map(move |name| {
+                let name = ident(name);
+                quote! { #gate pub use #module::#name; }
+            })
+        });
+        quote! { #(#items)* }
     }
 
     /// The body of a group's module: its handles and its operations' parameters.
