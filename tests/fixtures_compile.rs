@@ -11,7 +11,7 @@ macro_rules! fixtures {
     ($($(#[$attr:meta])* $name:ident),* $(,)?) => {
         $(
             $(#[$attr])*
-            mod $name {
+            pub mod $name {
                 include!(concat!(env!("CARGO_MANIFEST_DIR"), "/tests/fixtures/", stringify!($name), ".rs"));
             }
         )*
