@@ -222,7 +222,7 @@ fn main() {
             std::fs::write(dir.join(format!("m{written}.json")), doc.to_string())
                 .expect("write a spec");
             all.push_str(&format!(
-                "mod m{written} {{ include!(\"m{written}.rs\"); }}\n"
+                "pub mod m{written} {{ include!(\"m{written}.rs\"); }}\n"
             ));
             written += 1;
         }
