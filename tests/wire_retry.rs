@@ -249,3 +249,60 @@ async fn a_one_shot_reader_is_not_resent() {
     );
     assert_eq!(received(&server).await.len(), 1);
 }
+
+#[tokio::test]
+async fn a_deadline_bounds_every_attempt_and_wait_of_a_call() {
+    let server = MockServer::start().await;
+    let slow = ResponseTemplate::new(200)
+        .set_body_json(ok_json())
+        .set_delay(Duration::from_secs(5));
+    Mock::given(method("PUT"))
+        .respond_with(slow)
+        .mount(&server)
+        .await;
+    let options = RequestOptions::new()
+        .timeout(Duration::from_millis(200))
+        .retries(10)
+        .deadline(Duration::from_millis(500));
+    let error = write_with(
+        &client(&server),
+        UpdateValueParams::new("v").options(options),
+    )
+    .await
+    .unwrap_err();
+    assert_eq!(error.kind(), ErrorKind::Timeout);
+    let attempts = error.attempts();
+    // The third attempt gets the last 100 ms or so, and the deadline cuts it; on a loaded
+    // machine the second timeout may leave less than a backoff, and is then the answer.
+    let text = error.to_string();
+    let cut = format!(
+        "update-value: timed out: the call's deadline of 500ms passed (after {attempts} attempts)"
+    );
+    let last = format!("update-value: timed out after 200ms (after {attempts} attempts)");
+    assert!(text == cut || text == last, "{text}");
+    assert!((2..=3).contains(&attempts), "{attempts}");
+    assert_eq!(received(&server).await.len(), attempts as usize);
+}
+
+#[tokio::test]
+async fn a_client_deadline_ends_retries_with_the_last_answer() {
+    // Waits of exactly 1 s: the second wait would end after the 1.5 s deadline, so it is
+    // not started and the second 503 is the answer.
+    let unavailable = ResponseTemplate::new(503).insert_header("Retry-After", "1");
+    let server = fails_then_succeeds(unavailable, u64::MAX).await;
+    let client = builder(&server)
+        .api_token(TOKEN)
+        .retries(1000)
+        .deadline(Duration::from_millis(1500))
+        .build()
+        .unwrap();
+    let error = write_with(&client, UpdateValueParams::new("v"))
+        .await
+        .unwrap_err();
+    assert_eq!(error.kind(), ErrorKind::Server);
+    assert_eq!(
+        error.to_string(),
+        "update-value: HTTP 503 Service Unavailable: empty body (after 2 attempts)"
+    );
+    assert_eq!(received(&server).await.len(), 2);
+}

@@ -105,3 +105,29 @@ async fn secrets_never_appear_in_debug_display_errors_or_traces() {
         assert!(!text.contains("SECRET"), "secret leaked: {text}");
     }
 }
+
+#[tokio::test]
+async fn a_password_in_the_base_url_is_refused_and_never_shown() {
+    let raw = "https://user:hunter2-SECRET@api.example/client/v4";
+    let explicit = Client::builder().base_url(raw).api_token(TOKEN);
+    let debug = format!("{explicit:?}");
+    assert!(
+        debug.contains(r#"base_url: "https://<redacted>@api.example/client/v4""#),
+        "{debug}"
+    );
+    let error = explicit.build().unwrap_err();
+    assert_eq!(error.kind(), cloudflare_kv::ErrorKind::Config);
+    assert_eq!(
+        error.to_string(),
+        r#"the base URL "https://<redacted>@api.example/client/v4" from ClientBuilder::base_url has a user name or password in it; credentials go in ClientBuilder::api_token or ClientBuilder::email_key"#
+    );
+    let from_env = Client::builder()
+        .api_token(TOKEN)
+        .from_env_with(env(&[("CLOUDFLARE_BASE_URL", raw)]))
+        .unwrap();
+    let error = from_env.build().unwrap_err();
+    for text in [format!("{error}"), format!("{error:?}")] {
+        assert!(!text.contains("hunter2"), "{text}");
+        assert!(text.contains("from CLOUDFLARE_BASE_URL"), "{text}");
+    }
+}

@@ -1,8 +1,9 @@
-//! Building responses: the JSON envelope, raw values and HTML proxy pages.
+//! Building responses: the JSON envelopes, raw values and HTML proxy pages.
 
 use bytes::Bytes;
 use http::{header, HeaderValue, Response, StatusCode};
 use http_body_util::Full;
+use serde::Serialize;
 
 use crate::error::ApiError;
 
@@ -21,6 +22,28 @@ pub(crate) fn success() -> Response<Body> {
     )
 }
 
+/// `{"success":true,"errors":[],"messages":[],"result":<result>}` with status 200.
+pub(crate) fn success_with(result: &impl Serialize) -> Response<Body> {
+    let result = to_json(result);
+    let bytes = format!(r#"{{"success":true,"errors":[],"messages":[],"result":{result}}}"#);
+    with_type(StatusCode::OK, "application/json", Bytes::from(bytes))
+}
+
+/// A success envelope for a listing: `result` and then `result_info`.
+pub(crate) fn success_paged(result: &impl Serialize, info: &impl Serialize) -> Response<Body> {
+    let (result, info) = (to_json(result), to_json(info));
+    let bytes = format!(
+        r#"{{"success":true,"errors":[],"messages":[],"result":{result},"result_info":{info}}}"#
+    );
+    with_type(StatusCode::OK, "application/json", Bytes::from(bytes))
+}
+
+/// A value as compact JSON. The mock's own result types always serialize; `null`
+/// stands in should one ever fail, rather than a panic.
+fn to_json(value: &impl Serialize) -> String {
+    serde_json::to_string(value).unwrap_or_else(|_| "null".to_owned())
+}
+
 /// The envelope for an [`ApiError`], with the error's status.
 pub(crate) fn api_error(err: &ApiError) -> Response<Body> {
     failure(err.status(), err.code(), &err.message())
@@ -37,9 +60,16 @@ pub(crate) fn failure(status: StatusCode, code: u32, message: &str) -> Response<
     with_type(status, "application/json", Bytes::from(bytes))
 }
 
-/// The stored bytes of a value, as `GET` returns them.
-pub(crate) fn raw_value(value: Bytes) -> Response<Body> {
-    with_type(StatusCode::OK, "application/octet-stream", value)
+/// The stored bytes of a value, as `GET` returns them, with the `expiration`
+/// header (seconds since the epoch) when the pair expires.
+pub(crate) fn raw_value(value: Bytes, expiration: Option<i64>) -> Response<Body> {
+    let mut response = with_type(StatusCode::OK, "application/octet-stream", value);
+    if let Some(at) = expiration {
+        response
+            .headers_mut()
+            .insert("expiration", HeaderValue::from(at));
+    }
+    response
 }
 
 /// A page like the one a proxy in front of the API sends: HTML, not JSON.

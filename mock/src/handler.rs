@@ -1,21 +1,20 @@
-//! Handling one request: log it, apply any queued fault, then route, authenticate,
-//! validate and answer.
-
-use std::time::{SystemTime, UNIX_EPOCH};
+//! Handling one request: read and log it, apply any queued fault, then route,
+//! authenticate and hand it to the route's operation.
 
 use http::request::Parts;
 use http::{header, HeaderValue, Method, Request, Response};
 use hyper::body::Incoming;
+use serde::de::DeserializeOwned;
+use tokio::time::Instant;
 
 use crate::body::{self, BodyKind, Ending, ReadBody};
 use crate::envelope::{self, Body};
 use crate::error::ApiError;
 use crate::faults::Fault;
 use crate::log::LoggedRequest;
-use crate::routes::{match_route, Route};
+use crate::routes::{match_route, Kind, Route, Segments};
 use crate::state::State;
-use crate::store::StoredEntry;
-use crate::validate::{self, Address};
+use crate::{bulk, keys, namespaces, validate, values};
 
 /// Why a connection is closed without an answer; hyper closes the connection when
 /// the service returns an error, which is exactly the fault we want.
@@ -30,8 +29,70 @@ impl std::fmt::Display for NoAnswer {
 
 impl std::error::Error for NoAnswer {}
 
-/// The methods the values route serves, for the `Allow` header of a 405.
-const ALLOWED: &str = "GET, PUT, DELETE";
+/// A request that reached a route, with what the operations need of it.
+pub(crate) struct Call<'a> {
+    /// The server's state.
+    pub state: &'a State,
+    /// Method, URI and headers.
+    pub parts: &'a Parts,
+    /// The route's raw segments.
+    pub segments: Segments<'a>,
+    /// The body as read.
+    pub body: ReadBody,
+    /// The body's kind, for the value write.
+    pub body_kind: Result<BodyKind, ApiError>,
+    /// The byte limit the body was read with.
+    pub body_limit: usize,
+}
+
+impl Call<'_> {
+    /// The decoded account id.
+    pub(crate) fn account(&self) -> Result<String, ApiError> {
+        validate::identifier(self.segments.account_id)
+    }
+
+    /// The decoded account and namespace ids.
+    pub(crate) fn namespace(&self) -> Result<(String, String), ApiError> {
+        Ok((
+            self.account()?,
+            validate::identifier(self.segments.namespace_id)?,
+        ))
+    }
+
+    /// The decoded account id, namespace id and key.
+    pub(crate) fn address(&self) -> Result<(String, String, String), ApiError> {
+        let (account, namespace) = self.namespace()?;
+        Ok((
+            account,
+            namespace,
+            validate::key_segment(self.segments.key_name)?,
+        ))
+    }
+
+    /// The raw value of a query parameter.
+    pub(crate) fn query(&self, name: &str) -> Option<&str> {
+        validate::query_param(self.parts.uri.query(), name)
+    }
+
+    /// The server's time, in seconds since the epoch.
+    pub(crate) fn now(&self) -> i64 {
+        self.state.clock.now()
+    }
+
+    /// Whether a write may create the namespace it names.
+    pub(crate) fn may_create_namespace(&self) -> bool {
+        !self.state.strict_namespaces
+    }
+
+    /// The body parsed as JSON: JSON media type, within the limit, well formed.
+    pub(crate) fn json<T: DeserializeOwned>(&self) -> Result<T, ApiError> {
+        body::check_json(&self.parts.headers)?;
+        if self.body.ending == Ending::OverLimit {
+            return Err(ApiError::BodyTooLarge(self.body_limit));
+        }
+        serde_json::from_slice(&self.body.bytes).map_err(|e| ApiError::BadBody(e.to_string()))
+    }
+}
 
 /// Handles one request from start to answer.
 pub(crate) async fn handle(
@@ -39,24 +100,30 @@ pub(crate) async fn handle(
     request: Request<Incoming>,
 ) -> Result<Response<Body>, NoAnswer> {
     let number = state.next_request_number();
+    let deadline = Instant::now() + state.read_timeout;
     let (parts, incoming) = request.into_parts();
     let route = match_route(parts.uri.path());
-    let kind = body::classify(&parts.headers);
-    let limit = body::limit(&parts.method, route.is_some(), &kind);
-    let read = body::read(incoming, &parts.headers, limit).await;
-    state.log.push(logged(&parts, &read));
-    if read.ending == Ending::Broken {
-        return Err(NoAnswer);
-    }
-    let response = match state.faults.take() {
-        Some(fault) => apply_fault(state, fault, &parts, route, kind, read).await?,
-        None => answer(state, &parts, route, kind, read).await,
+    let body_kind = body::classify(&parts.headers);
+    let body_limit = body::limit(&parts.method, route.map(|r| r.kind), &body_kind);
+    let keep = state.log.body_bytes();
+    let read = body::read(incoming, &parts.headers, body_limit, keep, deadline).await;
+    state.log.push(logged(&parts, &read, keep));
+    let response = match read.ending {
+        Ending::Broken => return Err(NoAnswer),
+        Ending::TimedOut => timed_out(state),
+        Ending::Complete | Ending::OverLimit => {
+            let pending = (route, body_kind, read, body_limit);
+            match state.faults.take() {
+                Some(fault) => apply_fault(state, fault, &parts, pending).await?,
+                None => answer(state, &parts, pending).await,
+            }
+        }
     };
     Ok(with_ray(response, number))
 }
 
-/// The log entry for a request.
-fn logged(parts: &Parts, read: &ReadBody) -> LoggedRequest {
+/// The log entry for a request: target, headers, and a prefix of the body.
+fn logged(parts: &Parts, read: &ReadBody, keep: usize) -> LoggedRequest {
     let target = parts
         .uri
         .path_and_query()
@@ -65,18 +132,34 @@ fn logged(parts: &Parts, read: &ReadBody) -> LoggedRequest {
         method: parts.method.as_str().to_owned(),
         raw_path_and_query: target,
         headers: parts.headers.clone(),
-        body: read.bytes.clone(),
+        body: body::prefix_of(&read.bytes, keep),
+        body_len: read.len,
     }
 }
+
+/// A 408 that also closes the connection: the rest of the body never came.
+fn timed_out(state: &State) -> Response<Body> {
+    let mut response = envelope::api_error(&ApiError::RequestTimeout(state.read_timeout));
+    response
+        .headers_mut()
+        .insert(header::CONNECTION, HeaderValue::from_static("close"));
+    response
+}
+
+/// What routing needs: route, body kind, body, body limit.
+type Pending<'a> = (
+    Option<Route<'a>>,
+    Result<BodyKind, ApiError>,
+    ReadBody,
+    usize,
+);
 
 /// Answers as the fault says (a delay ends in a normal answer).
 async fn apply_fault(
     state: &State,
     fault: Fault,
     parts: &Parts,
-    route: Option<Route<'_>>,
-    kind: Result<BodyKind, ApiError>,
-    read: ReadBody,
+    pending: Pending<'_>,
 ) -> Result<Response<Body>, NoAnswer> {
     match fault {
         Fault::Drop => Err(NoAnswer),
@@ -96,20 +179,14 @@ async fn apply_fault(
         }
         Fault::Delay(duration) => {
             tokio::time::sleep(duration).await;
-            Ok(answer(state, parts, route, kind, read).await)
+            Ok(answer(state, parts, pending).await)
         }
     }
 }
 
 /// The normal answer, success or error envelope.
-async fn answer(
-    state: &State,
-    parts: &Parts,
-    route: Option<Route<'_>>,
-    kind: Result<BodyKind, ApiError>,
-    read: ReadBody,
-) -> Response<Body> {
-    match values(state, parts, route, kind, read).await {
+async fn answer(state: &State, parts: &Parts, pending: Pending<'_>) -> Response<Body> {
+    match route(state, parts, pending).await {
         Ok(response) => response,
         Err(err) => error_response(&err),
     }
@@ -118,95 +195,53 @@ async fn answer(
 /// An error envelope, with `Allow` on a 405.
 fn error_response(err: &ApiError) -> Response<Body> {
     let mut response = envelope::api_error(err);
-    if *err == ApiError::MethodNotAllowed {
+    if let ApiError::MethodNotAllowed(allow) = err {
         response
             .headers_mut()
-            .insert(header::ALLOW, HeaderValue::from_static(ALLOWED));
+            .insert(header::ALLOW, HeaderValue::from_static(allow));
     }
     response
 }
 
-/// The values route: route, method, credentials, path, then the method's handler.
-async fn values(
+/// Route, method, credentials, then the operation.
+async fn route(
     state: &State,
     parts: &Parts,
-    route: Option<Route<'_>>,
-    kind: Result<BodyKind, ApiError>,
-    read: ReadBody,
+    (route, body_kind, body, body_limit): Pending<'_>,
 ) -> Result<Response<Body>, ApiError> {
-    let Some(Route::Values(path)) = route else {
-        return Err(ApiError::NoRoute);
-    };
-    if ![Method::GET, Method::PUT, Method::DELETE].contains(&parts.method) {
-        return Err(ApiError::MethodNotAllowed);
+    let route = route.ok_or(ApiError::NoRoute)?;
+    if !route.kind.allows(&parts.method) {
+        return Err(ApiError::MethodNotAllowed(route.kind.allow()));
     }
     state.credentials.check(&parts.headers)?;
-    let address = validate::address(&path)?;
-    match parts.method {
-        Method::PUT => put(state, &address, parts.uri.query(), kind, read).await,
-        Method::GET => get(state, &address),
-        _ => delete(state, &address),
-    }
-}
-
-/// `PUT`: validate query and body, then replace the whole entry.
-async fn put(
-    state: &State,
-    address: &Address,
-    raw_query: Option<&str>,
-    kind: Result<BodyKind, ApiError>,
-    read: ReadBody,
-) -> Result<Response<Body>, ApiError> {
-    let expiration = validate::expiration(raw_query, now())?;
-    let kind = kind?;
-    if read.ending == Ending::OverLimit {
-        return Err(ApiError::ValueTooLarge);
-    }
-    let (value, metadata) = match kind {
-        BodyKind::Raw => (read.bytes, None),
-        BodyKind::Multipart(boundary) => crate::multipart::parse(read.bytes, &boundary).await?,
+    let call = Call {
+        state,
+        parts,
+        segments: route.segments,
+        body,
+        body_kind,
+        body_limit,
     };
-    let entry = StoredEntry {
-        value,
-        metadata,
-        expiration,
-    };
-    state.store.put(
-        &address.account_id,
-        &address.namespace_id,
-        &address.key,
-        entry,
-    );
-    Ok(envelope::success())
+    operate(route.kind, &parts.method, call).await
 }
 
-/// `GET`: the stored bytes; an absent or expired entry is "key not found".
-fn get(state: &State, address: &Address) -> Result<Response<Body>, ApiError> {
-    let entry = state
-        .store
-        .get(&address.account_id, &address.namespace_id, &address.key);
-    match entry {
-        Some(entry) if entry.expiration.is_none_or(|at| at > now()) => {
-            Ok(envelope::raw_value(entry.value))
-        }
-        _ => Err(ApiError::KeyNotFound),
+/// The operation for a route and method (the method is one the route allows).
+async fn operate(kind: Kind, method: &Method, call: Call<'_>) -> Result<Response<Body>, ApiError> {
+    match (kind, method) {
+        (Kind::Namespaces, &Method::GET) => namespaces::list(&call),
+        (Kind::Namespaces, _) => namespaces::create(&call),
+        (Kind::Namespace, &Method::GET) => namespaces::get(&call),
+        (Kind::Namespace, &Method::PUT) => namespaces::rename(&call),
+        (Kind::Namespace, _) => namespaces::delete(&call),
+        (Kind::Bulk, &Method::PUT) => bulk::write(&call),
+        (Kind::Bulk, _) | (Kind::BulkDelete, _) => bulk::delete(&call),
+        (Kind::BulkGet, _) => bulk::get(&call),
+        (Kind::Keys, _) => keys::list(&call),
+        (Kind::Metadata, _) => values::metadata(&call),
+        (Kind::Values, &Method::PUT) => values::put(call).await,
+        (Kind::Values, &Method::GET) => values::get(&call),
+        (Kind::Values, _) => values::delete(&call),
     }
-}
-
-/// `DELETE`: succeeds whether or not the key was stored, as the API does.
-fn delete(state: &State, address: &Address) -> Result<Response<Body>, ApiError> {
-    state
-        .store
-        .delete(&address.account_id, &address.namespace_id, &address.key);
-    Ok(envelope::success())
-}
-
-/// Seconds since the Unix epoch (0 if the clock is before it, rather than panic).
-fn now() -> i64 {
-    let secs = SystemTime::now()
-        .duration_since(UNIX_EPOCH)
-        .map_or(0, |d| d.as_secs());
-    i64::try_from(secs).unwrap_or(i64::MAX)
 }
 
 /// Adds the `cf-ray` header the real API puts on every answer.

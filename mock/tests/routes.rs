@@ -12,7 +12,9 @@ async fn unknown_routes_are_404_even_without_credentials() {
         "/".to_owned(),
         "/client/v4".to_owned(),
         "/client/v4/accounts".to_owned(),
-        format!("/client/v4/accounts/{ACCOUNT}/storage/kv/namespaces/{NAMESPACE}/keys"),
+        format!("/client/v4/accounts/{ACCOUNT}/storage/kv/namespaces/{NAMESPACE}/keys/"),
+        format!("/client/v4/accounts/{ACCOUNT}/storage/kv/namespaces/{NAMESPACE}/bulk/put"),
+        format!("/client/v4/accounts/{ACCOUNT}/storage/kv"),
         format!("/accounts/{ACCOUNT}/storage/kv/namespaces/{NAMESPACE}/values/k"),
         format!("{}/", values_path("k")),
     ];
@@ -62,6 +64,7 @@ async fn get_returns_the_raw_bytes() {
 #[tokio::test]
 async fn get_of_absent_key_is_10009() {
     let server = MockServer::start().await;
+    assert_success(&put(server.addr(), "other", &[], b"v").await);
     assert_error(
         &get(server.addr(), "nope").await,
         404,

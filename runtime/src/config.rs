@@ -13,13 +13,15 @@ use crate::auth::{sensitive, Credentials};
 use crate::error::{Error, ErrorKind};
 use crate::retry::Backoff;
 use crate::secret::Secret;
-use crate::transport::{Core, Settings};
+use crate::transport::{Core, Limits, Settings};
 
 const ENV_TOKEN: &str = "CLOUDFLARE_API_TOKEN";
 const ENV_EMAIL: &str = "CLOUDFLARE_EMAIL";
 const ENV_KEY: &str = "CLOUDFLARE_API_KEY";
 const ENV_BASE_URL: &str = "CLOUDFLARE_BASE_URL";
 const ENV_ACCOUNT_ID: &str = "CLOUDFLARE_ACCOUNT_ID";
+
+const DEFAULT_CONNECT_TIMEOUT: Duration = Duration::from_secs(10);
 
 /// Every variable [`ClientBuilder::from_env`] reads.
 const ENV_VARS: [&str; 5] = [ENV_TOKEN, ENV_EMAIL, ENV_KEY, ENV_BASE_URL, ENV_ACCOUNT_ID];
@@ -52,10 +54,12 @@ pub struct ClientBuilder<C> {
     account_id: Option<Setting<String>>,
     other_defaults: Vec<(&'static str, String)>,
     timeout: Duration,
-    connect_timeout: Duration,
+    connect_timeout: Option<Duration>,
     retries: u32,
     user_agent: String,
-    http_client: Option<reqwest::Client>,
+    http_client: Option<reqwest::ClientBuilder>,
+    limits: Limits,
+    deadline: Option<Duration>,
     allow_insecure_http: bool,
     validate_requests: bool,
     backoff: Backoff,
@@ -74,10 +78,12 @@ impl<C: From<Core>> ClientBuilder<C> {
             account_id: None,
             other_defaults: Vec::new(),
             timeout: Duration::from_secs(60),
-            connect_timeout: Duration::from_secs(10),
+            connect_timeout: None,
             retries: 2,
             user_agent: concat!("cloudflare-kv/", env!("CARGO_PKG_VERSION")).to_owned(),
             http_client: None,
+            limits: Limits::default(),
+            deadline: None,
             allow_insecure_http: false,
             validate_requests: true,
             backoff: Backoff::default(),
@@ -173,15 +179,52 @@ impl<C: From<Core>> ClientBuilder<C> {
     }
 
     /// How long each attempt may take, from connecting to the last byte of the answer
-    /// (default 60 s).
+    /// (default 60 s). The whole call, retries included, is also bounded by the
+    /// [`deadline`](Self::deadline).
     pub fn timeout(mut self, timeout: Duration) -> Self {
         self.timeout = timeout;
         self
     }
 
-    /// How long connecting may take (default 10 s). Ignored with [`http_client`](Self::http_client).
+    /// How long connecting may take (default 10 s). With
+    /// [`http_client_builder`](Self::http_client_builder), applied only if set here.
     pub fn connect_timeout(mut self, timeout: Duration) -> Self {
-        self.connect_timeout = timeout;
+        self.connect_timeout = Some(timeout);
+        self
+    }
+
+    /// How long a whole call may take: every attempt, every backoff and every
+    /// `Retry-After` wait (default 2 minutes, or the [`timeout`](Self::timeout) if that is
+    /// longer, so that one attempt always gets its full time). An attempt is cut short when
+    /// the deadline passes ([`ErrorKind::Timeout`]); a wait that would end after it is not
+    /// started, and the last answer is returned instead. [`RequestOptions::deadline`]
+    /// overrides it per call. Reading a streamed body after the call returned is the
+    /// caller's and is not bounded by it.
+    ///
+    /// [`RequestOptions::deadline`]: crate::RequestOptions::deadline
+    pub fn deadline(mut self, deadline: Duration) -> Self {
+        self.deadline = Some(deadline);
+        self
+    }
+
+    /// The most bytes read into memory from a successful answer (default 16 MiB), for
+    /// every answer except `application/octet-stream` ones (see
+    /// [`max_value_bytes`](Self::max_value_bytes)). A longer answer is an
+    /// [`ErrorKind::ResponseTooLarge`] error and its read is stopped there (or not started,
+    /// when its `Content-Length` already says so). An answer that is not a 2xx is read for
+    /// its error envelope up to [`Core::MAX_ERROR_BODY_BYTES`] (1 MiB) whatever this says.
+    pub fn max_response_bytes(mut self, bytes: usize) -> Self {
+        self.limits.max_response_bytes = bytes;
+        self
+    }
+
+    /// The most bytes read into memory from a successful `application/octet-stream`
+    /// answer, such as a value read without streaming it (default 26 MiB: the API's 25 MiB
+    /// value limit plus 1 MiB of headroom). Past it, as for
+    /// [`max_response_bytes`](Self::max_response_bytes). A body the caller streams is not
+    /// buffered and not limited by this.
+    pub fn max_value_bytes(mut self, bytes: usize) -> Self {
+        self.limits.max_value_bytes = bytes;
         self
     }
 
@@ -197,10 +240,28 @@ impl<C: From<Core>> ClientBuilder<C> {
         self
     }
 
-    /// Sends through this HTTP client (its pool, proxy and TLS settings) instead of one
-    /// built here. Timeouts and retries still apply per attempt.
-    pub fn http_client(mut self, client: reqwest::Client) -> Self {
-        self.http_client = Some(client);
+    /// Builds the HTTP client from this `reqwest` builder (its proxy, TLS roots, pool,
+    /// local address…) instead of the default one.
+    ///
+    /// What the SDK still guarantees: it overrides the builder's redirect policy with
+    /// [`Policy::none`](reqwest::redirect::Policy::none), so no request is ever sent
+    /// anywhere but the base URL, with or without credentials and body (a 3xx answer is an
+    /// [`ErrorKind::Redirect`] error naming only the origin it pointed to); with an
+    /// `https://` base URL it also makes the client refuse any `http://` URL. Credentials
+    /// go only into the requests the SDK builds for the base URL. Timeouts, the deadline,
+    /// retries and the read limits apply as without it; the connect timeout only if set with
+    /// [`connect_timeout`](Self::connect_timeout).
+    ///
+    /// What it cannot guarantee: whatever the builder itself sends. Default headers set on
+    /// it go with every request, and a proxy configured on it sees every request (through
+    /// an `https://` base URL, only the encrypted tunnel, unless you also trust the proxy's
+    /// certificate).
+    ///
+    /// There is no way to pass a built `reqwest::Client`: a client that follows redirects
+    /// has already sent the credentials and the body to the redirect's target by the time it
+    /// returns the answer, so the SDK could not keep the promise above.
+    pub fn http_client_builder(mut self, builder: reqwest::ClientBuilder) -> Self {
+        self.http_client = Some(builder);
         self
     }
 
@@ -245,9 +306,13 @@ impl<C: From<Core>> ClientBuilder<C> {
                 "the user agent contains characters that are not allowed in an HTTP header",
             )
         })?;
-        let http = match self.http_client {
-            Some(client) => client,
-            None => http_client(self.connect_timeout)?,
+        let https = base_url.starts_with("https:");
+        let http = http_client(self.http_client, self.connect_timeout, https)?;
+        let limits = Limits {
+            deadline: self
+                .deadline
+                .unwrap_or_else(|| self.timeout.max(Limits::DEFAULT_DEADLINE)),
+            ..self.limits
         };
         let path_defaults = self
             .account_id
@@ -265,6 +330,7 @@ impl<C: From<Core>> ClientBuilder<C> {
             user_agent,
             validate_requests: self.validate_requests,
             backoff: self.backoff,
+            limits,
         })))
     }
 }
@@ -275,10 +341,11 @@ impl<C> fmt::Debug for ClientBuilder<C> {
         f.debug_struct("ClientBuilder")
             .field(
                 "base_url",
-                &self
-                    .base_url
-                    .as_ref()
-                    .map_or(self.default_base_url, |s| &s.value),
+                &redact_userinfo(
+                    self.base_url
+                        .as_ref()
+                        .map_or(self.default_base_url, |s| &s.value),
+                ),
             )
             .field("api_token", &origin(&self.token).map(|_| "<redacted>"))
             .field("email", &self.email.as_ref().map(|s| &s.value))
@@ -338,13 +405,20 @@ fn non_empty(value: &str, what: &str, origin: &str) -> Result<(), Error> {
 }
 
 /// The base URL without a trailing slash, after refusing anything that would leak
-/// credentials (plain http to another host) or break path joining (a query or fragment).
+/// credentials (a `user:password@` part, plain http to another host) or break path joining
+/// (a query or fragment). No error echoes a password.
 fn check_base_url(raw: &str, origin: &str, allow_insecure: bool) -> Result<String, Error> {
+    let shown = redact_userinfo(raw);
     let url = Url::parse(raw).map_err(|e| {
         Error::config(format!(
-            "the base URL {raw:?} from {origin} is not a valid URL: {e}"
+            "the base URL {shown:?} from {origin} is not a valid URL: {e}"
         ))
     })?;
+    if !url.username().is_empty() || url.password().is_some() {
+        return Err(Error::config(format!(
+            "the base URL {shown:?} from {origin} has a user name or password in it; credentials go in ClientBuilder::api_token or ClientBuilder::email_key"
+        )));
+    }
     match url.scheme() {
         "https" => {}
         "http" if allow_insecure || is_loopback(&url) => {}
@@ -363,6 +437,27 @@ fn check_base_url(raw: &str, origin: &str, allow_insecure: bool) -> Result<Strin
     Ok(url.as_str().trim_end_matches('/').to_owned())
 }
 
+/// `raw` with anything between the scheme and an `@` in the authority replaced by
+/// `<redacted>`, done on the text so that it also works on a URL that does not parse.
+fn redact_userinfo(raw: &str) -> std::borrow::Cow<'_, str> {
+    let Some(scheme_end) = raw.find("://") else {
+        return raw.into();
+    };
+    let authority_start = scheme_end + 3;
+    let rest = raw.get(authority_start..).unwrap_or_default();
+    let authority_len = rest.find(['/', '?', '#', '\\']).unwrap_or(rest.len());
+    let authority = rest.get(..authority_len).unwrap_or_default();
+    match authority.rfind('@') {
+        Some(at) => format!(
+            "{}<redacted>{}",
+            raw.get(..authority_start).unwrap_or_default(),
+            raw.get(authority_start + at..).unwrap_or_default()
+        )
+        .into(),
+        None => raw.into(),
+    }
+}
+
 fn is_loopback(url: &Url) -> bool {
     let Some(host) = url.host_str() else {
         return false;
@@ -374,12 +469,27 @@ fn is_loopback(url: &Url) -> bool {
             .is_ok_and(|ip| ip.is_loopback())
 }
 
-/// The default HTTP client: rustls, the connect timeout, and no redirects (an API answer
-/// is never a redirect worth following with credentials and a body).
-fn http_client(connect_timeout: Duration) -> Result<reqwest::Client, Error> {
-    reqwest::Client::builder()
-        .connect_timeout(connect_timeout)
+/// The HTTP client: the caller's builder or a fresh one, always with redirects off (a
+/// followed redirect would carry the credentials and the body to whatever the `Location`
+/// names), and refusing plain http when the base URL is https. The connect timeout is
+/// ours by default, the caller's builder's unless set explicitly.
+fn http_client(
+    injected: Option<reqwest::ClientBuilder>,
+    connect_timeout: Option<Duration>,
+    https: bool,
+) -> Result<reqwest::Client, Error> {
+    let builder = match injected {
+        Some(builder) => builder,
+        None => reqwest::Client::builder()
+            .connect_timeout(connect_timeout.unwrap_or(DEFAULT_CONNECT_TIMEOUT)),
+    };
+    let builder = match connect_timeout {
+        Some(timeout) => builder.connect_timeout(timeout),
+        None => builder,
+    };
+    builder
         .redirect(reqwest::redirect::Policy::none())
+        .https_only(https)
         .build()
         .map_err(|e| {
             Error::new(
@@ -387,4 +497,75 @@ fn http_client(connect_timeout: Duration) -> Result<reqwest::Client, Error> {
                 format!("could not build the HTTP client: {e}"),
             )
         })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn user_info_is_redacted_even_in_urls_that_do_not_parse() {
+        let cases = [
+            ("https://user:pw@host/x", "https://<redacted>@host/x"),
+            ("https://a:b@c@host:99?q", "https://<redacted>@host:99?q"),
+            ("https://user:pw@", "https://<redacted>@"),
+            ("https://host/p@th", "https://host/p@th"),
+            ("no scheme:pw@host", "no scheme:pw@host"),
+            ("https://host", "https://host"),
+        ];
+        for (raw, shown) in cases {
+            assert_eq!(redact_userinfo(raw), shown, "{raw}");
+        }
+    }
+
+    #[test]
+    fn a_base_url_with_user_info_is_refused_without_echoing_it() {
+        for raw in [
+            "https://user:hunter2@api.example",
+            "https://hunter2@api.example",
+            "https://:hunter2@api.example",
+        ] {
+            let error = check_base_url(raw, "ClientBuilder::base_url", false)
+                .err()
+                .map(|e| e.to_string());
+            assert_eq!(
+                error.as_deref(),
+                Some("the base URL \"https://<redacted>@api.example\" from ClientBuilder::base_url has a user name or password in it; credentials go in ClientBuilder::api_token or ClientBuilder::email_key")
+            );
+        }
+        let broken = check_base_url("https://user:hunter2@[bad/", "CLOUDFLARE_BASE_URL", false);
+        let text = broken.err().map(|e| e.to_string()).unwrap_or_default();
+        assert!(
+            !text.contains("hunter2") && text.contains("<redacted>"),
+            "{text}"
+        );
+    }
+
+    fn limits_of(builder: ClientBuilder<Core>) -> String {
+        let core = builder.api_token("t").build();
+        let text = core.map(|c| format!("{c:?}")).unwrap_or_default();
+        text.split("limits: ").nth(1).unwrap_or_default().to_owned()
+    }
+
+    #[test]
+    fn the_default_deadline_leaves_one_attempt_its_whole_timeout() {
+        let new = || ClientBuilder::<Core>::new("https://api.example");
+        assert_eq!(
+            limits_of(new()),
+            "Limits { max_response_bytes: 16777216, max_value_bytes: 27262976, deadline: 120s }, .. }"
+        );
+        let slow = limits_of(new().timeout(Duration::from_secs(300)));
+        assert!(slow.contains("deadline: 300s"), "{slow}");
+        let set = limits_of(
+            new()
+                .timeout(Duration::from_secs(300))
+                .deadline(Duration::from_secs(5)),
+        );
+        assert!(set.contains("deadline: 5s"), "{set}");
+        let sized = limits_of(new().max_response_bytes(10).max_value_bytes(20));
+        assert!(
+            sized.starts_with("Limits { max_response_bytes: 10, max_value_bytes: 20,"),
+            "{sized}"
+        );
+    }
 }

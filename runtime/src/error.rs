@@ -31,7 +31,15 @@ pub enum ErrorKind {
     Server,
     /// A 2xx answer whose body is empty, not JSON, or not the expected shape.
     UnexpectedBody,
-    /// An attempt took longer than its timeout.
+    /// A 2xx answer longer than the client reads into memory
+    /// ([`ClientBuilder::max_response_bytes`](crate::ClientBuilder::max_response_bytes),
+    /// [`max_value_bytes`](crate::ClientBuilder::max_value_bytes)); the read was stopped.
+    ResponseTooLarge,
+    /// The server answered with a redirect (3xx). Redirects are never followed, so
+    /// neither the credentials nor the body went anywhere but the base URL; the error
+    /// names only the origin the redirect pointed to.
+    Redirect,
+    /// An attempt took longer than its timeout, or the call outlasted its deadline.
     Timeout,
     /// No connection could be made.
     Connect,
@@ -39,7 +47,7 @@ pub enum ErrorKind {
     Network,
     /// A retry was needed but the body came from a one-shot reader that was already consumed.
     BodyNotReplayable,
-    /// A local file holding the body could not be read.
+    /// A local file holding the body could not be read, or another local I/O failed.
     Io,
 }
 
@@ -56,14 +64,20 @@ struct Inner {
     operation: Option<&'static str>,
     status: Option<StatusCode>,
     errors: Vec<ApiMessage>,
+    omitted_errors: usize,
     messages: Vec<ApiMessage>,
     headers: Option<HeaderMap>,
     body_excerpt: Option<String>,
     attempts: u32,
     constraint: Option<ConstraintError>,
+    io: Option<std::io::Error>,
 }
 
 impl Error {
+    /// The most items of an envelope's `errors` (and, separately, of its `messages`) an
+    /// error keeps; [`omitted_errors`](Self::omitted_errors) counts the rest.
+    pub const MAX_ERRORS: usize = 1000;
+
     /// An error of `kind` described by `message`.
     pub(crate) fn new(kind: ErrorKind, message: impl Into<String>) -> Self {
         Self {
@@ -73,11 +87,13 @@ impl Error {
                 operation: None,
                 status: None,
                 errors: Vec::new(),
+                omitted_errors: 0,
                 messages: Vec::new(),
                 headers: None,
                 body_excerpt: None,
                 attempts: 0,
                 constraint: None,
+                io: None,
             }),
         }
     }
@@ -105,13 +121,16 @@ impl Error {
         self
     }
 
-    /// Attaches the envelope's `errors` and `messages`.
+    /// Attaches the envelope's `errors` (at most [`Self::MAX_ERRORS`], with the count of
+    /// those left out) and `messages`.
     pub(crate) fn with_envelope(
         mut self,
         errors: Vec<ApiMessage>,
+        omitted_errors: usize,
         messages: Vec<ApiMessage>,
     ) -> Self {
         self.inner.errors = errors;
+        self.inner.omitted_errors = omitted_errors;
         self.inner.messages = messages;
         self
     }
@@ -137,12 +156,20 @@ impl Error {
         self.inner.status
     }
 
-    /// Every item of the envelope's `errors`, in order.
+    /// The items of the envelope's `errors`, in order: all of them, up to
+    /// [`Self::MAX_ERRORS`]. Each text field holds at most
+    /// [`ApiMessage::MAX_TEXT_BYTES`](crate::ApiMessage::MAX_TEXT_BYTES).
     pub fn errors(&self) -> &[ApiMessage] {
         &self.inner.errors
     }
 
-    /// Every item of the envelope's `messages`, in order.
+    /// How many items of the envelope's `errors` came after the [`Self::MAX_ERRORS`] kept
+    /// in [`errors`](Self::errors) (counted up to where the body was cut, if it was).
+    pub fn omitted_errors(&self) -> usize {
+        self.inner.omitted_errors
+    }
+
+    /// The items of the envelope's `messages`, in order, up to [`Self::MAX_ERRORS`].
     pub fn messages(&self) -> &[ApiMessage] {
         &self.inner.messages
     }
@@ -198,13 +225,6 @@ impl From<ConstraintError> for Error {
     }
 }
 
-impl From<std::io::Error> for Error {
-    /// A local I/O failure (reading a file to send, say): [`ErrorKind::Io`].
-    fn from(error: std::io::Error) -> Self {
-        Self::new(ErrorKind::Io, format!("I/O error: {error}"))
-    }
-}
-
 impl fmt::Display for Error {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         if let Some(operation) = self.inner.operation {
@@ -218,23 +238,50 @@ impl fmt::Display for Error {
     }
 }
 
+/// What `main` prints when it returns the error: the kind, where, the status and the
+/// message (already bounded), not the headers or every envelope item (see the accessors).
 impl fmt::Debug for Error {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        // The fields hold only what the server said and what we wrote; credentials are
-        // never copied into an error, so the derived view is safe to print.
-        fmt::Debug::fmt(&self.inner, f)
+        let inner = &self.inner;
+        let mut view = f.debug_struct("Error");
+        view.field("kind", &inner.kind);
+        if let Some(operation) = inner.operation {
+            view.field("operation", &operation);
+        }
+        if let Some(status) = inner.status {
+            view.field("status", &status.as_u16());
+        }
+        view.field("message", &inner.message);
+        if inner.attempts > 1 {
+            view.field("attempts", &inner.attempts);
+        }
+        view.finish()
     }
 }
 
 impl std::error::Error for Error {
     fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
+        if let Some(io) = &self.inner.io {
+            return Some(io);
+        }
         self.inner.constraint.as_ref().map(|c| c as _)
+    }
+}
+
+/// A local I/O failure (reading a file to upload, writing a downloaded value…), kind
+/// [`ErrorKind::Io`], with the `io::Error` as its source.
+impl From<std::io::Error> for Error {
+    fn from(io: std::io::Error) -> Self {
+        let mut error = Self::new(ErrorKind::Io, format!("I/O error: {io}"));
+        error.inner.io = Some(io);
+        error
     }
 }
 
 /// The kind an unsuccessful status maps to.
 pub(crate) fn kind_for_status(status: StatusCode) -> ErrorKind {
     match status.as_u16() {
+        300..=303 | 305..=399 => ErrorKind::Redirect,
         401 | 403 => ErrorKind::Auth,
         404 => ErrorKind::NotFound,
         429 => ErrorKind::RateLimited,
@@ -273,4 +320,47 @@ pub(crate) fn from_transport(error: reqwest::Error) -> Error {
         _ => "the connection failed",
     };
     Error::new(kind, format!("{what}: {text}"))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn debug_shows_kind_operation_status_and_message_only() {
+        let mut headers = HeaderMap::new();
+        headers.insert("cf-ray", reqwest::header::HeaderValue::from_static("8a1b"));
+        let error = Error::new(ErrorKind::Api, "HTTP 400 Bad Request: 10021 bad")
+            .with_response(StatusCode::BAD_REQUEST, headers)
+            .in_operation("update-value")
+            .after_attempts(2);
+        assert_eq!(
+            format!("{error:?}"),
+            r#"Error { kind: Api, operation: "update-value", status: 400, message: "HTTP 400 Bad Request: 10021 bad", attempts: 2 }"#
+        );
+        let plain = Error::config("no credentials");
+        assert_eq!(
+            format!("{plain:?}"),
+            r#"Error { kind: Config, message: "no credentials" }"#
+        );
+    }
+
+    #[test]
+    fn io_errors_convert_with_their_source() {
+        let io = std::io::Error::new(std::io::ErrorKind::NotFound, "value.bin is gone");
+        let error = Error::from(io);
+        assert_eq!(error.kind(), ErrorKind::Io);
+        assert_eq!(error.to_string(), "I/O error: value.bin is gone");
+        let source = std::error::Error::source(&error).map(ToString::to_string);
+        assert_eq!(source.as_deref(), Some("value.bin is gone"));
+    }
+
+    #[test]
+    fn redirect_statuses_have_their_own_kind() {
+        for code in [301, 302, 303, 307, 308] {
+            let status = StatusCode::from_u16(code).unwrap_or(StatusCode::OK);
+            assert_eq!(kind_for_status(status), ErrorKind::Redirect, "{code}");
+        }
+        assert_eq!(kind_for_status(StatusCode::NOT_MODIFIED), ErrorKind::Api);
+    }
 }

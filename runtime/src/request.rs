@@ -43,6 +43,9 @@ pub struct RequestOptions {
     pub retries: Option<u32>,
     /// How long each attempt may take (the client's setting if unset).
     pub timeout: Option<Duration>,
+    /// How long the whole call may take, retries and waits included (the client's
+    /// [`deadline`](crate::ClientBuilder::deadline) if unset).
+    pub deadline: Option<Duration>,
 }
 
 impl RequestOptions {
@@ -62,6 +65,13 @@ impl RequestOptions {
     #[must_use]
     pub fn timeout(mut self, timeout: Duration) -> Self {
         self.timeout = Some(timeout);
+        self
+    }
+
+    /// Gives the whole call, every attempt and every wait between them, at most `deadline`.
+    #[must_use]
+    pub fn deadline(mut self, deadline: Duration) -> Self {
+        self.deadline = Some(deadline);
         self
     }
 }

@@ -141,62 +141,82 @@ impl<T> Deref for Response<T> {
 
 /// Decodes a JSON answer: a non-2xx status or `success: false` is an error; a body that is
 /// not JSON, or not a `T`, is [`ErrorKind::UnexpectedBody`]. Unknown fields are ignored.
+/// `T` is read straight from the bytes (no intermediate JSON tree), so memory follows `T`.
 pub fn decode_json<T: DeserializeOwned>(raw: RawResponse) -> Result<Response<T>, Error> {
-    if !raw.status.is_success() {
-        return Err(envelope::failure(&raw));
-    }
-    let unexpected = |why: &str| envelope::body_error(ErrorKind::UnexpectedBody, &raw, why);
-    if raw.body.is_empty() {
-        return Err(unexpected("empty body"));
-    }
-    let value: Value =
-        serde_json::from_slice(&raw.body).map_err(|_| unexpected("the body is not JSON"))?;
-    let head = Head::of(&value);
-    let messages = match head {
-        Some(head) if head.success == Some(false) => {
-            return Err(envelope::api_error(ErrorKind::Api, &raw, head));
-        }
-        Some(head) => head.messages,
-        None => Vec::new(),
-    };
-    let body = T::deserialize(value)
-        .map_err(|e| unexpected(&format!("the body does not have the expected shape ({e})")))?;
+    let messages = success_head(&raw)?.map_or_else(Vec::new, |head| head.messages);
+    let body =
+        serde_json::from_slice::<T>(&raw.body).map_err(|e| shape_error(&raw, "the body", &e))?;
     Ok(respond(raw, body, messages))
 }
 
 /// Decodes an enveloped JSON answer (`{"success", "errors", "messages", "result",
 /// "result_info"}`) to its `result`: a non-2xx status or `success: false` is an error; a body
 /// that is not an envelope, or whose `result` is not a `T`, is [`ErrorKind::UnexpectedBody`].
-/// A missing `result` reads as `null` (so `T = ()` or `Option<_>` accept it).
+/// A missing `result` reads as `null` (so `T = ()` or `Option<_>` accept it). `T` is read
+/// straight from the bytes.
 pub fn decode_result<T: DeserializeOwned>(raw: RawResponse) -> Result<Response<T>, Error> {
-    if !raw.status.is_success() {
-        return Err(envelope::failure(&raw));
-    }
     let unexpected = |why: &str| envelope::body_error(ErrorKind::UnexpectedBody, &raw, why);
-    if raw.body.is_empty() {
-        return Err(unexpected("empty body"));
-    }
-    let value: Value =
-        serde_json::from_slice(&raw.body).map_err(|_| unexpected("the body is not JSON"))?;
-    let head = Head::of(&value).ok_or_else(|| {
-        unexpected("the body is not an envelope (an object with `success` or `errors`)")
-    })?;
-    let Value::Object(mut object) = value else {
-        return Err(unexpected("the body is not an envelope"));
+    let Some(head) = success_head(&raw)? else {
+        return Err(unexpected(
+            "the body is not an envelope (an object with `success` or `errors`)",
+        ));
     };
-    if head.success == Some(false) {
-        return Err(envelope::api_error(ErrorKind::Api, &raw, head));
-    }
-    let result_info = object.remove("result_info").and_then(ResultInfo::read);
-    let result = object.remove("result").unwrap_or(Value::Null);
-    let body = T::deserialize(result).map_err(|e| {
-        unexpected(&format!(
-            "the result does not have the expected shape ({e})"
-        ))
-    })?;
+    let parts = serde_json::from_slice::<Parts<T>>(&raw.body)
+        .map_err(|e| shape_error(&raw, "the result", &e))?;
+    let body = match parts.result {
+        Some(result) => result,
+        None => T::deserialize(Value::Null).map_err(|e| shape_error(&raw, "the result", &e))?,
+    };
     let mut response = respond(raw, body, head.messages);
-    response.result_info = result_info;
+    response.result_info = parts.result_info.and_then(ResultInfo::read);
     Ok(response)
+}
+
+/// The parts of an envelope a successful answer is read for; the rest is skipped.
+#[derive(serde::Deserialize)]
+#[serde(bound = "T: DeserializeOwned")]
+struct Parts<T> {
+    #[serde(default = "none")]
+    result: Option<T>,
+    #[serde(default)]
+    result_info: Option<Value>,
+}
+
+fn none<T>() -> Option<T> {
+    None
+}
+
+/// The error for a 2xx body that `T` could not be read from: not JSON at all, or JSON of
+/// another shape (`what` names the part that was read).
+fn shape_error(raw: &RawResponse, what: &str, error: &serde_json::Error) -> Error {
+    let why = if serde_json::from_slice::<serde::de::IgnoredAny>(&raw.body).is_err() {
+        "the body is not JSON".to_owned()
+    } else {
+        format!("{what} does not have the expected shape ({error})")
+    };
+    envelope::body_error(ErrorKind::UnexpectedBody, raw, &why)
+}
+
+/// The envelope head of a 2xx JSON answer, if it has one: a non-2xx status, an empty body
+/// and `success: false` are errors. The head is read leniently (lossy UTF-8) in one pass
+/// that skips `result` without building it.
+fn success_head(raw: &RawResponse) -> Result<Option<Head>, Error> {
+    if !raw.status.is_success() {
+        return Err(envelope::failure(raw));
+    }
+    if raw.body.is_empty() {
+        return Err(envelope::body_error(
+            ErrorKind::UnexpectedBody,
+            raw,
+            "empty body",
+        ));
+    }
+    match Head::read(&raw.body, false) {
+        Some(head) if head.success == Some(false) => {
+            Err(envelope::api_error(ErrorKind::Api, raw, head))
+        }
+        head => Ok(head),
+    }
 }
 
 /// Takes a 2xx answer's body as bytes; a non-2xx status is an error.
@@ -214,10 +234,7 @@ pub fn decode_empty(raw: RawResponse) -> Result<Response<()>, Error> {
     if !raw.status.is_success() {
         return Err(envelope::failure(&raw));
     }
-    let head = serde_json::from_slice::<Value>(&raw.body)
-        .ok()
-        .and_then(|v| Head::of(&v));
-    let messages = match head {
+    let messages = match Head::read(&raw.body, false) {
         Some(head) if head.success == Some(false) => {
             return Err(envelope::api_error(ErrorKind::Api, &raw, head));
         }

@@ -79,8 +79,9 @@ pub(crate) fn next_delay(
 /// `Retry-After` as a wait: whole seconds, or an HTTP date (a date in the past is no wait).
 pub(crate) fn parse_retry_after(headers: &HeaderMap) -> Option<Duration> {
     let text = headers.get(RETRY_AFTER)?.to_str().ok()?.trim();
-    if let Ok(seconds) = text.parse::<u64>() {
-        return Some(Duration::from_secs(seconds));
+    if !text.is_empty() && text.bytes().all(|b| b.is_ascii_digit()) {
+        // Too many seconds to count is a wait longer than any cap, not junk.
+        return Some(text.parse().map_or(Duration::MAX, Duration::from_secs));
     }
     let when = httpdate::parse_http_date(text).ok()?;
     Some(
@@ -172,6 +173,8 @@ mod tests {
             next_delay(&raw(503, past), true, 1, 2, &b),
             Some(Duration::ZERO)
         );
+        let huge = Some("99999999999999999999999999");
+        assert_eq!(next_delay(&raw(429, huge), true, 1, 2, &b), None);
         let junk = next_delay(&raw(503, Some("soon")), true, 1, 2, &b);
         assert!(junk.is_some_and(|d| d <= Duration::from_millis(500)));
     }

@@ -113,7 +113,7 @@ impl ByteStream {
 
 fn too_large(limit: usize) -> Error {
     Error::new(
-        ErrorKind::UnexpectedBody,
+        ErrorKind::ResponseTooLarge,
         format!("the body is longer than the {limit} bytes allowed; the read was stopped"),
     )
 }
@@ -164,7 +164,7 @@ mod tests {
         let parts = || vec![Ok(Bytes::from_static(b"ab")), Ok(Bytes::from_static(b"cd"))];
         assert_eq!(of(parts(), Some(4)).to_bytes(4).await.unwrap(), "abcd");
         let error = of(parts(), None).to_bytes(3).await.unwrap_err();
-        assert_eq!(error.kind(), ErrorKind::UnexpectedBody);
+        assert_eq!(error.kind(), ErrorKind::ResponseTooLarge);
         assert_eq!(
             error.to_string(),
             "the body is longer than the 3 bytes allowed; the read was stopped"

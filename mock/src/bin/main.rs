@@ -1,9 +1,15 @@
 //! `cloudflare-kv-mock`: run the mock Workers KV server until Ctrl-C.
+//!
+//! Built only with the `cli` feature:
+//! `cargo run -p cloudflare-kv-mock --features cli -- --port 8787`.
 
+use std::future::Future;
 use std::process::ExitCode;
+use std::task::Poll;
+use std::time::Duration;
 
 use clap::Parser;
-use cloudflare_kv_mock::{MockServer, DEFAULT_EMAIL, DEFAULT_KEY, DEFAULT_TOKEN};
+use cloudflare_kv_mock::{limits, MockServer, DEFAULT_EMAIL, DEFAULT_KEY, DEFAULT_TOKEN};
 
 /// A local, stateful, validating mock of Cloudflare's Workers KV API.
 #[derive(Debug, Parser)]
@@ -21,15 +27,31 @@ struct Args {
     /// Key accepted in `X-Auth-Key` (with `--email`).
     #[arg(long, default_value = DEFAULT_KEY)]
     key: String,
+    /// Refuse writes to namespaces that were never created (404, code 10013).
+    #[arg(long)]
+    strict_namespaces: bool,
+    /// How many recent requests the request log keeps.
+    #[arg(long, default_value_t = limits::DEFAULT_LOG_CAPACITY)]
+    log_capacity: usize,
+    /// Seconds a client has to send a request's headers, and again its body.
+    #[arg(long, default_value_t = limits::DEFAULT_READ_TIMEOUT.as_secs())]
+    read_timeout_secs: u64,
 }
 
 #[tokio::main]
 async fn main() -> ExitCode {
     let args = Args::parse();
+    // Polled once before anything is printed, so the Ctrl-C handler is installed
+    // by the time a caller reads the base URL and may interrupt.
+    let mut signal = Box::pin(tokio::signal::ctrl_c());
+    let early = std::future::poll_fn(|cx| Poll::Ready(signal.as_mut().poll(cx))).await;
     let started = MockServer::builder()
         .port(args.port)
         .token(args.token.clone())
         .email_key(args.email.clone(), args.key.clone())
+        .strict_namespaces(args.strict_namespaces)
+        .log_capacity(args.log_capacity)
+        .read_timeout(Duration::from_secs(args.read_timeout_secs))
         .start()
         .await;
     let server = match started {
@@ -47,7 +69,10 @@ async fn main() -> ExitCode {
     println!("token:    {}", args.token);
     println!("email:    {} / key: {}", args.email, args.key);
     println!("Ctrl-C to stop.");
-    let signal = tokio::signal::ctrl_c().await;
+    let signal = match early {
+        Poll::Ready(result) => result,
+        Poll::Pending => signal.await,
+    };
     server.shutdown().await;
     match signal {
         Ok(()) => ExitCode::SUCCESS,

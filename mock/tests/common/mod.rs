@@ -205,3 +205,99 @@ pub fn now() -> i64 {
         .unwrap()
         .as_secs() as i64
 }
+
+/// The raw path of any KV route under the test account, e.g. `ns_path("n/keys")`.
+pub fn kv_path(rest: &str) -> String {
+    format!("/client/v4/accounts/{ACCOUNT}/storage/kv/namespaces{rest}")
+}
+
+/// A route of the test namespace, e.g. `ns_path("/keys?limit=10")`.
+pub fn ns_path(rest: &str) -> String {
+    kv_path(&format!("/{NAMESPACE}{rest}"))
+}
+
+/// A request with the default token to any target, on a fresh connection.
+pub async fn call(addr: SocketAddr, method: &str, target: &str, body: &[u8]) -> RawResponse {
+    send(addr, build(method, target, &[BEARER], body)).await
+}
+
+/// The body parsed as JSON.
+pub fn json_of(response: &RawResponse) -> serde_json::Value {
+    serde_json::from_slice(&response.body)
+        .unwrap_or_else(|e| panic!("not JSON ({e}): {}", response.text()))
+}
+
+/// The exact body of a success envelope with this result (compact JSON text).
+pub fn success_with(result: &str) -> String {
+    format!(r#"{{"success":true,"errors":[],"messages":[],"result":{result}}}"#)
+}
+
+/// The exact body of a listing's success envelope.
+pub fn success_paged(result: &str, info: &str) -> String {
+    format!(
+        r#"{{"success":true,"errors":[],"messages":[],"result":{result},"result_info":{info}}}"#
+    )
+}
+
+/// Asserts a 200 JSON answer with exactly this body.
+pub fn assert_body(response: &RawResponse, body: &str) {
+    assert_eq!(response.status, 200, "body: {}", response.text());
+    assert_eq!(response.header("content-type"), Some("application/json"));
+    assert_eq!(response.text(), body);
+}
+
+/// One keep-alive HTTP/1.1 connection, for tests that send many requests.
+pub struct Conn {
+    stream: tokio::io::BufReader<TcpStream>,
+}
+
+impl Conn {
+    /// Connects to the server.
+    pub async fn open(addr: SocketAddr) -> Conn {
+        let stream = TcpStream::connect(addr).await.unwrap();
+        stream.set_nodelay(true).unwrap();
+        Conn {
+            stream: tokio::io::BufReader::new(stream),
+        }
+    }
+
+    /// Sends one request with the default token and reads its answer.
+    pub async fn send(&mut self, method: &str, target: &str, body: &[u8]) -> RawResponse {
+        self.send_with(method, target, &[BEARER], body).await
+    }
+
+    /// Sends one request with these headers and reads its answer.
+    pub async fn send_with(
+        &mut self,
+        method: &str,
+        target: &str,
+        headers: &[(&str, &str)],
+        body: &[u8],
+    ) -> RawResponse {
+        let mut head = format!("{method} {target} HTTP/1.1\r\nHost: localhost\r\n");
+        for (name, value) in headers {
+            head.push_str(&format!("{name}: {value}\r\n"));
+        }
+        head.push_str(&format!("Content-Length: {}\r\n\r\n", body.len()));
+        let mut bytes = head.into_bytes();
+        bytes.extend_from_slice(body);
+        self.stream.get_mut().write_all(&bytes).await.unwrap();
+        self.read_response().await
+    }
+
+    /// Reads one answer: head, then exactly `Content-Length` body bytes.
+    async fn read_response(&mut self) -> RawResponse {
+        use tokio::io::AsyncBufReadExt;
+        let mut head = Vec::new();
+        while !head.ends_with(b"\r\n\r\n") {
+            let n = self.stream.read_until(b'\n', &mut head).await.unwrap();
+            assert!(n > 0, "connection closed mid-answer");
+        }
+        let mut response = parse_head(&head);
+        let len: usize = response.header("content-length").unwrap().parse().unwrap();
+        let mut body = vec![0; len];
+        self.stream.read_exact(&mut body).await.unwrap();
+        response.body = body;
+        response
+    }
+}
