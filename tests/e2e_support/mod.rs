@@ -64,3 +64,32 @@ pub fn assert_api_error(error: &Error, status: u16, code: i64, message: &str) {
     assert_eq!(error.errors()[0].code, code, "{error}");
     assert_eq!(error.errors()[0].message, message, "{error}");
 }
+
+/// The manual clock's start for tests that judge expiration: a fixed second, so
+/// expected expirations are exact numbers.
+pub const T0: i64 = 1_700_000_000;
+
+/// A server whose clock stands at [`T0`] and moves only by `advance`.
+pub async fn manual_clock_server() -> MockServer {
+    MockServer::builder().start_time(T0).start().await.unwrap()
+}
+
+/// What the API said in a refusal: status, first error code, first error message.
+pub fn refusal(error: &Error) -> (Option<u16>, Option<i64>, Option<String>) {
+    let first = error.errors().first();
+    (
+        error.status().map(|s| s.as_u16()),
+        first.map(|m| m.code),
+        first.map(|m| m.message.clone()),
+    )
+}
+
+/// Asserts a 404 of kind `NotFound` with this code and message.
+pub fn assert_not_found(error: &Error, code: i64, message: &str) {
+    assert_eq!(
+        error.kind(),
+        cloudflare_kv::ErrorKind::NotFound,
+        "{error:?}"
+    );
+    assert_api_error(error, 404, code, message);
+}
