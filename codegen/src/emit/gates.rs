@@ -7,7 +7,7 @@
 //! referring to it. Types no operation reaches are always compiled (a caller may use them),
 //! and so is everything they refer to.
 
-use crate::model::{BodyKind, Model, ResponseBody, TypeId, TypeKind, TypeRef};
+use crate::model::{BodyKind, Model, ResponseBody, TypeId, TypeRef};
 use proc_macro2::TokenStream;
 use quote::quote;
 use std::collections::{BTreeMap, BTreeSet};
@@ -148,7 +148,7 @@ impl<'m> Need<'m> {
                     .is_some_and(|set| set.insert(f.to_owned())),
             };
             if fresh {
-                for inner in refs_of(self.model, id) {
+                for inner in self.model.refs_of(id) {
                     named_in(inner, &mut stack);
                 }
             }
@@ -172,22 +172,6 @@ fn named_in(ty: &TypeRef, out: &mut Vec<TypeId>) {
             named_in(inner, out)
         }
         _ => {}
-    }
-}
-
-/// The type references inside a named type's definition.
-fn refs_of(model: &Model, id: TypeId) -> Vec<&TypeRef> {
-    match model.get(id).map(|d| &d.kind) {
-        Some(TypeKind::Struct(s)) => s
-            .fields
-            .iter()
-            .map(|f| &f.ty)
-            .chain(s.additional.iter())
-            .collect(),
-        Some(TypeKind::Union(u)) => u.variants.iter().map(|v| &v.ty).collect(),
-        Some(TypeKind::Newtype(n)) => vec![&n.base],
-        Some(TypeKind::Alias(t)) => vec![t],
-        _ => Vec::new(),
     }
 }
 

@@ -197,27 +197,12 @@ impl Emitter<'_> {
             TypeRef::Named(id) => {
                 seen.insert(*id)
                     && self
-                        .kind_refs(*id)
+                        .model
+                        .refs_of(*id)
                         .iter()
                         .any(|t| self.holds_binary_in(t, seen))
             }
             _ => false,
-        }
-    }
-
-    /// Every type a named type mentions directly.
-    pub fn kind_refs(&self, id: TypeId) -> Vec<&TypeRef> {
-        match self.def(id).map(|d| &d.kind) {
-            Some(TypeKind::Struct(s)) => s
-                .fields
-                .iter()
-                .map(|f| &f.ty)
-                .chain(s.additional.iter())
-                .collect(),
-            Some(TypeKind::Union(u)) => u.variants.iter().map(|v| &v.ty).collect(),
-            Some(TypeKind::Newtype(n)) => vec![&n.base],
-            Some(TypeKind::Alias(t)) => vec![t],
-            _ => Vec::new(),
         }
     }
 
@@ -234,7 +219,7 @@ impl Emitter<'_> {
             TypeRef::Named(id) => {
                 // Vec and map members live on the heap: only direct fields count.
                 seen.insert(*id)
-                    && self.kind_refs(*id).iter().any(|t| {
+                    && self.model.refs_of(*id).iter().any(|t| {
                         !matches!(t, TypeRef::Array(_) | TypeRef::Map(_))
                             && self.contains_in(t, owner, seen)
                     })

@@ -27,6 +27,23 @@ impl Model {
     pub fn get(&self, id: TypeId) -> Option<&TypeDef> {
         self.types.get(id.0)
     }
+
+    /// Every type reference a named type's definition holds directly (fields, extra
+    /// members, variants, a newtype's base, an alias's target).
+    pub fn refs_of(&self, id: TypeId) -> Vec<&TypeRef> {
+        match self.get(id).map(|d| &d.kind) {
+            Some(TypeKind::Struct(s)) => s
+                .fields
+                .iter()
+                .map(|f| &f.ty)
+                .chain(s.additional.iter())
+                .collect(),
+            Some(TypeKind::Union(u)) => u.variants.iter().map(|v| &v.ty).collect(),
+            Some(TypeKind::Newtype(n)) => vec![&n.base],
+            Some(TypeKind::Alias(t)) => vec![t],
+            _ => Vec::new(),
+        }
+    }
 }
 
 /// Facts about the API as a whole.
