@@ -234,7 +234,7 @@ pub mod types {
         }
     }
     /// Which keys to read, and how.
-    #[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+    #[derive(Clone, Debug, Default, PartialEq, serde::Serialize)]
     pub struct BulkGetBody {
         /// Up to 100 keys.
         #[serde(default)]
@@ -251,73 +251,63 @@ pub mod types {
         #[serde(default, skip_serializing_if = "Option::is_none")]
         pub with_metadata: Option<bool>,
     }
-    impl BulkGetBody {
-        /// Checks every constrained member; the server stays the judge of the rest.
-        pub fn check(&self) -> Result<(), rt::ConstraintError> {
-            BulkGetBodyKeys::check(&self.keys)
-                .map_err(|e| if e.field() == "keys" { e.at("keys") } else { e })?;
-            Ok(())
-        }
-    }
-    /// Up to 100 keys.
-    ///
-    /// Constraints: at least 1 item; at most 100 items.
-    #[derive(Clone, Debug, PartialEq, serde::Serialize)]
-    #[serde(transparent)]
-    pub struct BulkGetBodyKeys(Vec<String>);
-    impl BulkGetBodyKeys {
-        /// Checks `value` against every constraint of this type.
-        pub fn check(value: &[String]) -> Result<(), rt::ConstraintError> {
-            rt::validate::min_items("keys", value.len() as u64, 1)?;
-            rt::validate::max_items("keys", value.len() as u64, 100)?;
-            for v in value {
-                KeyName::check(v)?;
-            }
-            Ok(())
-        }
-        /// Wraps `value` without checking it; the server stays the judge.
-        pub fn new_unchecked(value: impl Into<Vec<String>>) -> Self {
-            Self(value.into())
-        }
-        /// Unwraps the value.
-        pub fn into_inner(self) -> Vec<String> {
-            self.0
-        }
-        /// The value.
-        pub fn as_inner(&self) -> &Vec<String> {
-            &self.0
-        }
-    }
-    impl TryFrom<Vec<String>> for BulkGetBodyKeys {
-        type Error = rt::ConstraintError;
-        fn try_from(value: Vec<String>) -> Result<Self, Self::Error> {
-            Self::check(&value)?;
-            Ok(Self(value))
-        }
-    }
-    impl std::str::FromStr for BulkGetBodyKeys {
-        type Err = rt::ConstraintError;
-        fn from_str(value: &str) -> Result<Self, Self::Err> {
-            let parsed: Vec<String> = serde_json::from_str(value)
-                .map_err(|e| rt::ConstraintError::parse("keys", "JSON", e))?;
-            Self::try_from(parsed)
-        }
-    }
-    impl<'de> serde::Deserialize<'de> for BulkGetBodyKeys {
+    impl<'de> serde::Deserialize<'de> for BulkGetBody {
         fn deserialize<D: serde::Deserializer<'de>>(
             deserializer: D,
         ) -> Result<Self, D::Error> {
-            let value = <Vec<String> as serde::Deserialize>::deserialize(deserializer)?;
-            Self::try_from(value).map_err(serde::de::Error::custom)
+            struct Visitor;
+            impl<'de> serde::de::Visitor<'de> for Visitor {
+                type Value = BulkGetBody;
+                fn expecting(
+                    &self,
+                    f: &mut std::fmt::Formatter<'_>,
+                ) -> std::fmt::Result {
+                    f.write_str("struct BulkGetBody")
+                }
+                fn visit_map<A: serde::de::MapAccess<'de>>(
+                    self,
+                    mut map: A,
+                ) -> Result<BulkGetBody, A::Error> {
+                    const NAMES: &[&str] = &["keys", "type", "withMetadata"];
+                    let mut m0: Option<Vec<String>> = None;
+                    let mut m1: Option<Option<BulkGetType>> = None;
+                    let mut m2: Option<Option<bool>> = None;
+                    while let Some(key) = map.next_key_seed(rt::de::Members(NAMES))? {
+                        match key {
+                            Some(0usize) => m0 = Some(map.next_value()?),
+                            Some(1usize) => m1 = Some(map.next_value()?),
+                            Some(2usize) => m2 = Some(map.next_value()?),
+                            _ => {
+                                map.next_value::<serde::de::IgnoredAny>()?;
+                            }
+                        }
+                    }
+                    Ok(BulkGetBody {
+                        keys: m0.unwrap_or_default(),
+                        r#type: m1.unwrap_or_default(),
+                        with_metadata: m2.unwrap_or_default(),
+                    })
+                }
+            }
+            deserializer.deserialize_map(Visitor)
         }
     }
-    impl From<BulkGetBodyKeys> for Vec<String> {
-        fn from(value: BulkGetBodyKeys) -> Self {
-            value.0
+    impl BulkGetBody {
+        /// Checks every constrained member; the server stays the judge of the rest.
+        pub fn check(&self) -> Result<(), rt::ConstraintError> {
+            {
+                let value = &self.keys;
+                rt::validate::min_items("keys", value.len() as u64, 1)?;
+                rt::validate::max_items("keys", value.len() as u64, 100)?;
+                for v in value {
+                    KeyName::check(v)?;
+                }
+            }
+            Ok(())
         }
     }
     /// A value read by a bulk get with `withMetadata`.
-    #[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+    #[derive(Clone, Debug, Default, PartialEq, serde::Serialize)]
     pub struct BulkGetEntry {
         /// The value (text, or JSON when read with `type` json).
         pub value: serde_json::Value,
@@ -328,8 +318,49 @@ pub mod types {
         #[serde(default, skip_serializing_if = "Option::is_none")]
         pub expiration: Option<Expiration>,
     }
+    impl<'de> serde::Deserialize<'de> for BulkGetEntry {
+        fn deserialize<D: serde::Deserializer<'de>>(
+            deserializer: D,
+        ) -> Result<Self, D::Error> {
+            struct Visitor;
+            impl<'de> serde::de::Visitor<'de> for Visitor {
+                type Value = BulkGetEntry;
+                fn expecting(
+                    &self,
+                    f: &mut std::fmt::Formatter<'_>,
+                ) -> std::fmt::Result {
+                    f.write_str("struct BulkGetEntry")
+                }
+                fn visit_map<A: serde::de::MapAccess<'de>>(
+                    self,
+                    mut map: A,
+                ) -> Result<BulkGetEntry, A::Error> {
+                    const NAMES: &[&str] = &["expiration", "metadata", "value"];
+                    let mut m0: Option<serde_json::Value> = None;
+                    let mut m1: Option<Option<serde_json::Value>> = None;
+                    let mut m2: Option<Option<Expiration>> = None;
+                    while let Some(key) = map.next_key_seed(rt::de::Members(NAMES))? {
+                        match key {
+                            Some(0usize) => m2 = Some(map.next_value()?),
+                            Some(1usize) => m1 = Some(map.next_value()?),
+                            Some(2usize) => m0 = Some(map.next_value()?),
+                            _ => {
+                                map.next_value::<serde::de::IgnoredAny>()?;
+                            }
+                        }
+                    }
+                    Ok(BulkGetEntry {
+                        value: rt::de::required(m0, "value")?,
+                        metadata: m1.unwrap_or_default(),
+                        expiration: m2.unwrap_or_default(),
+                    })
+                }
+            }
+            deserializer.deserialize_map(Visitor)
+        }
+    }
     /// The answer to a bulk get.
-    #[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+    #[derive(Clone, Debug, Default, PartialEq, serde::Serialize)]
     pub struct BulkGetEnvelope {
         /// True here.
         pub success: bool,
@@ -343,6 +374,50 @@ pub mod types {
         /// is an object with `value`, `metadata` and (for expiring pairs) `expiration`; read
         /// it with `BulkGetEntry`.
         pub result: BulkGetResult,
+    }
+    impl<'de> serde::Deserialize<'de> for BulkGetEnvelope {
+        fn deserialize<D: serde::Deserializer<'de>>(
+            deserializer: D,
+        ) -> Result<Self, D::Error> {
+            struct Visitor;
+            impl<'de> serde::de::Visitor<'de> for Visitor {
+                type Value = BulkGetEnvelope;
+                fn expecting(
+                    &self,
+                    f: &mut std::fmt::Formatter<'_>,
+                ) -> std::fmt::Result {
+                    f.write_str("struct BulkGetEnvelope")
+                }
+                fn visit_map<A: serde::de::MapAccess<'de>>(
+                    self,
+                    mut map: A,
+                ) -> Result<BulkGetEnvelope, A::Error> {
+                    const NAMES: &[&str] = &["errors", "messages", "result", "success"];
+                    let mut m0: Option<bool> = None;
+                    let mut m1: Option<Messages> = None;
+                    let mut m2: Option<Messages> = None;
+                    let mut m3: Option<BulkGetResult> = None;
+                    while let Some(key) = map.next_key_seed(rt::de::Members(NAMES))? {
+                        match key {
+                            Some(0usize) => m1 = Some(map.next_value()?),
+                            Some(1usize) => m2 = Some(map.next_value()?),
+                            Some(2usize) => m3 = Some(map.next_value()?),
+                            Some(3usize) => m0 = Some(map.next_value()?),
+                            _ => {
+                                map.next_value::<serde::de::IgnoredAny>()?;
+                            }
+                        }
+                    }
+                    Ok(BulkGetEnvelope {
+                        success: rt::de::required(m0, "success")?,
+                        errors: m1.unwrap_or_default(),
+                        messages: m2.unwrap_or_default(),
+                        result: rt::de::required(m3, "result")?,
+                    })
+                }
+            }
+            deserializer.deserialize_map(Visitor)
+        }
     }
     impl BulkGetEnvelope {
         /// Checks every constrained member; the server stays the judge of the rest.
@@ -359,11 +434,46 @@ pub mod types {
     /// The values by key. A missing key is `null`. With `withMetadata`, each present value
     /// is an object with `value`, `metadata` and (for expiring pairs) `expiration`; read
     /// it with `BulkGetEntry`.
-    #[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+    #[derive(Clone, Debug, Default, PartialEq, serde::Serialize)]
     pub struct BulkGetResult {
         /// Each requested key with its value, or `null`.
         #[serde(default)]
         pub values: serde_json::Map<String, serde_json::Value>,
+    }
+    impl<'de> serde::Deserialize<'de> for BulkGetResult {
+        fn deserialize<D: serde::Deserializer<'de>>(
+            deserializer: D,
+        ) -> Result<Self, D::Error> {
+            struct Visitor;
+            impl<'de> serde::de::Visitor<'de> for Visitor {
+                type Value = BulkGetResult;
+                fn expecting(
+                    &self,
+                    f: &mut std::fmt::Formatter<'_>,
+                ) -> std::fmt::Result {
+                    f.write_str("struct BulkGetResult")
+                }
+                fn visit_map<A: serde::de::MapAccess<'de>>(
+                    self,
+                    mut map: A,
+                ) -> Result<BulkGetResult, A::Error> {
+                    const NAMES: &[&str] = &["values"];
+                    let mut m0: Option<serde_json::Map<String, serde_json::Value>> = None;
+                    while let Some(key) = map.next_key_seed(rt::de::Members(NAMES))? {
+                        match key {
+                            Some(0usize) => m0 = Some(map.next_value()?),
+                            _ => {
+                                map.next_value::<serde::de::IgnoredAny>()?;
+                            }
+                        }
+                    }
+                    Ok(BulkGetResult {
+                        values: m0.unwrap_or_default(),
+                    })
+                }
+            }
+            deserializer.deserialize_map(Visitor)
+        }
     }
     /// `text` returns values as they are; `json` parses them as JSON.
     ///
@@ -429,7 +539,7 @@ pub mod types {
         }
     }
     /// How a bulk write or delete went.
-    #[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+    #[derive(Clone, Debug, Default, PartialEq, serde::Serialize)]
     pub struct BulkResult {
         /// How many keys were written or deleted.
         #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -438,8 +548,49 @@ pub mod types {
         #[serde(default, skip_serializing_if = "Option::is_none")]
         pub unsuccessful_keys: Option<Vec<String>>,
     }
+    impl<'de> serde::Deserialize<'de> for BulkResult {
+        fn deserialize<D: serde::Deserializer<'de>>(
+            deserializer: D,
+        ) -> Result<Self, D::Error> {
+            struct Visitor;
+            impl<'de> serde::de::Visitor<'de> for Visitor {
+                type Value = BulkResult;
+                fn expecting(
+                    &self,
+                    f: &mut std::fmt::Formatter<'_>,
+                ) -> std::fmt::Result {
+                    f.write_str("struct BulkResult")
+                }
+                fn visit_map<A: serde::de::MapAccess<'de>>(
+                    self,
+                    mut map: A,
+                ) -> Result<BulkResult, A::Error> {
+                    const NAMES: &[&str] = &[
+                        "successful_key_count",
+                        "unsuccessful_keys",
+                    ];
+                    let mut m0: Option<Option<i64>> = None;
+                    let mut m1: Option<Option<Vec<String>>> = None;
+                    while let Some(key) = map.next_key_seed(rt::de::Members(NAMES))? {
+                        match key {
+                            Some(0usize) => m0 = Some(map.next_value()?),
+                            Some(1usize) => m1 = Some(map.next_value()?),
+                            _ => {
+                                map.next_value::<serde::de::IgnoredAny>()?;
+                            }
+                        }
+                    }
+                    Ok(BulkResult {
+                        successful_key_count: m0.unwrap_or_default(),
+                        unsuccessful_keys: m1.unwrap_or_default(),
+                    })
+                }
+            }
+            deserializer.deserialize_map(Visitor)
+        }
+    }
     /// The answer to a bulk write or delete.
-    #[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+    #[derive(Clone, Debug, Default, PartialEq, serde::Serialize)]
     pub struct BulkResultEnvelope {
         /// True here.
         pub success: bool,
@@ -451,6 +602,50 @@ pub mod types {
         pub messages: Messages,
         /// How a bulk write or delete went.
         pub result: BulkResult,
+    }
+    impl<'de> serde::Deserialize<'de> for BulkResultEnvelope {
+        fn deserialize<D: serde::Deserializer<'de>>(
+            deserializer: D,
+        ) -> Result<Self, D::Error> {
+            struct Visitor;
+            impl<'de> serde::de::Visitor<'de> for Visitor {
+                type Value = BulkResultEnvelope;
+                fn expecting(
+                    &self,
+                    f: &mut std::fmt::Formatter<'_>,
+                ) -> std::fmt::Result {
+                    f.write_str("struct BulkResultEnvelope")
+                }
+                fn visit_map<A: serde::de::MapAccess<'de>>(
+                    self,
+                    mut map: A,
+                ) -> Result<BulkResultEnvelope, A::Error> {
+                    const NAMES: &[&str] = &["errors", "messages", "result", "success"];
+                    let mut m0: Option<bool> = None;
+                    let mut m1: Option<Messages> = None;
+                    let mut m2: Option<Messages> = None;
+                    let mut m3: Option<BulkResult> = None;
+                    while let Some(key) = map.next_key_seed(rt::de::Members(NAMES))? {
+                        match key {
+                            Some(0usize) => m1 = Some(map.next_value()?),
+                            Some(1usize) => m2 = Some(map.next_value()?),
+                            Some(2usize) => m3 = Some(map.next_value()?),
+                            Some(3usize) => m0 = Some(map.next_value()?),
+                            _ => {
+                                map.next_value::<serde::de::IgnoredAny>()?;
+                            }
+                        }
+                    }
+                    Ok(BulkResultEnvelope {
+                        success: rt::de::required(m0, "success")?,
+                        errors: m1.unwrap_or_default(),
+                        messages: m2.unwrap_or_default(),
+                        result: rt::de::required(m3, "result")?,
+                    })
+                }
+            }
+            deserializer.deserialize_map(Visitor)
+        }
     }
     impl BulkResultEnvelope {
         /// Checks every constrained member; the server stays the judge of the rest.
@@ -593,7 +788,7 @@ pub mod types {
         }
     }
     /// One pair of a bulk write.
-    #[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+    #[derive(Clone, Debug, Default, PartialEq, serde::Serialize)]
     pub struct BulkWriteItem {
         /// A key's name: 1 to 512 bytes of UTF-8, any printable character, but neither
         /// `.` nor `..`.
@@ -616,6 +811,63 @@ pub mod types {
         #[serde(default, skip_serializing_if = "Option::is_none")]
         pub metadata: Option<serde_json::Value>,
     }
+    impl<'de> serde::Deserialize<'de> for BulkWriteItem {
+        fn deserialize<D: serde::Deserializer<'de>>(
+            deserializer: D,
+        ) -> Result<Self, D::Error> {
+            struct Visitor;
+            impl<'de> serde::de::Visitor<'de> for Visitor {
+                type Value = BulkWriteItem;
+                fn expecting(
+                    &self,
+                    f: &mut std::fmt::Formatter<'_>,
+                ) -> std::fmt::Result {
+                    f.write_str("struct BulkWriteItem")
+                }
+                fn visit_map<A: serde::de::MapAccess<'de>>(
+                    self,
+                    mut map: A,
+                ) -> Result<BulkWriteItem, A::Error> {
+                    const NAMES: &[&str] = &[
+                        "base64",
+                        "expiration",
+                        "expiration_ttl",
+                        "key",
+                        "metadata",
+                        "value",
+                    ];
+                    let mut m0: Option<String> = None;
+                    let mut m1: Option<String> = None;
+                    let mut m2: Option<Option<bool>> = None;
+                    let mut m3: Option<Option<Expiration>> = None;
+                    let mut m4: Option<Option<i64>> = None;
+                    let mut m5: Option<Option<serde_json::Value>> = None;
+                    while let Some(key) = map.next_key_seed(rt::de::Members(NAMES))? {
+                        match key {
+                            Some(0usize) => m2 = Some(map.next_value()?),
+                            Some(1usize) => m3 = Some(map.next_value()?),
+                            Some(2usize) => m4 = Some(map.next_value()?),
+                            Some(3usize) => m0 = Some(map.next_value()?),
+                            Some(4usize) => m5 = Some(map.next_value()?),
+                            Some(5usize) => m1 = Some(map.next_value()?),
+                            _ => {
+                                map.next_value::<serde::de::IgnoredAny>()?;
+                            }
+                        }
+                    }
+                    Ok(BulkWriteItem {
+                        key: rt::de::required(m0, "key")?,
+                        value: rt::de::required(m1, "value")?,
+                        base64: m2.unwrap_or_default(),
+                        expiration: m3.unwrap_or_default(),
+                        expiration_ttl: m4.unwrap_or_default(),
+                        metadata: m5.unwrap_or_default(),
+                    })
+                }
+            }
+            deserializer.deserialize_map(Visitor)
+        }
+    }
     impl BulkWriteItem {
         /// Checks every constrained member; the server stays the judge of the rest.
         pub fn check(&self) -> Result<(), rt::ConstraintError> {
@@ -631,7 +883,7 @@ pub mod types {
         }
     }
     /// Where a page sits in a listing by cursor.
-    #[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+    #[derive(Clone, Debug, Default, PartialEq, serde::Serialize)]
     pub struct CursorInfo {
         /// How many items this page holds.
         #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -639,6 +891,44 @@ pub mod types {
         /// Continues the listing; empty after the last page.
         #[serde(default, skip_serializing_if = "Option::is_none")]
         pub cursor: Option<String>,
+    }
+    impl<'de> serde::Deserialize<'de> for CursorInfo {
+        fn deserialize<D: serde::Deserializer<'de>>(
+            deserializer: D,
+        ) -> Result<Self, D::Error> {
+            struct Visitor;
+            impl<'de> serde::de::Visitor<'de> for Visitor {
+                type Value = CursorInfo;
+                fn expecting(
+                    &self,
+                    f: &mut std::fmt::Formatter<'_>,
+                ) -> std::fmt::Result {
+                    f.write_str("struct CursorInfo")
+                }
+                fn visit_map<A: serde::de::MapAccess<'de>>(
+                    self,
+                    mut map: A,
+                ) -> Result<CursorInfo, A::Error> {
+                    const NAMES: &[&str] = &["count", "cursor"];
+                    let mut m0: Option<Option<i64>> = None;
+                    let mut m1: Option<Option<String>> = None;
+                    while let Some(key) = map.next_key_seed(rt::de::Members(NAMES))? {
+                        match key {
+                            Some(0usize) => m0 = Some(map.next_value()?),
+                            Some(1usize) => m1 = Some(map.next_value()?),
+                            _ => {
+                                map.next_value::<serde::de::IgnoredAny>()?;
+                            }
+                        }
+                    }
+                    Ok(CursorInfo {
+                        count: m0.unwrap_or_default(),
+                        cursor: m1.unwrap_or_default(),
+                    })
+                }
+            }
+            deserializer.deserialize_map(Visitor)
+        }
     }
     /// Ascending or descending.
     #[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
@@ -702,7 +992,7 @@ pub mod types {
         }
     }
     /// The answer to a call that returns nothing but its outcome.
-    #[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+    #[derive(Clone, Debug, Default, PartialEq, serde::Serialize)]
     pub struct EmptyEnvelope {
         /// True here.
         pub success: bool,
@@ -715,6 +1005,52 @@ pub mod types {
         /// Empty or `null`.
         #[serde(default, skip_serializing_if = "Option::is_none")]
         pub result: Option<serde_json::Map<String, serde_json::Value>>,
+    }
+    impl<'de> serde::Deserialize<'de> for EmptyEnvelope {
+        fn deserialize<D: serde::Deserializer<'de>>(
+            deserializer: D,
+        ) -> Result<Self, D::Error> {
+            struct Visitor;
+            impl<'de> serde::de::Visitor<'de> for Visitor {
+                type Value = EmptyEnvelope;
+                fn expecting(
+                    &self,
+                    f: &mut std::fmt::Formatter<'_>,
+                ) -> std::fmt::Result {
+                    f.write_str("struct EmptyEnvelope")
+                }
+                fn visit_map<A: serde::de::MapAccess<'de>>(
+                    self,
+                    mut map: A,
+                ) -> Result<EmptyEnvelope, A::Error> {
+                    const NAMES: &[&str] = &["errors", "messages", "result", "success"];
+                    let mut m0: Option<bool> = None;
+                    let mut m1: Option<Messages> = None;
+                    let mut m2: Option<Messages> = None;
+                    let mut m3: Option<
+                        Option<serde_json::Map<String, serde_json::Value>>,
+                    > = None;
+                    while let Some(key) = map.next_key_seed(rt::de::Members(NAMES))? {
+                        match key {
+                            Some(0usize) => m1 = Some(map.next_value()?),
+                            Some(1usize) => m2 = Some(map.next_value()?),
+                            Some(2usize) => m3 = Some(map.next_value()?),
+                            Some(3usize) => m0 = Some(map.next_value()?),
+                            _ => {
+                                map.next_value::<serde::de::IgnoredAny>()?;
+                            }
+                        }
+                    }
+                    Ok(EmptyEnvelope {
+                        success: rt::de::required(m0, "success")?,
+                        errors: m1.unwrap_or_default(),
+                        messages: m2.unwrap_or_default(),
+                        result: m3.unwrap_or_default(),
+                    })
+                }
+            }
+            deserializer.deserialize_map(Visitor)
+        }
     }
     impl EmptyEnvelope {
         /// Checks every constrained member; the server stays the judge of the rest.
@@ -794,7 +1130,7 @@ pub mod types {
         }
     }
     /// The answer to a refused request.
-    #[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+    #[derive(Clone, Debug, Default, PartialEq, serde::Serialize)]
     pub struct FailureEnvelope {
         /// False here.
         pub success: bool,
@@ -807,6 +1143,52 @@ pub mod types {
         /// Always empty or `null` here.
         #[serde(default, skip_serializing_if = "Option::is_none")]
         pub result: Option<serde_json::Map<String, serde_json::Value>>,
+    }
+    impl<'de> serde::Deserialize<'de> for FailureEnvelope {
+        fn deserialize<D: serde::Deserializer<'de>>(
+            deserializer: D,
+        ) -> Result<Self, D::Error> {
+            struct Visitor;
+            impl<'de> serde::de::Visitor<'de> for Visitor {
+                type Value = FailureEnvelope;
+                fn expecting(
+                    &self,
+                    f: &mut std::fmt::Formatter<'_>,
+                ) -> std::fmt::Result {
+                    f.write_str("struct FailureEnvelope")
+                }
+                fn visit_map<A: serde::de::MapAccess<'de>>(
+                    self,
+                    mut map: A,
+                ) -> Result<FailureEnvelope, A::Error> {
+                    const NAMES: &[&str] = &["errors", "messages", "result", "success"];
+                    let mut m0: Option<bool> = None;
+                    let mut m1: Option<Messages> = None;
+                    let mut m2: Option<Messages> = None;
+                    let mut m3: Option<
+                        Option<serde_json::Map<String, serde_json::Value>>,
+                    > = None;
+                    while let Some(key) = map.next_key_seed(rt::de::Members(NAMES))? {
+                        match key {
+                            Some(0usize) => m1 = Some(map.next_value()?),
+                            Some(1usize) => m2 = Some(map.next_value()?),
+                            Some(2usize) => m3 = Some(map.next_value()?),
+                            Some(3usize) => m0 = Some(map.next_value()?),
+                            _ => {
+                                map.next_value::<serde::de::IgnoredAny>()?;
+                            }
+                        }
+                    }
+                    Ok(FailureEnvelope {
+                        success: rt::de::required(m0, "success")?,
+                        errors: m1.unwrap_or_default(),
+                        messages: m2.unwrap_or_default(),
+                        result: m3.unwrap_or_default(),
+                    })
+                }
+            }
+            deserializer.deserialize_map(Visitor)
+        }
     }
     impl FailureEnvelope {
         /// Checks every constrained member; the server stays the judge of the rest.
@@ -821,7 +1203,7 @@ pub mod types {
         }
     }
     /// A key, as listed.
-    #[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+    #[derive(Clone, Debug, Default, PartialEq, serde::Serialize)]
     pub struct Key {
         /// A key's name: 1 to 512 bytes of UTF-8, any printable character, but neither
         /// `.` nor `..`.
@@ -832,6 +1214,47 @@ pub mod types {
         /// Arbitrary JSON kept with the pair, at most 1,024 bytes once serialized.
         #[serde(default, skip_serializing_if = "Option::is_none")]
         pub metadata: Option<serde_json::Value>,
+    }
+    impl<'de> serde::Deserialize<'de> for Key {
+        fn deserialize<D: serde::Deserializer<'de>>(
+            deserializer: D,
+        ) -> Result<Self, D::Error> {
+            struct Visitor;
+            impl<'de> serde::de::Visitor<'de> for Visitor {
+                type Value = Key;
+                fn expecting(
+                    &self,
+                    f: &mut std::fmt::Formatter<'_>,
+                ) -> std::fmt::Result {
+                    f.write_str("struct Key")
+                }
+                fn visit_map<A: serde::de::MapAccess<'de>>(
+                    self,
+                    mut map: A,
+                ) -> Result<Key, A::Error> {
+                    const NAMES: &[&str] = &["expiration", "metadata", "name"];
+                    let mut m0: Option<String> = None;
+                    let mut m1: Option<Option<Expiration>> = None;
+                    let mut m2: Option<Option<serde_json::Value>> = None;
+                    while let Some(key) = map.next_key_seed(rt::de::Members(NAMES))? {
+                        match key {
+                            Some(0usize) => m1 = Some(map.next_value()?),
+                            Some(1usize) => m2 = Some(map.next_value()?),
+                            Some(2usize) => m0 = Some(map.next_value()?),
+                            _ => {
+                                map.next_value::<serde::de::IgnoredAny>()?;
+                            }
+                        }
+                    }
+                    Ok(Key {
+                        name: rt::de::required(m0, "name")?,
+                        expiration: m1.unwrap_or_default(),
+                        metadata: m2.unwrap_or_default(),
+                    })
+                }
+            }
+            deserializer.deserialize_map(Visitor)
+        }
     }
     impl Key {
         /// Checks every constrained member; the server stays the judge of the rest.
@@ -844,7 +1267,7 @@ pub mod types {
         }
     }
     /// One page of keys.
-    #[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+    #[derive(Clone, Debug, Default, PartialEq, serde::Serialize)]
     pub struct KeyListEnvelope {
         /// True here.
         pub success: bool,
@@ -860,6 +1283,59 @@ pub mod types {
         /// Where a page sits in a listing by cursor.
         #[serde(default, skip_serializing_if = "Option::is_none")]
         pub result_info: Option<CursorInfo>,
+    }
+    impl<'de> serde::Deserialize<'de> for KeyListEnvelope {
+        fn deserialize<D: serde::Deserializer<'de>>(
+            deserializer: D,
+        ) -> Result<Self, D::Error> {
+            struct Visitor;
+            impl<'de> serde::de::Visitor<'de> for Visitor {
+                type Value = KeyListEnvelope;
+                fn expecting(
+                    &self,
+                    f: &mut std::fmt::Formatter<'_>,
+                ) -> std::fmt::Result {
+                    f.write_str("struct KeyListEnvelope")
+                }
+                fn visit_map<A: serde::de::MapAccess<'de>>(
+                    self,
+                    mut map: A,
+                ) -> Result<KeyListEnvelope, A::Error> {
+                    const NAMES: &[&str] = &[
+                        "errors",
+                        "messages",
+                        "result",
+                        "result_info",
+                        "success",
+                    ];
+                    let mut m0: Option<bool> = None;
+                    let mut m1: Option<Messages> = None;
+                    let mut m2: Option<Messages> = None;
+                    let mut m3: Option<Vec<Key>> = None;
+                    let mut m4: Option<Option<CursorInfo>> = None;
+                    while let Some(key) = map.next_key_seed(rt::de::Members(NAMES))? {
+                        match key {
+                            Some(0usize) => m1 = Some(map.next_value()?),
+                            Some(1usize) => m2 = Some(map.next_value()?),
+                            Some(2usize) => m3 = Some(map.next_value()?),
+                            Some(3usize) => m4 = Some(map.next_value()?),
+                            Some(4usize) => m0 = Some(map.next_value()?),
+                            _ => {
+                                map.next_value::<serde::de::IgnoredAny>()?;
+                            }
+                        }
+                    }
+                    Ok(KeyListEnvelope {
+                        success: rt::de::required(m0, "success")?,
+                        errors: m1.unwrap_or_default(),
+                        messages: m2.unwrap_or_default(),
+                        result: m3.unwrap_or_default(),
+                        result_info: m4.unwrap_or_default(),
+                    })
+                }
+            }
+            deserializer.deserialize_map(Visitor)
+        }
     }
     impl KeyListEnvelope {
         /// Checks every constrained member; the server stays the judge of the rest.
@@ -1007,133 +1483,12 @@ pub mod types {
             value.0
         }
     }
-    /// The `page` schema.
-    ///
-    /// Defaults to `1`.
-    ///
-    /// Constraints: at least 1.
-    #[derive(Clone, Debug, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, serde::Serialize)]
-    #[serde(transparent)]
-    pub struct ListNamespacesPage(i64);
-    impl ListNamespacesPage {
-        /// Checks `value` against every constraint of this type.
-        pub fn check(value: &i64) -> Result<(), rt::ConstraintError> {
-            rt::validate::minimum("page", *value as f64, 1.0, false)?;
-            Ok(())
-        }
-        /// Wraps `value` without checking it; the server stays the judge.
-        pub fn new_unchecked(value: impl Into<i64>) -> Self {
-            Self(value.into())
-        }
-        /// Unwraps the value.
-        pub fn into_inner(self) -> i64 {
-            self.0
-        }
-        /// The value.
-        pub fn get(&self) -> i64 {
-            self.0
-        }
-    }
-    impl TryFrom<i64> for ListNamespacesPage {
-        type Error = rt::ConstraintError;
-        fn try_from(value: i64) -> Result<Self, Self::Error> {
-            Self::check(&value)?;
-            Ok(Self(value))
-        }
-    }
-    impl std::str::FromStr for ListNamespacesPage {
-        type Err = rt::ConstraintError;
-        fn from_str(value: &str) -> Result<Self, Self::Err> {
-            let parsed: i64 = value
-                .parse()
-                .map_err(|e| rt::ConstraintError::parse("page", "an integer", e))?;
-            Self::try_from(parsed)
-        }
-    }
-    impl std::fmt::Display for ListNamespacesPage {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            std::fmt::Display::fmt(&self.0, f)
-        }
-    }
-    impl<'de> serde::Deserialize<'de> for ListNamespacesPage {
-        fn deserialize<D: serde::Deserializer<'de>>(
-            deserializer: D,
-        ) -> Result<Self, D::Error> {
-            let value = <i64 as serde::Deserialize>::deserialize(deserializer)?;
-            Self::try_from(value).map_err(serde::de::Error::custom)
-        }
-    }
-    impl From<ListNamespacesPage> for i64 {
-        fn from(value: ListNamespacesPage) -> Self {
-            value.0
-        }
-    }
-    /// The `per_page` schema.
-    ///
-    /// Defaults to `20`.
-    ///
-    /// Constraints: at least 1; at most 1000.
-    #[derive(Clone, Debug, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, serde::Serialize)]
-    #[serde(transparent)]
-    pub struct ListNamespacesPerPage(i64);
-    impl ListNamespacesPerPage {
-        /// Checks `value` against every constraint of this type.
-        pub fn check(value: &i64) -> Result<(), rt::ConstraintError> {
-            rt::validate::minimum("per_page", *value as f64, 1.0, false)?;
-            rt::validate::maximum("per_page", *value as f64, 1000.0, false)?;
-            Ok(())
-        }
-        /// Wraps `value` without checking it; the server stays the judge.
-        pub fn new_unchecked(value: impl Into<i64>) -> Self {
-            Self(value.into())
-        }
-        /// Unwraps the value.
-        pub fn into_inner(self) -> i64 {
-            self.0
-        }
-        /// The value.
-        pub fn get(&self) -> i64 {
-            self.0
-        }
-    }
-    impl TryFrom<i64> for ListNamespacesPerPage {
-        type Error = rt::ConstraintError;
-        fn try_from(value: i64) -> Result<Self, Self::Error> {
-            Self::check(&value)?;
-            Ok(Self(value))
-        }
-    }
-    impl std::str::FromStr for ListNamespacesPerPage {
-        type Err = rt::ConstraintError;
-        fn from_str(value: &str) -> Result<Self, Self::Err> {
-            let parsed: i64 = value
-                .parse()
-                .map_err(|e| rt::ConstraintError::parse("per_page", "an integer", e))?;
-            Self::try_from(parsed)
-        }
-    }
-    impl std::fmt::Display for ListNamespacesPerPage {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            std::fmt::Display::fmt(&self.0, f)
-        }
-    }
-    impl<'de> serde::Deserialize<'de> for ListNamespacesPerPage {
-        fn deserialize<D: serde::Deserializer<'de>>(
-            deserializer: D,
-        ) -> Result<Self, D::Error> {
-            let value = <i64 as serde::Deserialize>::deserialize(deserializer)?;
-            Self::try_from(value).map_err(serde::de::Error::custom)
-        }
-    }
-    impl From<ListNamespacesPerPage> for i64 {
-        fn from(value: ListNamespacesPerPage) -> Self {
-            value.0
-        }
-    }
     /// One error or informational message.
-    #[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+    #[derive(Clone, Debug, Default, PartialEq, serde::Serialize)]
     pub struct Message {
         /// A numeric code for the condition.
+        ///
+        /// Constraints: at least 1000.
         pub code: i64,
         /// What happened, in words.
         pub message: String,
@@ -1144,78 +1499,106 @@ pub mod types {
         #[serde(default, skip_serializing_if = "Option::is_none")]
         pub source: Option<MessageSource>,
     }
-    impl Message {
-        /// Checks every constrained member; the server stays the judge of the rest.
-        pub fn check(&self) -> Result<(), rt::ConstraintError> {
-            MessageCode::check(&self.code).map_err(|e| e.at("code"))?;
-            Ok(())
-        }
-    }
-    /// A numeric code for the condition.
-    ///
-    /// Constraints: at least 1000.
-    #[derive(Clone, Debug, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, serde::Serialize)]
-    #[serde(transparent)]
-    pub struct MessageCode(i64);
-    impl MessageCode {
-        /// Checks `value` against every constraint of this type.
-        pub fn check(value: &i64) -> Result<(), rt::ConstraintError> {
-            rt::validate::minimum("code", *value as f64, 1000.0, false)?;
-            Ok(())
-        }
-        /// Wraps `value` without checking it; the server stays the judge.
-        pub fn new_unchecked(value: impl Into<i64>) -> Self {
-            Self(value.into())
-        }
-        /// Unwraps the value.
-        pub fn into_inner(self) -> i64 {
-            self.0
-        }
-        /// The value.
-        pub fn get(&self) -> i64 {
-            self.0
-        }
-    }
-    impl TryFrom<i64> for MessageCode {
-        type Error = rt::ConstraintError;
-        fn try_from(value: i64) -> Result<Self, Self::Error> {
-            Self::check(&value)?;
-            Ok(Self(value))
-        }
-    }
-    impl std::str::FromStr for MessageCode {
-        type Err = rt::ConstraintError;
-        fn from_str(value: &str) -> Result<Self, Self::Err> {
-            let parsed: i64 = value
-                .parse()
-                .map_err(|e| rt::ConstraintError::parse("code", "an integer", e))?;
-            Self::try_from(parsed)
-        }
-    }
-    impl std::fmt::Display for MessageCode {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            std::fmt::Display::fmt(&self.0, f)
-        }
-    }
-    impl<'de> serde::Deserialize<'de> for MessageCode {
+    impl<'de> serde::Deserialize<'de> for Message {
         fn deserialize<D: serde::Deserializer<'de>>(
             deserializer: D,
         ) -> Result<Self, D::Error> {
-            let value = <i64 as serde::Deserialize>::deserialize(deserializer)?;
-            Self::try_from(value).map_err(serde::de::Error::custom)
+            struct Visitor;
+            impl<'de> serde::de::Visitor<'de> for Visitor {
+                type Value = Message;
+                fn expecting(
+                    &self,
+                    f: &mut std::fmt::Formatter<'_>,
+                ) -> std::fmt::Result {
+                    f.write_str("struct Message")
+                }
+                fn visit_map<A: serde::de::MapAccess<'de>>(
+                    self,
+                    mut map: A,
+                ) -> Result<Message, A::Error> {
+                    const NAMES: &[&str] = &[
+                        "code",
+                        "documentation_url",
+                        "message",
+                        "source",
+                    ];
+                    let mut m0: Option<i64> = None;
+                    let mut m1: Option<String> = None;
+                    let mut m2: Option<Option<String>> = None;
+                    let mut m3: Option<Option<MessageSource>> = None;
+                    while let Some(key) = map.next_key_seed(rt::de::Members(NAMES))? {
+                        match key {
+                            Some(0usize) => m0 = Some(map.next_value()?),
+                            Some(1usize) => m2 = Some(map.next_value()?),
+                            Some(2usize) => m1 = Some(map.next_value()?),
+                            Some(3usize) => m3 = Some(map.next_value()?),
+                            _ => {
+                                map.next_value::<serde::de::IgnoredAny>()?;
+                            }
+                        }
+                    }
+                    Ok(Message {
+                        code: rt::de::required(m0, "code")?,
+                        message: rt::de::required(m1, "message")?,
+                        documentation_url: m2.unwrap_or_default(),
+                        source: m3.unwrap_or_default(),
+                    })
+                }
+            }
+            deserializer.deserialize_map(Visitor)
         }
     }
-    impl From<MessageCode> for i64 {
-        fn from(value: MessageCode) -> Self {
-            value.0
+    impl Message {
+        /// Checks every constrained member; the server stays the judge of the rest.
+        pub fn check(&self) -> Result<(), rt::ConstraintError> {
+            {
+                let value = &self.code;
+                rt::validate::minimum("code", *value as f64, 1000.0, false)?;
+            }
+            Ok(())
         }
     }
     /// The part of the request a message is about.
-    #[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+    #[derive(Clone, Debug, Default, PartialEq, serde::Serialize)]
     pub struct MessageSource {
         /// A JSON pointer into the request.
         #[serde(default, skip_serializing_if = "Option::is_none")]
         pub pointer: Option<String>,
+    }
+    impl<'de> serde::Deserialize<'de> for MessageSource {
+        fn deserialize<D: serde::Deserializer<'de>>(
+            deserializer: D,
+        ) -> Result<Self, D::Error> {
+            struct Visitor;
+            impl<'de> serde::de::Visitor<'de> for Visitor {
+                type Value = MessageSource;
+                fn expecting(
+                    &self,
+                    f: &mut std::fmt::Formatter<'_>,
+                ) -> std::fmt::Result {
+                    f.write_str("struct MessageSource")
+                }
+                fn visit_map<A: serde::de::MapAccess<'de>>(
+                    self,
+                    mut map: A,
+                ) -> Result<MessageSource, A::Error> {
+                    const NAMES: &[&str] = &["pointer"];
+                    let mut m0: Option<Option<String>> = None;
+                    while let Some(key) = map.next_key_seed(rt::de::Members(NAMES))? {
+                        match key {
+                            Some(0usize) => m0 = Some(map.next_value()?),
+                            _ => {
+                                map.next_value::<serde::de::IgnoredAny>()?;
+                            }
+                        }
+                    }
+                    Ok(MessageSource {
+                        pointer: m0.unwrap_or_default(),
+                    })
+                }
+            }
+            deserializer.deserialize_map(Visitor)
+        }
     }
     /// A list of messages.
     pub type Messages = Vec<Message>;
@@ -1275,7 +1658,7 @@ pub mod types {
         }
     }
     /// The answer that holds a key's metadata.
-    #[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+    #[derive(Clone, Debug, Default, PartialEq, serde::Serialize)]
     pub struct MetadataEnvelope {
         /// True here.
         pub success: bool,
@@ -1287,6 +1670,50 @@ pub mod types {
         pub messages: Messages,
         /// The metadata, or `null` when the key has none.
         pub result: serde_json::Value,
+    }
+    impl<'de> serde::Deserialize<'de> for MetadataEnvelope {
+        fn deserialize<D: serde::Deserializer<'de>>(
+            deserializer: D,
+        ) -> Result<Self, D::Error> {
+            struct Visitor;
+            impl<'de> serde::de::Visitor<'de> for Visitor {
+                type Value = MetadataEnvelope;
+                fn expecting(
+                    &self,
+                    f: &mut std::fmt::Formatter<'_>,
+                ) -> std::fmt::Result {
+                    f.write_str("struct MetadataEnvelope")
+                }
+                fn visit_map<A: serde::de::MapAccess<'de>>(
+                    self,
+                    mut map: A,
+                ) -> Result<MetadataEnvelope, A::Error> {
+                    const NAMES: &[&str] = &["errors", "messages", "result", "success"];
+                    let mut m0: Option<bool> = None;
+                    let mut m1: Option<Messages> = None;
+                    let mut m2: Option<Messages> = None;
+                    let mut m3: Option<serde_json::Value> = None;
+                    while let Some(key) = map.next_key_seed(rt::de::Members(NAMES))? {
+                        match key {
+                            Some(0usize) => m1 = Some(map.next_value()?),
+                            Some(1usize) => m2 = Some(map.next_value()?),
+                            Some(2usize) => m3 = Some(map.next_value()?),
+                            Some(3usize) => m0 = Some(map.next_value()?),
+                            _ => {
+                                map.next_value::<serde::de::IgnoredAny>()?;
+                            }
+                        }
+                    }
+                    Ok(MetadataEnvelope {
+                        success: rt::de::required(m0, "success")?,
+                        errors: m1.unwrap_or_default(),
+                        messages: m2.unwrap_or_default(),
+                        result: rt::de::required(m3, "result")?,
+                    })
+                }
+            }
+            deserializer.deserialize_map(Visitor)
+        }
     }
     impl MetadataEnvelope {
         /// Checks every constrained member; the server stays the judge of the rest.
@@ -1301,7 +1728,7 @@ pub mod types {
         }
     }
     /// A Workers KV namespace.
-    #[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+    #[derive(Clone, Debug, Default, PartialEq, serde::Serialize)]
     pub struct Namespace {
         /// A namespace identifier (32 hexadecimal characters).
         pub id: String,
@@ -1312,6 +1739,47 @@ pub mod types {
         #[serde(default, skip_serializing_if = "Option::is_none")]
         pub supports_url_encoding: Option<bool>,
     }
+    impl<'de> serde::Deserialize<'de> for Namespace {
+        fn deserialize<D: serde::Deserializer<'de>>(
+            deserializer: D,
+        ) -> Result<Self, D::Error> {
+            struct Visitor;
+            impl<'de> serde::de::Visitor<'de> for Visitor {
+                type Value = Namespace;
+                fn expecting(
+                    &self,
+                    f: &mut std::fmt::Formatter<'_>,
+                ) -> std::fmt::Result {
+                    f.write_str("struct Namespace")
+                }
+                fn visit_map<A: serde::de::MapAccess<'de>>(
+                    self,
+                    mut map: A,
+                ) -> Result<Namespace, A::Error> {
+                    const NAMES: &[&str] = &["id", "supports_url_encoding", "title"];
+                    let mut m0: Option<String> = None;
+                    let mut m1: Option<String> = None;
+                    let mut m2: Option<Option<bool>> = None;
+                    while let Some(key) = map.next_key_seed(rt::de::Members(NAMES))? {
+                        match key {
+                            Some(0usize) => m0 = Some(map.next_value()?),
+                            Some(1usize) => m2 = Some(map.next_value()?),
+                            Some(2usize) => m1 = Some(map.next_value()?),
+                            _ => {
+                                map.next_value::<serde::de::IgnoredAny>()?;
+                            }
+                        }
+                    }
+                    Ok(Namespace {
+                        id: rt::de::required(m0, "id")?,
+                        title: rt::de::required(m1, "title")?,
+                        supports_url_encoding: m2.unwrap_or_default(),
+                    })
+                }
+            }
+            deserializer.deserialize_map(Visitor)
+        }
+    }
     impl Namespace {
         /// Checks every constrained member; the server stays the judge of the rest.
         pub fn check(&self) -> Result<(), rt::ConstraintError> {
@@ -1321,7 +1789,7 @@ pub mod types {
         }
     }
     /// The answer that holds one namespace.
-    #[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+    #[derive(Clone, Debug, Default, PartialEq, serde::Serialize)]
     pub struct NamespaceEnvelope {
         /// True here.
         pub success: bool,
@@ -1333,6 +1801,50 @@ pub mod types {
         pub messages: Messages,
         /// A Workers KV namespace.
         pub result: Namespace,
+    }
+    impl<'de> serde::Deserialize<'de> for NamespaceEnvelope {
+        fn deserialize<D: serde::Deserializer<'de>>(
+            deserializer: D,
+        ) -> Result<Self, D::Error> {
+            struct Visitor;
+            impl<'de> serde::de::Visitor<'de> for Visitor {
+                type Value = NamespaceEnvelope;
+                fn expecting(
+                    &self,
+                    f: &mut std::fmt::Formatter<'_>,
+                ) -> std::fmt::Result {
+                    f.write_str("struct NamespaceEnvelope")
+                }
+                fn visit_map<A: serde::de::MapAccess<'de>>(
+                    self,
+                    mut map: A,
+                ) -> Result<NamespaceEnvelope, A::Error> {
+                    const NAMES: &[&str] = &["errors", "messages", "result", "success"];
+                    let mut m0: Option<bool> = None;
+                    let mut m1: Option<Messages> = None;
+                    let mut m2: Option<Messages> = None;
+                    let mut m3: Option<Namespace> = None;
+                    while let Some(key) = map.next_key_seed(rt::de::Members(NAMES))? {
+                        match key {
+                            Some(0usize) => m1 = Some(map.next_value()?),
+                            Some(1usize) => m2 = Some(map.next_value()?),
+                            Some(2usize) => m3 = Some(map.next_value()?),
+                            Some(3usize) => m0 = Some(map.next_value()?),
+                            _ => {
+                                map.next_value::<serde::de::IgnoredAny>()?;
+                            }
+                        }
+                    }
+                    Ok(NamespaceEnvelope {
+                        success: rt::de::required(m0, "success")?,
+                        errors: m1.unwrap_or_default(),
+                        messages: m2.unwrap_or_default(),
+                        result: rt::de::required(m3, "result")?,
+                    })
+                }
+            }
+            deserializer.deserialize_map(Visitor)
+        }
     }
     impl NamespaceEnvelope {
         /// Checks every constrained member; the server stays the judge of the rest.
@@ -1416,7 +1928,7 @@ pub mod types {
         }
     }
     /// One page of namespaces.
-    #[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+    #[derive(Clone, Debug, Default, PartialEq, serde::Serialize)]
     pub struct NamespaceListEnvelope {
         /// True here.
         pub success: bool,
@@ -1432,6 +1944,59 @@ pub mod types {
         /// Where a page sits in a listing by page number.
         #[serde(default, skip_serializing_if = "Option::is_none")]
         pub result_info: Option<PageInfo>,
+    }
+    impl<'de> serde::Deserialize<'de> for NamespaceListEnvelope {
+        fn deserialize<D: serde::Deserializer<'de>>(
+            deserializer: D,
+        ) -> Result<Self, D::Error> {
+            struct Visitor;
+            impl<'de> serde::de::Visitor<'de> for Visitor {
+                type Value = NamespaceListEnvelope;
+                fn expecting(
+                    &self,
+                    f: &mut std::fmt::Formatter<'_>,
+                ) -> std::fmt::Result {
+                    f.write_str("struct NamespaceListEnvelope")
+                }
+                fn visit_map<A: serde::de::MapAccess<'de>>(
+                    self,
+                    mut map: A,
+                ) -> Result<NamespaceListEnvelope, A::Error> {
+                    const NAMES: &[&str] = &[
+                        "errors",
+                        "messages",
+                        "result",
+                        "result_info",
+                        "success",
+                    ];
+                    let mut m0: Option<bool> = None;
+                    let mut m1: Option<Messages> = None;
+                    let mut m2: Option<Messages> = None;
+                    let mut m3: Option<Vec<Namespace>> = None;
+                    let mut m4: Option<Option<PageInfo>> = None;
+                    while let Some(key) = map.next_key_seed(rt::de::Members(NAMES))? {
+                        match key {
+                            Some(0usize) => m1 = Some(map.next_value()?),
+                            Some(1usize) => m2 = Some(map.next_value()?),
+                            Some(2usize) => m3 = Some(map.next_value()?),
+                            Some(3usize) => m4 = Some(map.next_value()?),
+                            Some(4usize) => m0 = Some(map.next_value()?),
+                            _ => {
+                                map.next_value::<serde::de::IgnoredAny>()?;
+                            }
+                        }
+                    }
+                    Ok(NamespaceListEnvelope {
+                        success: rt::de::required(m0, "success")?,
+                        errors: m1.unwrap_or_default(),
+                        messages: m2.unwrap_or_default(),
+                        result: m3.unwrap_or_default(),
+                        result_info: m4.unwrap_or_default(),
+                    })
+                }
+            }
+            deserializer.deserialize_map(Visitor)
+        }
     }
     impl NamespaceListEnvelope {
         /// Checks every constrained member; the server stays the judge of the rest.
@@ -1578,10 +2143,45 @@ pub mod types {
         }
     }
     /// A namespace's title, to create or rename it.
-    #[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+    #[derive(Clone, Debug, Default, PartialEq, serde::Serialize)]
     pub struct NamespaceTitleBody {
         /// A namespace's human-readable name, 1 to 512 characters.
         pub title: String,
+    }
+    impl<'de> serde::Deserialize<'de> for NamespaceTitleBody {
+        fn deserialize<D: serde::Deserializer<'de>>(
+            deserializer: D,
+        ) -> Result<Self, D::Error> {
+            struct Visitor;
+            impl<'de> serde::de::Visitor<'de> for Visitor {
+                type Value = NamespaceTitleBody;
+                fn expecting(
+                    &self,
+                    f: &mut std::fmt::Formatter<'_>,
+                ) -> std::fmt::Result {
+                    f.write_str("struct NamespaceTitleBody")
+                }
+                fn visit_map<A: serde::de::MapAccess<'de>>(
+                    self,
+                    mut map: A,
+                ) -> Result<NamespaceTitleBody, A::Error> {
+                    const NAMES: &[&str] = &["title"];
+                    let mut m0: Option<String> = None;
+                    while let Some(key) = map.next_key_seed(rt::de::Members(NAMES))? {
+                        match key {
+                            Some(0usize) => m0 = Some(map.next_value()?),
+                            _ => {
+                                map.next_value::<serde::de::IgnoredAny>()?;
+                            }
+                        }
+                    }
+                    Ok(NamespaceTitleBody {
+                        title: rt::de::required(m0, "title")?,
+                    })
+                }
+            }
+            deserializer.deserialize_map(Visitor)
+        }
     }
     impl NamespaceTitleBody {
         /// Checks every constrained member; the server stays the judge of the rest.
@@ -1591,7 +2191,7 @@ pub mod types {
         }
     }
     /// Where a page sits in a listing by page number.
-    #[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+    #[derive(Clone, Debug, Default, PartialEq, serde::Serialize)]
     pub struct PageInfo {
         /// This page's number, from 1.
         #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -1608,6 +2208,59 @@ pub mod types {
         /// How many pages there are.
         #[serde(default, skip_serializing_if = "Option::is_none")]
         pub total_pages: Option<i64>,
+    }
+    impl<'de> serde::Deserialize<'de> for PageInfo {
+        fn deserialize<D: serde::Deserializer<'de>>(
+            deserializer: D,
+        ) -> Result<Self, D::Error> {
+            struct Visitor;
+            impl<'de> serde::de::Visitor<'de> for Visitor {
+                type Value = PageInfo;
+                fn expecting(
+                    &self,
+                    f: &mut std::fmt::Formatter<'_>,
+                ) -> std::fmt::Result {
+                    f.write_str("struct PageInfo")
+                }
+                fn visit_map<A: serde::de::MapAccess<'de>>(
+                    self,
+                    mut map: A,
+                ) -> Result<PageInfo, A::Error> {
+                    const NAMES: &[&str] = &[
+                        "count",
+                        "page",
+                        "per_page",
+                        "total_count",
+                        "total_pages",
+                    ];
+                    let mut m0: Option<Option<i64>> = None;
+                    let mut m1: Option<Option<i64>> = None;
+                    let mut m2: Option<Option<i64>> = None;
+                    let mut m3: Option<Option<i64>> = None;
+                    let mut m4: Option<Option<i64>> = None;
+                    while let Some(key) = map.next_key_seed(rt::de::Members(NAMES))? {
+                        match key {
+                            Some(0usize) => m2 = Some(map.next_value()?),
+                            Some(1usize) => m0 = Some(map.next_value()?),
+                            Some(2usize) => m1 = Some(map.next_value()?),
+                            Some(3usize) => m3 = Some(map.next_value()?),
+                            Some(4usize) => m4 = Some(map.next_value()?),
+                            _ => {
+                                map.next_value::<serde::de::IgnoredAny>()?;
+                            }
+                        }
+                    }
+                    Ok(PageInfo {
+                        page: m0.unwrap_or_default(),
+                        per_page: m1.unwrap_or_default(),
+                        count: m2.unwrap_or_default(),
+                        total_count: m3.unwrap_or_default(),
+                        total_pages: m4.unwrap_or_default(),
+                    })
+                }
+            }
+            deserializer.deserialize_map(Visitor)
+        }
     }
     /// The bytes to store, at most 25 MiB (26,214,400 bytes).
     #[derive(Clone, Debug, serde::Serialize, serde::Deserialize)]
@@ -1691,13 +2344,51 @@ pub mod types {
         }
     }
     /// A value together with its metadata, as multipart form parts.
-    #[derive(Clone, Debug, serde::Serialize, serde::Deserialize)]
+    #[derive(Clone, Debug, serde::Serialize)]
     pub struct ValueWithMetadata {
         /// The bytes to store, at most 25 MiB (26,214,400 bytes).
         pub value: Value,
         /// Arbitrary JSON kept with the pair, at most 1,024 bytes once serialized.
         #[serde(default, skip_serializing_if = "Option::is_none")]
         pub metadata: Option<serde_json::Value>,
+    }
+    impl<'de> serde::Deserialize<'de> for ValueWithMetadata {
+        fn deserialize<D: serde::Deserializer<'de>>(
+            deserializer: D,
+        ) -> Result<Self, D::Error> {
+            struct Visitor;
+            impl<'de> serde::de::Visitor<'de> for Visitor {
+                type Value = ValueWithMetadata;
+                fn expecting(
+                    &self,
+                    f: &mut std::fmt::Formatter<'_>,
+                ) -> std::fmt::Result {
+                    f.write_str("struct ValueWithMetadata")
+                }
+                fn visit_map<A: serde::de::MapAccess<'de>>(
+                    self,
+                    mut map: A,
+                ) -> Result<ValueWithMetadata, A::Error> {
+                    const NAMES: &[&str] = &["metadata", "value"];
+                    let mut m0: Option<Value> = None;
+                    let mut m1: Option<Option<serde_json::Value>> = None;
+                    while let Some(key) = map.next_key_seed(rt::de::Members(NAMES))? {
+                        match key {
+                            Some(0usize) => m1 = Some(map.next_value()?),
+                            Some(1usize) => m0 = Some(map.next_value()?),
+                            _ => {
+                                map.next_value::<serde::de::IgnoredAny>()?;
+                            }
+                        }
+                    }
+                    Ok(ValueWithMetadata {
+                        value: rt::de::required(m0, "value")?,
+                        metadata: m1.unwrap_or_default(),
+                    })
+                }
+            }
+            deserializer.deserialize_map(Visitor)
+        }
     }
     impl ValueWithMetadata {
         /// Checks every constrained member; the server stays the judge of the rest.
@@ -2318,8 +3009,12 @@ pub mod kv {
         /// When unset, the value set on the client is used (`ClientBuilder::path_default("account_id", …)`).
         pub account_id: Option<String>,
         /// Which page to return, from 1.
+        ///
+        /// Constraints: at least 1.
         pub page: Option<i64>,
         /// How many namespaces a page holds (1 to 1,000; 20 unless set).
+        ///
+        /// Constraints: at least 1; at most 1000.
         pub per_page: Option<i64>,
         /// The field namespaces are ordered by.
         pub order: Option<types::NamespaceOrder>,
@@ -2380,11 +3075,17 @@ pub mod kv {
             if core.validates() {
                 types::AccountId::check(account_id).map_err(|e| e.at("account_id"))?;
                 if let Some(v) = &self.page {
-                    types::ListNamespacesPage::check(v).map_err(|e| e.at("page"))?;
+                    {
+                        let value = v;
+                        rt::validate::minimum("page", *value as f64, 1.0, false)?;
+                    }
                 }
                 if let Some(v) = &self.per_page {
-                    types::ListNamespacesPerPage::check(v)
-                        .map_err(|e| e.at("per_page"))?;
+                    {
+                        let value = v;
+                        rt::validate::minimum("per_page", *value as f64, 1.0, false)?;
+                        rt::validate::maximum("per_page", *value as f64, 1000.0, false)?;
+                    }
                 }
             }
             let mut url_path = String::with_capacity(204);
@@ -2963,8 +3664,14 @@ pub mod kv {
                 types::AccountId::check(account_id).map_err(|e| e.at("account_id"))?;
                 types::NamespaceId::check(namespace_id)
                     .map_err(|e| e.at("namespace_id"))?;
-                types::BulkGetBodyKeys::check(&self.keys)
-                    .map_err(|e| if e.field() == "keys" { e.at("keys") } else { e })?;
+                {
+                    let value = &self.keys;
+                    rt::validate::min_items("keys", value.len() as u64, 1)?;
+                    rt::validate::max_items("keys", value.len() as u64, 100)?;
+                    for v in value {
+                        types::KeyName::check(v)?;
+                    }
+                }
             }
             let mut url_path = String::with_capacity(132);
             url_path.push_str("/accounts/");

@@ -13,6 +13,7 @@ mod auth;
 mod binary;
 mod body;
 mod config;
+pub mod de;
 pub mod encode;
 mod envelope;
 mod error;

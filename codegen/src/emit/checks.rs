@@ -115,6 +115,9 @@ impl Emitter<'_> {
         }
         let name = self.type_path(id);
         match self.def(id).map(|d| &d.kind) {
+            Some(TypeKind::Newtype(n)) if !super::newtype::is_named(self, id) => {
+                super::newtype::inline_checks(self, id, n, value, rename)
+            }
             Some(TypeKind::Newtype(n)) => match (rename, self.def(id)) {
                 // Errors about the members keep the members' names; only the type's own
                 // rules are renamed after the parameter.

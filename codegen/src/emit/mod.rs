@@ -8,6 +8,7 @@
 
 mod checks;
 mod client;
+mod deserialize;
 pub mod docs;
 mod examples;
 mod gates;

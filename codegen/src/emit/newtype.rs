@@ -1,7 +1,7 @@
 //! Constrained newtypes: the only constructors validate (`TryFrom`, `FromStr`, `Deserialize`).
 
 use super::{docs, ident, Emitter};
-use crate::model::{IntWidth, Newtype, TypeDef, TypeId, TypeRef};
+use crate::model::{IntWidth, Newtype, TypeDef, TypeId, TypeKind, TypeRef};
 use proc_macro2::{Ident, TokenStream};
 use quote::quote;
 
@@ -92,6 +92,47 @@ pub(super) fn emit(e: &Emitter<'_>, id: TypeId, def: &TypeDef, n: &Newtype) -> T
             }
         }
     }
+}
+
+/// True when newtype `id` is emitted as a type of its own: a component schema, which users may
+/// name, or one that contains itself. A constrained schema written inline (a member's, an item's,
+/// a parameter's) has no name worth keeping: its owner checks it in place and its rules go into
+/// the owner's docs, which saves a dozen impls per member.
+pub(super) fn is_named(e: &Emitter<'_>, id: TypeId) -> bool {
+    let Some(def) = e.def(id) else {
+        return false;
+    };
+    let component = def
+        .pointer
+        .strip_prefix("#/components/schemas/")
+        .is_some_and(|name| !name.contains('/'));
+    let contains_itself = matches!(&def.kind, TypeKind::Newtype(n) if names(&n.base, id));
+    component || contains_itself
+}
+
+/// The checks of an inline newtype, in place: its rules on `value` (a reference), reported as
+/// `rename` or as the newtype's own name, then its members' rules under their own names.
+pub(super) fn inline_checks(
+    e: &Emitter<'_>,
+    id: TypeId,
+    n: &Newtype,
+    value: TokenStream,
+    rename: Option<&str>,
+) -> TokenStream {
+    let field = match (rename, e.def(id)) {
+        (Some(wire), _) => wire,
+        (None, Some(def)) => def.wire_name.as_str(),
+        (None, None) => "value",
+    };
+    let local = quote!(value);
+    let own = n
+        .constraints
+        .iter()
+        .map(|c| e.constraint_stmt(c, &n.base, field, &local));
+    let members = inner_checks(e, id, n);
+    // `let value = value;` would be a redundant local.
+    let bind = (value.to_string() != "value").then(|| quote!(let value = #value;));
+    quote! { { #bind #(#own)* #members } }
 }
 
 /// Checks of what the value holds, unless it holds the newtype itself (its own name is kept
@@ -268,5 +309,39 @@ fn from_str(name: &Ident, base: &Base, field: &str, rt: &TokenStream) -> TokenSt
         }
         #text_impls
         #display
+    }
+}
+
+impl Emitter<'_> {
+    /// `docs` plus a line for the rules of the inline newtype that `ty` is, or that its items
+    /// are: that newtype has no type of its own where they could be read.
+    pub(super) fn docs_with_rules<'d>(
+        &self,
+        docs: &'d crate::model::Docs,
+        ty: &TypeRef,
+    ) -> std::borrow::Cow<'d, crate::model::Docs> {
+        let (target, prefix) = match self.resolved(ty) {
+            TypeRef::Array(item) => (item.as_ref(), "Each item: "),
+            _ => (ty.non_null(), "Constraints: "),
+        };
+        let rules = self
+            .newtype_of(target)
+            .filter(|id| !is_named(self, *id))
+            .and_then(|id| match self.def(id).map(|d| &d.kind) {
+                Some(TypeKind::Newtype(n)) if !n.constraints.is_empty() => Some(n),
+                _ => None,
+            })
+            .map(|n| {
+                let rules: Vec<String> = n.constraints.iter().map(|c| c.describe()).collect();
+                format!("{prefix}{}.", rules.join("; "))
+            });
+        match rules {
+            Some(line) => {
+                let mut owned = docs.clone();
+                owned.notes.push(line);
+                std::borrow::Cow::Owned(owned)
+            }
+            None => std::borrow::Cow::Borrowed(docs),
+        }
     }
 }

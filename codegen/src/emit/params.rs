@@ -130,7 +130,10 @@ impl Emitter<'_> {
             crate::naming::unraw(&op.method_name)
         );
         let decls = fields.iter().map(|f| {
-            let doc = docs::attrs(f.docs, &format!("The `{}` parameter.", f.wire));
+            let doc = docs::attrs(
+                &self.docs_with_rules(f.docs, f.ty),
+                &format!("The `{}` parameter.", f.wire),
+            );
             let field = ident(f.name);
             let ty = self.field_type(f);
             quote! { #doc pub #field: #ty, }

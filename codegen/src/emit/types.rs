@@ -1,5 +1,6 @@
 //! Named types: structs, string enums, unions, constrained newtypes and aliases.
 
+use super::deserialize::Member;
 use super::{docs, ident, Emitter};
 use crate::model::{Enum, Field, Struct, TypeDef, TypeId, TypeKind, TypeRef, Union};
 use crate::naming::Scope;
@@ -10,14 +11,17 @@ impl Emitter<'_> {
     /// The body of the `types` module: every named type, sorted by name, each gated by
     /// the features of the groups that use it when group features are on.
     pub fn types_module(&self) -> TokenStream {
-        let items = self.sorted_types().into_iter().map(|(id, def)| {
+        let items = self.sorted_types().into_iter().filter_map(|(id, def)| {
+            if matches!(def.kind, TypeKind::Newtype(_)) && !super::newtype::is_named(self, id) {
+                return None;
+            }
             let tokens = self.type_def(id, def);
             let gate = self.gates.of_type(id);
-            if gate.is_empty() {
+            Some(if gate.is_empty() {
                 tokens
             } else {
                 gate_items(tokens, gate)
-            }
+            })
         });
         quote! { #(#items)* }
     }
@@ -45,10 +49,13 @@ impl Emitter<'_> {
         for f in &s.fields {
             scope.claim(&f.name);
         }
-        let fields = s.fields.iter().map(|f| self.field(id, f));
-        let additional = s.additional.as_ref().map(|ty| {
+        let (fields, members): (Vec<TokenStream>, Vec<Member>) =
+            s.fields.iter().map(|f| self.field(id, f)).unzip();
+        let extra = s.additional.as_ref().map(|ty| {
             let field = ident(&scope.claim("additional_properties"));
-            let ty = self.lenient(ty);
+            (field, self.lenient(ty))
+        });
+        let additional = extra.as_ref().map(|(field, ty)| {
             quote! {
                 /// Members the specification does not name.
                 #[serde(flatten)]
@@ -61,7 +68,12 @@ impl Emitter<'_> {
         // `Default` where every member has one, so that a request item reads
         // `Item { key, value, ..Default::default() }`.
         let default = self.struct_has_default(id, 8).then(|| quote!(Default,));
-        let derives = quote!(#[derive(Clone, Debug, #default #partial_eq serde::Serialize, serde::Deserialize)]);
+        let derives = quote!(#[derive(Clone, Debug, #default #partial_eq serde::Serialize)]);
+        let deserialize = self.struct_deserialize(
+            &def.name,
+            &members,
+            extra.as_ref().map(|(field, ty)| (field, ty)),
+        );
         let check = self.struct_check(id, &name, s);
         let complexity = self.allow_complex(all_types);
         quote! {
@@ -71,12 +83,17 @@ impl Emitter<'_> {
                 #(#fields)*
                 #additional
             }
+            #deserialize
             #check
         }
     }
 
-    fn field(&self, owner: TypeId, f: &Field) -> TokenStream {
-        let doc = docs::attrs(&f.docs, &format!("The `{}` member.", f.wire_name));
+    /// A member's declaration, and how `Deserialize` reads it.
+    fn field(&self, owner: TypeId, f: &Field) -> (TokenStream, Member) {
+        let doc = docs::attrs(
+            &self.docs_with_rules(&f.docs, &f.ty),
+            &format!("The `{}` member.", f.wire_name),
+        );
         let name = ident(&f.name);
         let wire = &f.wire_name;
         let rename = (crate::naming::unraw(&f.name) != f.wire_name)
@@ -96,16 +113,23 @@ impl Emitter<'_> {
         );
         // A required member that contains its own struct could never be built: optional here.
         let required = f.required && !boxed;
-        let (ty, attr) = match (required, f.ty.is_nullable()) {
-            (true, false) if collection => (inner, quote!(#[serde(default)])),
-            (true, false) => (inner, TokenStream::new()),
-            (true, true) => (quote!(Option<#inner>), quote!(#[serde(default)])),
+        let (ty, attr, missing_is_error) = match (required, f.ty.is_nullable()) {
+            (true, false) if collection => (inner, quote!(#[serde(default)]), false),
+            (true, false) => (inner, TokenStream::new(), true),
+            (true, true) => (quote!(Option<#inner>), quote!(#[serde(default)]), false),
             (false, _) => (
                 quote!(Option<#inner>),
                 quote!(#[serde(default, skip_serializing_if = "Option::is_none")]),
+                false,
             ),
         };
-        quote! { #doc #rename #attr pub #name: #ty, }
+        let member = Member {
+            field: name.clone(),
+            wire: f.wire_name.clone(),
+            ty: ty.clone(),
+            required: missing_is_error,
+        };
+        (quote! { #doc #rename #attr pub #name: #ty, }, member)
     }
 
     fn struct_check(&self, id: TypeId, name: &proc_macro2::Ident, s: &Struct) -> TokenStream {

@@ -1,0 +1,167 @@
+//! What generated `Deserialize` impls of structs share: the member names are looked up in a
+//! sorted table here, once, instead of in a field enum, a field visitor and a sequence visitor
+//! written out for every struct. A 1,500-operation API has thousands of structs, and those
+//! parts were most of what the compiler had to check.
+//!
+//! The generated `visit_map` keeps one `Option` per member, asks [`Members`] which member each
+//! key is, and reads the value as that member's type straight from the input: no JSON tree is
+//! built, whatever the size of the answer.
+
+use serde::de::{self, DeserializeSeed, Visitor};
+use std::borrow::Cow;
+use std::fmt;
+
+/// A key of an object, looked up among a struct's members.
+///
+/// `names` must be sorted (the generator sorts them); the value is the index of the member
+/// with that wire name, or `None` for a key the struct does not name. Unknown keys are
+/// skipped by the caller: answers are read leniently.
+#[derive(Clone, Copy, Debug)]
+pub struct Members(pub &'static [&'static str]);
+
+impl Members {
+    fn find(&self, key: &str) -> Option<usize> {
+        self.0.binary_search(&key).ok()
+    }
+}
+
+impl<'de> DeserializeSeed<'de> for Members {
+    type Value = Option<usize>;
+
+    fn deserialize<D: de::Deserializer<'de>>(
+        self,
+        deserializer: D,
+    ) -> Result<Self::Value, D::Error> {
+        deserializer.deserialize_identifier(self)
+    }
+}
+
+impl<'de> Visitor<'de> for Members {
+    type Value = Option<usize>;
+
+    fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("a member name")
+    }
+
+    fn visit_str<E: de::Error>(self, key: &str) -> Result<Self::Value, E> {
+        Ok(self.find(key))
+    }
+
+    fn visit_bytes<E: de::Error>(self, key: &[u8]) -> Result<Self::Value, E> {
+        // A name that is not UTF-8 names no member.
+        Ok(std::str::from_utf8(key).ok().and_then(|key| self.find(key)))
+    }
+}
+
+/// A key looked up like [`Members`], but an unknown one is kept: for a struct that gathers
+/// the members it does not name (`additionalProperties`).
+#[derive(Clone, Copy, Debug)]
+pub struct MembersOrKey(pub &'static [&'static str]);
+
+/// What [`MembersOrKey`] found: a member's index, or a key of the extra members.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Key<'de> {
+    /// The member at this index of the sorted names.
+    Member(usize),
+    /// A key the struct does not name.
+    Other(Cow<'de, str>),
+}
+
+impl Key<'_> {
+    /// The key of an extra member, owned.
+    pub fn into_owned(self) -> Option<String> {
+        match self {
+            Key::Member(_) => None,
+            Key::Other(key) => Some(key.into_owned()),
+        }
+    }
+}
+
+impl<'de> DeserializeSeed<'de> for MembersOrKey {
+    type Value = Key<'de>;
+
+    fn deserialize<D: de::Deserializer<'de>>(
+        self,
+        deserializer: D,
+    ) -> Result<Self::Value, D::Error> {
+        deserializer.deserialize_identifier(self)
+    }
+}
+
+impl<'de> Visitor<'de> for MembersOrKey {
+    type Value = Key<'de>;
+
+    fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("a member name")
+    }
+
+    fn visit_borrowed_str<E: de::Error>(self, key: &'de str) -> Result<Self::Value, E> {
+        Ok(match Members(self.0).find(key) {
+            Some(i) => Key::Member(i),
+            None => Key::Other(Cow::Borrowed(key)),
+        })
+    }
+
+    fn visit_str<E: de::Error>(self, key: &str) -> Result<Self::Value, E> {
+        Ok(match Members(self.0).find(key) {
+            Some(i) => Key::Member(i),
+            None => Key::Other(Cow::Owned(key.to_owned())),
+        })
+    }
+
+    fn visit_bytes<E: de::Error>(self, key: &[u8]) -> Result<Self::Value, E> {
+        match std::str::from_utf8(key) {
+            Ok(key) => self.visit_str(key),
+            Err(_) => Err(E::invalid_value(de::Unexpected::Bytes(key), &self)),
+        }
+    }
+}
+
+/// A required member's value, or serde's "missing field" error naming it.
+pub fn required<T, E: de::Error>(value: Option<T>, name: &'static str) -> Result<T, E> {
+    value.ok_or_else(|| E::missing_field(name))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde::de::value::{BorrowedStrDeserializer, BytesDeserializer, Error};
+
+    const NAMES: &[&str] = &["a", "id", "name", "type"];
+
+    #[test]
+    fn members_are_found_by_their_index_in_the_sorted_table() {
+        let found: Vec<Option<usize>> = ["a", "id", "type", "nope", ""]
+            .iter()
+            .map(|k| {
+                Members(NAMES)
+                    .deserialize(BorrowedStrDeserializer::<Error>::new(k))
+                    .unwrap_or(Some(99))
+            })
+            .collect();
+        assert_eq!(found, [Some(0), Some(1), Some(3), None, None]);
+    }
+
+    #[test]
+    fn names_that_are_not_utf8_name_no_member() {
+        let got = Members(NAMES).deserialize(BytesDeserializer::<Error>::new(&[0xff, b'a']));
+        assert_eq!(got.ok(), Some(None));
+    }
+
+    #[test]
+    fn unknown_keys_are_kept_borrowed_when_the_input_allows() {
+        let got = MembersOrKey(NAMES).deserialize(BorrowedStrDeserializer::<Error>::new("extra"));
+        assert!(matches!(got, Ok(Key::Other(Cow::Borrowed("extra")))));
+        let got = MembersOrKey(NAMES).deserialize(BorrowedStrDeserializer::<Error>::new("id"));
+        assert_eq!(got.ok(), Some(Key::Member(1)));
+    }
+
+    #[test]
+    fn a_missing_member_is_reported_as_serde_does() {
+        let got: Result<u8, Error> = required(None, "name");
+        assert_eq!(
+            got.err().map(|e| e.to_string()).as_deref(),
+            Some("missing field `name`")
+        );
+    }
+}
