@@ -5,10 +5,12 @@
 //! nullable fields, path parameters given as `$ref`s to string schemas, path-level
 //! parameters, untyped query parameters, `4XX` failure envelopes, bodies with no schema.
 //!
-//! `cargo run -p kv-codegen --example synthetic_spec -- DIR [GROUPS]` writes `DIR/synthetic.json`
-//! and a crate in DIR (`Cargo.toml`, `lib.rs`) that compiles the module kv-codegen generates
-//! from it into `DIR/synthetic.rs` against the runtime, warning-free. `.ci/large-spec.sh` runs
-//! it; the `generate` benchmark uses [`document`] directly.
+//! `cargo run -p kv-codegen --example synthetic_spec -- DIR [GROUPS] [--progenitor-compatible]`
+//! writes `DIR/synthetic.json` and a crate in DIR (`Cargo.toml`, `lib.rs`) that compiles the
+//! module kv-codegen generates from it into `DIR/synthetic.rs` against the runtime,
+//! warning-free. `.ci/large-spec.sh` runs it; the `generate` benchmark uses [`document`]
+//! directly. With `--progenitor-compatible` the document leaves out what progenitor refuses
+//! ([`Variant::ProgenitorCompatible`]), for `codegen/compare/progenitor.sh`.
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic, dead_code)]
 
 use serde_json::{json, Map, Value};
@@ -59,8 +61,25 @@ pub fn group_name(g: usize) -> String {
     format!("{first}-{second}{}", g / (WORDS.len() * WORDS.len()))
 }
 
+/// Which constructs the document holds.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Variant {
+    /// All of them, as Cloudflare's document has them.
+    Full,
+    /// Without the one construct progenitor 0.15 refuses ("No schema specified for request
+    /// body"): the JSON request body with no schema of every fourth entity's `delete`, which
+    /// then has no body. Everything else (`$ref`s, `allOf` envelopes, unions, enums,
+    /// path-level and untyped parameters, `4XX` ranges) it accepts, so all of it stays.
+    ProgenitorCompatible,
+}
+
 /// The whole document with `groups` resource groups.
 pub fn document(groups: usize) -> Value {
+    document_of(groups, Variant::Full)
+}
+
+/// The document with `groups` resource groups, holding the constructs `variant` says.
+pub fn document_of(groups: usize, variant: Variant) -> Value {
     let mut paths = Map::new();
     let mut schemas = Map::new();
     for g in 0..groups {
@@ -68,7 +87,7 @@ pub fn document(groups: usize) -> Value {
         common_schemas(&name, &mut schemas);
         for e in 0..ENTITIES {
             entity_schemas(&name, e, &mut schemas);
-            entity_paths(&name, e, &mut paths);
+            entity_paths(&name, e, variant, &mut paths);
         }
     }
     json!({
@@ -222,7 +241,7 @@ fn responses(g: &str, envelope: &str) -> Value {
 }
 
 /// Two paths per entity (collection and item), three operations between them.
-fn entity_paths(g: &str, e: usize, out: &mut Map<String, Value>) {
+fn entity_paths(g: &str, e: usize, variant: Variant, out: &mut Map<String, Value>) {
     let entity = format!("{g}_thing{e}");
     let owner = if e % 2 == 0 { "accounts" } else { "zones" };
     let owner_id = format!("{}_id", owner.trim_end_matches('s'));
@@ -282,30 +301,57 @@ fn entity_paths(g: &str, e: usize, out: &mut Map<String, Value>) {
         0 => collection_ops.insert("post".to_owned(), write("create", write_body)),
         1 => item_ops.insert("put".to_owned(), write("update", write_body)),
         2 => item_ops.insert("patch".to_owned(), write("patch", write_body)),
-        _ => item_ops.insert("delete".to_owned(), write("delete", empty)),
+        _ => item_ops.insert(
+            "delete".to_owned(),
+            without_body(write("delete", empty), variant),
+        ),
     };
     out.insert(collection, Value::Object(collection_ops));
     out.insert(item, Value::Object(item_ops));
 }
 
+/// `operation`, less its request body when `variant` leaves untyped bodies out.
+fn without_body(mut operation: Value, variant: Variant) -> Value {
+    if variant == Variant::ProgenitorCompatible {
+        if let Some(fields) = operation.as_object_mut() {
+            fields.remove("requestBody");
+        }
+    }
+    operation
+}
+
 fn main() {
-    let mut args = std::env::args().skip(1);
+    let (args, flags): (Vec<String>, Vec<String>) =
+        std::env::args().skip(1).partition(|a| !a.starts_with("--"));
+    let variant = match flags.as_slice() {
+        [] => Variant::Full,
+        [flag] if flag == "--progenitor-compatible" => Variant::ProgenitorCompatible,
+        _ => {
+            eprintln!("usage: synthetic_spec DIR [GROUPS] [--progenitor-compatible]");
+            std::process::exit(2)
+        }
+    };
+    let mut args = args.into_iter();
     let dir = std::path::PathBuf::from(
         args.next()
             .unwrap_or_else(|| "target/large-spec".to_owned()),
     );
     let groups: usize = args.next().and_then(|a| a.parse().ok()).unwrap_or(100);
     std::fs::create_dir_all(&dir).expect("create the output directory");
-    let doc = document(groups);
+    let doc = document_of(groups, variant);
     let text = serde_json::to_string_pretty(&doc).expect("a JSON document");
     std::fs::write(dir.join("synthetic.json"), &text).expect("write the spec");
     write_check_crate(&dir);
     println!(
-        "{} with {} operations and {} schemas ({} bytes)",
+        "{} with {} operations and {} schemas ({} bytes){}",
         dir.join("synthetic.json").display(),
         groups * OPERATIONS_PER_GROUP,
         groups * SCHEMAS_PER_GROUP,
-        text.len()
+        text.len(),
+        match variant {
+            Variant::Full => "",
+            Variant::ProgenitorCompatible => ", progenitor-compatible",
+        }
     );
 }
 
