@@ -258,10 +258,7 @@ pub mod types {
             struct Visitor;
             impl<'de> serde::de::Visitor<'de> for Visitor {
                 type Value = BulkGetBody;
-                fn expecting(
-                    &self,
-                    f: &mut std::fmt::Formatter<'_>,
-                ) -> std::fmt::Result {
+                fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                     f.write_str("struct BulkGetBody")
                 }
                 fn visit_map<A: serde::de::MapAccess<'de>>(
@@ -325,10 +322,7 @@ pub mod types {
             struct Visitor;
             impl<'de> serde::de::Visitor<'de> for Visitor {
                 type Value = BulkGetEntry;
-                fn expecting(
-                    &self,
-                    f: &mut std::fmt::Formatter<'_>,
-                ) -> std::fmt::Result {
+                fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                     f.write_str("struct BulkGetEntry")
                 }
                 fn visit_map<A: serde::de::MapAccess<'de>>(
@@ -382,10 +376,7 @@ pub mod types {
             struct Visitor;
             impl<'de> serde::de::Visitor<'de> for Visitor {
                 type Value = BulkGetEnvelope;
-                fn expecting(
-                    &self,
-                    f: &mut std::fmt::Formatter<'_>,
-                ) -> std::fmt::Result {
+                fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                     f.write_str("struct BulkGetEnvelope")
                 }
                 fn visit_map<A: serde::de::MapAccess<'de>>(
@@ -447,10 +438,7 @@ pub mod types {
             struct Visitor;
             impl<'de> serde::de::Visitor<'de> for Visitor {
                 type Value = BulkGetResult;
-                fn expecting(
-                    &self,
-                    f: &mut std::fmt::Formatter<'_>,
-                ) -> std::fmt::Result {
+                fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                     f.write_str("struct BulkGetResult")
                 }
                 fn visit_map<A: serde::de::MapAccess<'de>>(
@@ -518,10 +506,7 @@ pub mod types {
         }
     }
     impl serde::Serialize for BulkGetType {
-        fn serialize<S: serde::Serializer>(
-            &self,
-            serializer: S,
-        ) -> Result<S::Ok, S::Error> {
+        fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
             serializer.serialize_str(self.as_str())
         }
     }
@@ -555,20 +540,14 @@ pub mod types {
             struct Visitor;
             impl<'de> serde::de::Visitor<'de> for Visitor {
                 type Value = BulkResult;
-                fn expecting(
-                    &self,
-                    f: &mut std::fmt::Formatter<'_>,
-                ) -> std::fmt::Result {
+                fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                     f.write_str("struct BulkResult")
                 }
                 fn visit_map<A: serde::de::MapAccess<'de>>(
                     self,
                     mut map: A,
                 ) -> Result<BulkResult, A::Error> {
-                    const NAMES: &[&str] = &[
-                        "successful_key_count",
-                        "unsuccessful_keys",
-                    ];
+                    const NAMES: &[&str] = &["successful_key_count", "unsuccessful_keys"];
                     let mut m0: Option<Option<i64>> = None;
                     let mut m1: Option<Option<Vec<String>>> = None;
                     while let Some(key) = map.next_key_seed(rt::de::Members(NAMES))? {
@@ -610,10 +589,7 @@ pub mod types {
             struct Visitor;
             impl<'de> serde::de::Visitor<'de> for Visitor {
                 type Value = BulkResultEnvelope;
-                fn expecting(
-                    &self,
-                    f: &mut std::fmt::Formatter<'_>,
-                ) -> std::fmt::Result {
+                fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                     f.write_str("struct BulkResultEnvelope")
                 }
                 fn visit_map<A: serde::de::MapAccess<'de>>(
@@ -818,10 +794,7 @@ pub mod types {
             struct Visitor;
             impl<'de> serde::de::Visitor<'de> for Visitor {
                 type Value = BulkWriteItem;
-                fn expecting(
-                    &self,
-                    f: &mut std::fmt::Formatter<'_>,
-                ) -> std::fmt::Result {
+                fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                     f.write_str("struct BulkWriteItem")
                 }
                 fn visit_map<A: serde::de::MapAccess<'de>>(
@@ -899,10 +872,7 @@ pub mod types {
             struct Visitor;
             impl<'de> serde::de::Visitor<'de> for Visitor {
                 type Value = CursorInfo;
-                fn expecting(
-                    &self,
-                    f: &mut std::fmt::Formatter<'_>,
-                ) -> std::fmt::Result {
+                fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                     f.write_str("struct CursorInfo")
                 }
                 fn visit_map<A: serde::de::MapAccess<'de>>(
@@ -971,10 +941,7 @@ pub mod types {
         }
     }
     impl serde::Serialize for Direction {
-        fn serialize<S: serde::Serializer>(
-            &self,
-            serializer: S,
-        ) -> Result<S::Ok, S::Error> {
+        fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
             serializer.serialize_str(self.as_str())
         }
     }
@@ -1013,10 +980,7 @@ pub mod types {
             struct Visitor;
             impl<'de> serde::de::Visitor<'de> for Visitor {
                 type Value = EmptyEnvelope;
-                fn expecting(
-                    &self,
-                    f: &mut std::fmt::Formatter<'_>,
-                ) -> std::fmt::Result {
+                fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                     f.write_str("struct EmptyEnvelope")
                 }
                 fn visit_map<A: serde::de::MapAccess<'de>>(
@@ -1027,9 +991,7 @@ pub mod types {
                     let mut m0: Option<bool> = None;
                     let mut m1: Option<Messages> = None;
                     let mut m2: Option<Messages> = None;
-                    let mut m3: Option<
-                        Option<serde_json::Map<String, serde_json::Value>>,
-                    > = None;
+                    let mut m3: Option<Option<serde_json::Map<String, serde_json::Value>>> = None;
                     while let Some(key) = map.next_key_seed(rt::de::Members(NAMES))? {
                         match key {
                             Some(0usize) => m1 = Some(map.next_value()?),
@@ -1103,11 +1065,7 @@ pub mod types {
         fn from_str(value: &str) -> Result<Self, Self::Err> {
             let parsed: i64 = value
                 .parse()
-                .map_err(|e| rt::ConstraintError::parse(
-                    "expiration_ttl",
-                    "an integer",
-                    e,
-                ))?;
+                .map_err(|e| rt::ConstraintError::parse("expiration_ttl", "an integer", e))?;
             Self::try_from(parsed)
         }
     }
@@ -1151,10 +1109,7 @@ pub mod types {
             struct Visitor;
             impl<'de> serde::de::Visitor<'de> for Visitor {
                 type Value = FailureEnvelope;
-                fn expecting(
-                    &self,
-                    f: &mut std::fmt::Formatter<'_>,
-                ) -> std::fmt::Result {
+                fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                     f.write_str("struct FailureEnvelope")
                 }
                 fn visit_map<A: serde::de::MapAccess<'de>>(
@@ -1165,9 +1120,7 @@ pub mod types {
                     let mut m0: Option<bool> = None;
                     let mut m1: Option<Messages> = None;
                     let mut m2: Option<Messages> = None;
-                    let mut m3: Option<
-                        Option<serde_json::Map<String, serde_json::Value>>,
-                    > = None;
+                    let mut m3: Option<Option<serde_json::Map<String, serde_json::Value>>> = None;
                     while let Some(key) = map.next_key_seed(rt::de::Members(NAMES))? {
                         match key {
                             Some(0usize) => m1 = Some(map.next_value()?),
@@ -1222,10 +1175,7 @@ pub mod types {
             struct Visitor;
             impl<'de> serde::de::Visitor<'de> for Visitor {
                 type Value = Key;
-                fn expecting(
-                    &self,
-                    f: &mut std::fmt::Formatter<'_>,
-                ) -> std::fmt::Result {
+                fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                     f.write_str("struct Key")
                 }
                 fn visit_map<A: serde::de::MapAccess<'de>>(
@@ -1291,10 +1241,7 @@ pub mod types {
             struct Visitor;
             impl<'de> serde::de::Visitor<'de> for Visitor {
                 type Value = KeyListEnvelope;
-                fn expecting(
-                    &self,
-                    f: &mut std::fmt::Formatter<'_>,
-                ) -> std::fmt::Result {
+                fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                     f.write_str("struct KeyListEnvelope")
                 }
                 fn visit_map<A: serde::de::MapAccess<'de>>(
@@ -1506,10 +1453,7 @@ pub mod types {
             struct Visitor;
             impl<'de> serde::de::Visitor<'de> for Visitor {
                 type Value = Message;
-                fn expecting(
-                    &self,
-                    f: &mut std::fmt::Formatter<'_>,
-                ) -> std::fmt::Result {
+                fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                     f.write_str("struct Message")
                 }
                 fn visit_map<A: serde::de::MapAccess<'de>>(
@@ -1572,10 +1516,7 @@ pub mod types {
             struct Visitor;
             impl<'de> serde::de::Visitor<'de> for Visitor {
                 type Value = MessageSource;
-                fn expecting(
-                    &self,
-                    f: &mut std::fmt::Formatter<'_>,
-                ) -> std::fmt::Result {
+                fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                     f.write_str("struct MessageSource")
                 }
                 fn visit_map<A: serde::de::MapAccess<'de>>(
@@ -1678,10 +1619,7 @@ pub mod types {
             struct Visitor;
             impl<'de> serde::de::Visitor<'de> for Visitor {
                 type Value = MetadataEnvelope;
-                fn expecting(
-                    &self,
-                    f: &mut std::fmt::Formatter<'_>,
-                ) -> std::fmt::Result {
+                fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                     f.write_str("struct MetadataEnvelope")
                 }
                 fn visit_map<A: serde::de::MapAccess<'de>>(
@@ -1746,10 +1684,7 @@ pub mod types {
             struct Visitor;
             impl<'de> serde::de::Visitor<'de> for Visitor {
                 type Value = Namespace;
-                fn expecting(
-                    &self,
-                    f: &mut std::fmt::Formatter<'_>,
-                ) -> std::fmt::Result {
+                fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                     f.write_str("struct Namespace")
                 }
                 fn visit_map<A: serde::de::MapAccess<'de>>(
@@ -1809,10 +1744,7 @@ pub mod types {
             struct Visitor;
             impl<'de> serde::de::Visitor<'de> for Visitor {
                 type Value = NamespaceEnvelope;
-                fn expecting(
-                    &self,
-                    f: &mut std::fmt::Formatter<'_>,
-                ) -> std::fmt::Result {
+                fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                     f.write_str("struct NamespaceEnvelope")
                 }
                 fn visit_map<A: serde::de::MapAccess<'de>>(
@@ -1952,10 +1884,7 @@ pub mod types {
             struct Visitor;
             impl<'de> serde::de::Visitor<'de> for Visitor {
                 type Value = NamespaceListEnvelope;
-                fn expecting(
-                    &self,
-                    f: &mut std::fmt::Formatter<'_>,
-                ) -> std::fmt::Result {
+                fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                     f.write_str("struct NamespaceListEnvelope")
                 }
                 fn visit_map<A: serde::de::MapAccess<'de>>(
@@ -2054,10 +1983,7 @@ pub mod types {
         }
     }
     impl serde::Serialize for NamespaceOrder {
-        fn serialize<S: serde::Serializer>(
-            &self,
-            serializer: S,
-        ) -> Result<S::Ok, S::Error> {
+        fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
             serializer.serialize_str(self.as_str())
         }
     }
@@ -2155,10 +2081,7 @@ pub mod types {
             struct Visitor;
             impl<'de> serde::de::Visitor<'de> for Visitor {
                 type Value = NamespaceTitleBody;
-                fn expecting(
-                    &self,
-                    f: &mut std::fmt::Formatter<'_>,
-                ) -> std::fmt::Result {
+                fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                     f.write_str("struct NamespaceTitleBody")
                 }
                 fn visit_map<A: serde::de::MapAccess<'de>>(
@@ -2216,10 +2139,7 @@ pub mod types {
             struct Visitor;
             impl<'de> serde::de::Visitor<'de> for Visitor {
                 type Value = PageInfo;
-                fn expecting(
-                    &self,
-                    f: &mut std::fmt::Formatter<'_>,
-                ) -> std::fmt::Result {
+                fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                     f.write_str("struct PageInfo")
                 }
                 fn visit_map<A: serde::de::MapAccess<'de>>(
@@ -2359,10 +2279,7 @@ pub mod types {
             struct Visitor;
             impl<'de> serde::de::Visitor<'de> for Visitor {
                 type Value = ValueWithMetadata;
-                fn expecting(
-                    &self,
-                    f: &mut std::fmt::Formatter<'_>,
-                ) -> std::fmt::Result {
+                fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                     f.write_str("struct ValueWithMetadata")
                 }
                 fn visit_map<A: serde::de::MapAccess<'de>>(
@@ -3070,8 +2987,7 @@ pub mod kv {
         /// The request these parameters describe, checked against the specification's
         /// constraints first (unless the client's validation is off).
         fn into_request(self, core: &rt::Core) -> Result<rt::Request, rt::Error> {
-            let account_id = core
-                .path_default("account_id", self.account_id.as_deref())?;
+            let account_id = core.path_default("account_id", self.account_id.as_deref())?;
             if core.validates() {
                 types::AccountId::check(account_id).map_err(|e| e.at("account_id"))?;
                 if let Some(v) = &self.page {
@@ -3175,8 +3091,7 @@ pub mod kv {
         /// The request these parameters describe, checked against the specification's
         /// constraints first (unless the client's validation is off).
         fn into_request(self, core: &rt::Core) -> Result<rt::Request, rt::Error> {
-            let account_id = core
-                .path_default("account_id", self.account_id.as_deref())?;
+            let account_id = core.path_default("account_id", self.account_id.as_deref())?;
             if core.validates() {
                 types::AccountId::check(account_id).map_err(|e| e.at("account_id"))?;
                 types::NamespaceTitle::check(&self.title).map_err(|e| e.at("title"))?;
@@ -3249,12 +3164,10 @@ pub mod kv {
             core: &rt::Core,
             namespace_id: &str,
         ) -> Result<rt::Request, rt::Error> {
-            let account_id = core
-                .path_default("account_id", self.account_id.as_deref())?;
+            let account_id = core.path_default("account_id", self.account_id.as_deref())?;
             if core.validates() {
                 types::AccountId::check(account_id).map_err(|e| e.at("account_id"))?;
-                types::NamespaceId::check(namespace_id)
-                    .map_err(|e| e.at("namespace_id"))?;
+                types::NamespaceId::check(namespace_id).map_err(|e| e.at("namespace_id"))?;
             }
             let mut url_path = String::with_capacity(123);
             url_path.push_str("/accounts/");
@@ -3324,12 +3237,10 @@ pub mod kv {
             core: &rt::Core,
             namespace_id: &str,
         ) -> Result<rt::Request, rt::Error> {
-            let account_id = core
-                .path_default("account_id", self.account_id.as_deref())?;
+            let account_id = core.path_default("account_id", self.account_id.as_deref())?;
             if core.validates() {
                 types::AccountId::check(account_id).map_err(|e| e.at("account_id"))?;
-                types::NamespaceId::check(namespace_id)
-                    .map_err(|e| e.at("namespace_id"))?;
+                types::NamespaceId::check(namespace_id).map_err(|e| e.at("namespace_id"))?;
                 types::NamespaceTitle::check(&self.title).map_err(|e| e.at("title"))?;
             }
             let mut url_path = String::with_capacity(123);
@@ -3401,12 +3312,10 @@ pub mod kv {
             core: &rt::Core,
             namespace_id: &str,
         ) -> Result<rt::Request, rt::Error> {
-            let account_id = core
-                .path_default("account_id", self.account_id.as_deref())?;
+            let account_id = core.path_default("account_id", self.account_id.as_deref())?;
             if core.validates() {
                 types::AccountId::check(account_id).map_err(|e| e.at("account_id"))?;
-                types::NamespaceId::check(namespace_id)
-                    .map_err(|e| e.at("namespace_id"))?;
+                types::NamespaceId::check(namespace_id).map_err(|e| e.at("namespace_id"))?;
             }
             let mut url_path = String::with_capacity(123);
             url_path.push_str("/accounts/");
@@ -3450,9 +3359,7 @@ pub mod kv {
     }
     impl BulkUpdateParams {
         /// Parameters with the required fields set and every optional one unset.
-        pub fn new(
-            body: impl IntoIterator<Item = impl Into<types::BulkWriteItem>>,
-        ) -> Self {
+        pub fn new(body: impl IntoIterator<Item = impl Into<types::BulkWriteItem>>) -> Self {
             Self {
                 account_id: None,
                 body: body.into_iter().map(Into::into).collect(),
@@ -3478,16 +3385,12 @@ pub mod kv {
             core: &rt::Core,
             namespace_id: &str,
         ) -> Result<rt::Request, rt::Error> {
-            let account_id = core
-                .path_default("account_id", self.account_id.as_deref())?;
+            let account_id = core.path_default("account_id", self.account_id.as_deref())?;
             if core.validates() {
                 types::AccountId::check(account_id).map_err(|e| e.at("account_id"))?;
-                types::NamespaceId::check(namespace_id)
-                    .map_err(|e| e.at("namespace_id"))?;
+                types::NamespaceId::check(namespace_id).map_err(|e| e.at("namespace_id"))?;
                 types::BulkWrite::check(&self.body)
-                    .map_err(|e| {
-                        if e.field() == "bulk_write" { e.at("body") } else { e }
-                    })?;
+                    .map_err(|e| if e.field() == "bulk_write" { e.at("body") } else { e })?;
             }
             let mut url_path = String::with_capacity(128);
             url_path.push_str("/accounts/");
@@ -3558,16 +3461,12 @@ pub mod kv {
             core: &rt::Core,
             namespace_id: &str,
         ) -> Result<rt::Request, rt::Error> {
-            let account_id = core
-                .path_default("account_id", self.account_id.as_deref())?;
+            let account_id = core.path_default("account_id", self.account_id.as_deref())?;
             if core.validates() {
                 types::AccountId::check(account_id).map_err(|e| e.at("account_id"))?;
-                types::NamespaceId::check(namespace_id)
-                    .map_err(|e| e.at("namespace_id"))?;
+                types::NamespaceId::check(namespace_id).map_err(|e| e.at("namespace_id"))?;
                 types::BulkDelete::check(&self.body)
-                    .map_err(|e| {
-                        if e.field() == "bulk_delete" { e.at("body") } else { e }
-                    })?;
+                    .map_err(|e| if e.field() == "bulk_delete" { e.at("body") } else { e })?;
             }
             let mut url_path = String::with_capacity(135);
             url_path.push_str("/accounts/");
@@ -3658,12 +3557,10 @@ pub mod kv {
             core: &rt::Core,
             namespace_id: &str,
         ) -> Result<rt::Request, rt::Error> {
-            let account_id = core
-                .path_default("account_id", self.account_id.as_deref())?;
+            let account_id = core.path_default("account_id", self.account_id.as_deref())?;
             if core.validates() {
                 types::AccountId::check(account_id).map_err(|e| e.at("account_id"))?;
-                types::NamespaceId::check(namespace_id)
-                    .map_err(|e| e.at("namespace_id"))?;
+                types::NamespaceId::check(namespace_id).map_err(|e| e.at("namespace_id"))?;
                 {
                     let value = &self.keys;
                     rt::validate::min_items("keys", value.len() as u64, 1)?;
@@ -3769,12 +3666,10 @@ pub mod kv {
             core: &rt::Core,
             namespace_id: &str,
         ) -> Result<rt::Request, rt::Error> {
-            let account_id = core
-                .path_default("account_id", self.account_id.as_deref())?;
+            let account_id = core.path_default("account_id", self.account_id.as_deref())?;
             if core.validates() {
                 types::AccountId::check(account_id).map_err(|e| e.at("account_id"))?;
-                types::NamespaceId::check(namespace_id)
-                    .map_err(|e| e.at("namespace_id"))?;
+                types::NamespaceId::check(namespace_id).map_err(|e| e.at("namespace_id"))?;
                 if let Some(v) = &self.limit {
                     types::ListLimit::check(v).map_err(|e| e.at("limit"))?;
                 }
@@ -3863,12 +3758,10 @@ pub mod kv {
             namespace_id: &str,
             key_name: &str,
         ) -> Result<rt::Request, rt::Error> {
-            let account_id = core
-                .path_default("account_id", self.account_id.as_deref())?;
+            let account_id = core.path_default("account_id", self.account_id.as_deref())?;
             if core.validates() {
                 types::AccountId::check(account_id).map_err(|e| e.at("account_id"))?;
-                types::NamespaceId::check(namespace_id)
-                    .map_err(|e| e.at("namespace_id"))?;
+                types::NamespaceId::check(namespace_id).map_err(|e| e.at("namespace_id"))?;
                 types::KeyName::check(key_name).map_err(|e| e.at("key_name"))?;
             }
             let mut url_path = String::with_capacity(175);
@@ -3939,12 +3832,10 @@ pub mod kv {
             namespace_id: &str,
             key_name: &str,
         ) -> Result<rt::Request, rt::Error> {
-            let account_id = core
-                .path_default("account_id", self.account_id.as_deref())?;
+            let account_id = core.path_default("account_id", self.account_id.as_deref())?;
             if core.validates() {
                 types::AccountId::check(account_id).map_err(|e| e.at("account_id"))?;
-                types::NamespaceId::check(namespace_id)
-                    .map_err(|e| e.at("namespace_id"))?;
+                types::NamespaceId::check(namespace_id).map_err(|e| e.at("namespace_id"))?;
                 types::KeyName::check(key_name).map_err(|e| e.at("key_name"))?;
             }
             let mut url_path = String::with_capacity(173);
@@ -4030,9 +3921,7 @@ pub mod kv {
             match serde_json::to_value(value) {
                 Ok(value) => self.metadata = Some(value),
                 Err(e) => {
-                    self.invalid = Some(
-                        rt::ConstraintError::parse("metadata", "JSON", e),
-                    );
+                    self.invalid = Some(rt::ConstraintError::parse("metadata", "JSON", e));
                 }
             }
             self
@@ -4055,12 +3944,10 @@ pub mod kv {
             if let Some(error) = self.invalid {
                 return Err(error.into());
             }
-            let account_id = core
-                .path_default("account_id", self.account_id.as_deref())?;
+            let account_id = core.path_default("account_id", self.account_id.as_deref())?;
             if core.validates() {
                 types::AccountId::check(account_id).map_err(|e| e.at("account_id"))?;
-                types::NamespaceId::check(namespace_id)
-                    .map_err(|e| e.at("namespace_id"))?;
+                types::NamespaceId::check(namespace_id).map_err(|e| e.at("namespace_id"))?;
                 types::KeyName::check(key_name).map_err(|e| e.at("key_name"))?;
                 if let Some(v) = &self.expiration_ttl {
                     types::ExpirationTtl::check(v).map_err(|e| e.at("expiration_ttl"))?;
@@ -4160,12 +4047,10 @@ pub mod kv {
             namespace_id: &str,
             key_name: &str,
         ) -> Result<rt::Request, rt::Error> {
-            let account_id = core
-                .path_default("account_id", self.account_id.as_deref())?;
+            let account_id = core.path_default("account_id", self.account_id.as_deref())?;
             if core.validates() {
                 types::AccountId::check(account_id).map_err(|e| e.at("account_id"))?;
-                types::NamespaceId::check(namespace_id)
-                    .map_err(|e| e.at("namespace_id"))?;
+                types::NamespaceId::check(namespace_id).map_err(|e| e.at("namespace_id"))?;
                 types::KeyName::check(key_name).map_err(|e| e.at("key_name"))?;
             }
             let mut url_path = String::with_capacity(173);

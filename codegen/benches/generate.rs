@@ -73,18 +73,17 @@ fn phases(c: &mut Criterion) {
         })
     });
     let (model, _) = kv_codegen::lower::lower(&doc, &[], &mut diags);
-    group.bench_function("emit", |b| {
-        b.iter(|| {
-            let mut diags = kv_codegen::Diagnostics::default();
-            kv_codegen::emit::emit(&model, &config, &mut diags)
-                .into_iter()
-                .count()
-        })
-    });
-    let tokens = kv_codegen::emit::emit(&model, &config, &mut diags);
-    group.bench_function("format", |b| {
-        b.iter(|| kv_codegen::format::format(tokens.clone(), "synthetic", "").map(|s| s.len()))
-    });
+    // Emitting and printing go part by part, on every core: one phase.
+    for (name, printer) in [
+        ("emit-and-print-pretty", kv_codegen::emit::Printer::Pretty),
+        ("emit-and-print-plain", kv_codegen::emit::Printer::Plain),
+    ] {
+        group.bench_function(name, |b| {
+            b.iter(|| {
+                kv_codegen::emit::render(&model, &config, printer, String::new()).map(|s| s.len())
+            })
+        });
+    }
     group.finish();
 }
 

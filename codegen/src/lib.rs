@@ -148,23 +148,20 @@ fn generate_here(text: &str, config: &Config) -> Result<Output, Vec<Diagnostic>>
     if config.strict && diags.has_errors() {
         return Err(diags.into_items());
     }
-    let mark = diags.mark();
-    let tokens = emit::emit(&model, config, &mut diags);
-    if diags.first_error_since(mark).is_some() {
-        return Err(diags.into_items());
-    }
-    let code = if config.pretty {
-        match format::format(tokens, &config.source_name, text) {
-            Ok(code) => code,
-            Err(message) => {
-                diags.error(Kind::Invalid, "#", message);
-                return Err(diags.into_items());
-            }
-        }
+    let printer = if config.pretty {
+        emit::Printer::Pretty
     } else {
-        format::plain(tokens, &config.source_name, text)
+        emit::Printer::Plain
     };
-    let types = model.types.len();
+    let header = format::header(&config.source_name, text);
+    let code = match emit::render(&model, config, printer, header) {
+        Ok(code) => code,
+        Err(message) => {
+            diags.error(Kind::Invalid, "#", message);
+            return Err(diags.into_items());
+        }
+    };
+    let types = emit::type_count(&model);
     let warnings = diags.warnings().cloned().collect();
     Ok(Output {
         code,

@@ -21,6 +21,20 @@ pub(crate) struct Gates {
 }
 
 impl Gates {
+    /// The gates `config` (or the spec's `x-kv-group-features`) asks for: none by default.
+    pub fn of(model: &Model, config: &crate::Config) -> Gates {
+        if config.group_features || model.api.group_features {
+            Gates::compute(model)
+        } else {
+            Gates::default()
+        }
+    }
+
+    /// True when groups and types are gated.
+    pub fn is_on(&self) -> bool {
+        self.on
+    }
+
     /// The gates of every group and type of `model`.
     pub fn compute(model: &Model) -> Gates {
         let features = group_features(model);

@@ -15,9 +15,12 @@ mod gates;
 mod newtype;
 mod operation;
 mod params;
+mod render;
 mod request;
 mod types;
 mod tyref;
+
+pub use render::{render, Printer};
 
 use crate::diagnostics::{Diagnostics, Kind};
 use crate::model::{Model, TypeId, TypeKind};
@@ -32,46 +35,61 @@ pub(crate) struct Emitter<'m> {
     /// The path to the `types` module from where the code goes (empty inside it).
     pub types: TokenStream,
     /// Feature gates of groups and types (empty unless `Config::group_features`).
-    pub gates: gates::Gates,
+    pub gates: &'m gates::Gates,
 }
 
-/// Emits the whole module.
+impl<'m> Emitter<'m> {
+    /// The emitter for code outside `types` (the root and the group modules).
+    fn outside(model: &'m Model, gates: &'m gates::Gates) -> Self {
+        Emitter {
+            model,
+            rt: quote!(rt),
+            types: quote!(types::),
+            gates,
+        }
+    }
+
+    /// The emitter for the `types` module.
+    fn inside(model: &'m Model, gates: &'m gates::Gates) -> Self {
+        Emitter {
+            types: TokenStream::new(),
+            ..Emitter::outside(model, gates)
+        }
+    }
+}
+
+/// How many named types the module defines (inline newtypes are checked in place, not defined).
+pub fn type_count(model: &Model) -> usize {
+    Emitter::inside(model, &gates::Gates::default())
+        .emitted_types()
+        .len()
+}
+
+/// The runtime path of `config` as a Rust path, or why it is not one.
+fn runtime_path(config: &crate::Config) -> Result<syn::Path, String> {
+    syn::parse_str::<syn::Path>(&config.runtime_path).map_err(|err| {
+        format!(
+            "runtime path `{}` is not a Rust path: {err}",
+            config.runtime_path
+        )
+    })
+}
+
+/// Emits the whole module as one token stream (what [`render`] prints part by part).
 pub fn emit(model: &Model, config: &crate::Config, diags: &mut Diagnostics) -> TokenStream {
-    let runtime = match syn::parse_str::<syn::Path>(&config.runtime_path) {
+    let runtime = match runtime_path(config) {
         Ok(path) => path,
-        Err(err) => {
-            diags.error(
-                Kind::Invalid,
-                "#",
-                format!(
-                    "runtime path `{}` is not a Rust path: {err}",
-                    config.runtime_path
-                ),
-            );
+        Err(message) => {
+            diags.error(Kind::Invalid, "#", message);
             return TokenStream::new();
         }
     };
-    let gated = config.group_features || model.api.group_features;
-    let gates = if gated {
-        gates::Gates::compute(model)
-    } else {
-        gates::Gates::default()
-    };
-    let outside = Emitter {
-        model,
-        rt: quote!(rt),
-        types: quote!(types::),
-        gates: gates.clone(),
-    };
-    let inside = Emitter {
-        model,
-        rt: quote!(rt),
-        types: TokenStream::new(),
-        gates,
-    };
+    let gates = gates::Gates::of(model, config);
+    let outside = Emitter::outside(model, &gates);
+    let inside = Emitter::inside(model, &gates);
     let imports = Imports {
         runtime: quote!(#runtime),
-        lenient: gated,
+        lenient: gates.is_on(),
     };
     let root = outside.root();
     let root_use = imports.uses(&root, false);
@@ -108,11 +126,18 @@ struct Imports {
 
 impl Imports {
     fn uses(&self, body: &TokenStream, in_group: bool) -> TokenStream {
+        self.uses_for(
+            mentions_path(body, "rt"),
+            in_group && mentions_path(body, "types"),
+        )
+    }
+
+    /// `use … as rt;` when `rt` is named, `use super::types;` when `types` is.
+    fn uses_for(&self, rt: bool, types: bool) -> TokenStream {
         let runtime = &self.runtime;
         let allow = self.lenient.then(|| quote!(#[allow(unused_imports)]));
-        let rt = mentions_path(body, "rt").then(|| quote!(#allow use #runtime as rt;));
-        let types =
-            (in_group && mentions_path(body, "types")).then(|| quote!(#allow use super::types;));
+        let rt = rt.then(|| quote!(#allow use #runtime as rt;));
+        let types = types.then(|| quote!(#allow use super::types;));
         quote! { #rt #types }
     }
 

@@ -11,12 +11,28 @@ impl Emitter<'_> {
     /// The body of the `types` module: every named type, sorted by name, each gated by
     /// the features of the groups that use it when group features are on.
     pub fn types_module(&self) -> TokenStream {
-        let items = self.sorted_types().into_iter().filter_map(|(id, def)| {
-            if matches!(def.kind, TypeKind::Newtype(_)) && !super::newtype::is_named(self, id) {
-                return None;
-            }
-            let tokens = self.type_def(id, def);
-            let gate = self.gates.of_type(id);
+        self.type_items(&self.emitted_types())
+    }
+
+    /// The types that get items of their own, sorted by name: all but the inline newtypes,
+    /// which their owners check in place.
+    pub fn emitted_types(&self) -> Vec<TypeId> {
+        self.sorted_types()
+            .into_iter()
+            .filter(|(id, def)| {
+                !matches!(def.kind, TypeKind::Newtype(_)) || super::newtype::is_named(self, *id)
+            })
+            .map(|(id, _)| id)
+            .collect()
+    }
+
+    /// The items of `ids`, in that order, each gated by the features of the groups that use
+    /// it when group features are on.
+    pub fn type_items(&self, ids: &[TypeId]) -> TokenStream {
+        let items = ids.iter().filter_map(|id| {
+            let def = self.def(*id)?;
+            let tokens = self.type_def(*id, def);
+            let gate = self.gates.of_type(*id);
             Some(if gate.is_empty() {
                 tokens
             } else {

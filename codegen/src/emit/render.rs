@@ -1,0 +1,200 @@
+//! The module as text, made of parts that are emitted and printed one at a time: the root,
+//! the schema types in chunks, and each group's module. A part's tokens (and, when pretty
+//! printing, its syntax tree) are dropped as soon as it is text, so memory holds the model,
+//! the text so far and a few parts, never the tokens of the whole module. The parts are
+//! independent, so they are spread over the machine's cores; the text is joined in order,
+//! whatever the timing, so the output stays the same byte for byte.
+
+use super::{gates::Gates, Emitter, Imports};
+use crate::format;
+use crate::model::{Model, TypeId};
+use proc_macro2::TokenStream;
+use quote::quote;
+use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::{Mutex, PoisonError};
+
+/// How parts are printed.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Printer {
+    /// `prettyplease`, item by item: for the checked-in copy people read.
+    Pretty,
+    /// [`format::plain`]'s printer: for code only the compiler reads (a build script's).
+    Plain,
+}
+
+/// Types per part: small enough to spread over the cores, large enough to be worth a task.
+const TYPES_PER_PART: usize = 128;
+
+/// At most this many threads print, whatever the machine has.
+const MAX_THREADS: usize = 8;
+
+/// The stack of a printing thread: emitting recurses once per level of schema nesting.
+const STACK_BYTES: usize = 64 << 20;
+
+enum Part {
+    Root,
+    Types(Vec<TypeId>),
+    /// A group's module: the index of its resource in the model.
+    Group(usize),
+}
+
+/// A part as text, and which of the module's imports it names.
+#[derive(Default)]
+struct Printed {
+    text: String,
+    rt: bool,
+    types: bool,
+}
+
+/// Emits and prints the module after `header` into one string.
+pub fn render(
+    model: &Model,
+    config: &crate::Config,
+    printer: Printer,
+    header: String,
+) -> Result<String, String> {
+    let runtime = super::runtime_path(config)?;
+    let runtime = quote!(#runtime).to_string();
+    let gates = Gates::of(model, config);
+    let parts = parts(model, &gates);
+    let printed = run(&parts, &|part| print_part(model, &gates, printer, part))?;
+    let imports = |rt: bool, types: bool| -> Result<String, String> {
+        let runtime: TokenStream = runtime.parse().map_err(|e| format!("{e:?}"))?;
+        let imports = Imports {
+            runtime,
+            lenient: gates.is_on(),
+        };
+        print(imports.uses_for(rt, types), 1, printer)
+    };
+    let mut out = header;
+    let mut types = Printed::default();
+    let mut groups = Vec::new();
+    for (part, p) in parts.iter().zip(printed) {
+        match part {
+            Part::Root => {
+                let root_use: TokenStream = if p.rt {
+                    let runtime: TokenStream = runtime.parse().map_err(|e| format!("{e:?}"))?;
+                    let allow = gates.is_on().then(|| quote!(#[allow(unused_imports)]));
+                    quote!(#allow use #runtime as rt;)
+                } else {
+                    TokenStream::new()
+                };
+                out.push_str(&print(root_use, 0, printer)?);
+                out.push_str(&p.text);
+            }
+            Part::Types(_) => {
+                types.rt |= p.rt;
+                types.text.push_str(&p.text);
+            }
+            Part::Group(index) => groups.push((*index, p)),
+        }
+    }
+    if !types.text.is_empty() {
+        out.push_str("/// The types of the specification's schemas.\npub mod types {\n");
+        out.push_str(&imports(types.rt, false)?);
+        out.push_str(&types.text);
+        out.push_str("}\n");
+    }
+    for (index, p) in groups {
+        let Some(module) = model.resources.get(index).and_then(|r| r.module.as_deref()) else {
+            continue;
+        };
+        let bare = crate::naming::unraw(module);
+        out.push_str(&format!("/// Operations under `{bare}`.\n"));
+        if gates.is_on() {
+            out.push_str(&format!("#[cfg(feature = \"{bare}\")]\n"));
+        }
+        out.push_str(&format!("pub mod {module} {{\n"));
+        out.push_str(&imports(p.rt, p.types)?);
+        out.push_str(&p.text);
+        out.push_str("}\n");
+    }
+    Ok(out)
+}
+
+/// The parts of the module, in output order.
+fn parts(model: &Model, gates: &Gates) -> Vec<Part> {
+    let ids = Emitter::inside(model, gates).emitted_types();
+    let mut parts = vec![Part::Root];
+    parts.extend(ids.chunks(TYPES_PER_PART).map(|c| Part::Types(c.to_vec())));
+    parts.extend(
+        model
+            .resources
+            .iter()
+            .enumerate()
+            .filter(|(_, r)| r.module.is_some())
+            .map(|(i, _)| Part::Group(i)),
+    );
+    parts
+}
+
+fn print_part(
+    model: &Model,
+    gates: &Gates,
+    printer: Printer,
+    part: &Part,
+) -> Result<Printed, String> {
+    let (tokens, depth) = match part {
+        Part::Root => (Emitter::outside(model, gates).root(), 0),
+        Part::Types(ids) => (Emitter::inside(model, gates).type_items(ids), 1),
+        Part::Group(index) => match model.resources.get(*index) {
+            Some(group) => (Emitter::outside(model, gates).group(group), 1),
+            None => (TokenStream::new(), 1),
+        },
+    };
+    let rt = super::mentions_path(&tokens, "rt");
+    let types = super::mentions_path(&tokens, "types");
+    let text = print(tokens, depth, printer)?;
+    Ok(Printed { text, rt, types })
+}
+
+fn print(tokens: TokenStream, depth: usize, printer: Printer) -> Result<String, String> {
+    let mut out = String::new();
+    match printer {
+        Printer::Pretty => format::pretty_items(tokens, depth, &mut out)?,
+        Printer::Plain => format::plain_items(tokens, depth, &mut out),
+    }
+    Ok(out)
+}
+
+/// Runs `job` on every part on up to [`MAX_THREADS`] threads; the results in part order,
+/// or the first part's error.
+fn run<J>(parts: &[Part], job: &J) -> Result<Vec<Printed>, String>
+where
+    J: Fn(&Part) -> Result<Printed, String> + Sync,
+{
+    let slots: Vec<Mutex<Option<Result<Printed, String>>>> =
+        parts.iter().map(|_| Mutex::new(None)).collect();
+    let next = AtomicUsize::new(0);
+    let work = || loop {
+        let index = next.fetch_add(1, Ordering::Relaxed);
+        let (Some(part), Some(slot)) = (parts.get(index), slots.get(index)) else {
+            break;
+        };
+        let result = job(part);
+        *slot.lock().unwrap_or_else(PoisonError::into_inner) = Some(result);
+    };
+    let threads = std::thread::available_parallelism()
+        .map_or(1, usize::from)
+        .clamp(1, MAX_THREADS)
+        .min(parts.len());
+    std::thread::scope(|scope| {
+        for n in 1..threads {
+            // A thread that cannot be had leaves its parts to the others.
+            let _ = std::thread::Builder::new()
+                .name(format!("kv-codegen-print-{n}"))
+                .stack_size(STACK_BYTES)
+                .spawn_scoped(scope, work);
+        }
+        // This thread works too, so that the parts get done with no thread to be had.
+        work();
+    });
+    slots
+        .into_iter()
+        .map(|slot| {
+            slot.into_inner()
+                .unwrap_or_else(PoisonError::into_inner)
+                .unwrap_or_else(|| Err("internal error: a part was not printed".to_owned()))
+        })
+        .collect()
+}
