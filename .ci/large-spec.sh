@@ -34,5 +34,23 @@ measure "generation (release CLI)" \
 echo "generated $(wc -l <"$dir/synthetic.rs") lines; $(grep -c ': warning: ' "$dir/warnings.txt" || true) warning(s)"
 
 # Its own target dir: cargo would otherwise take a crate of the same name elsewhere as fresh.
+# Not incremental: a user's dependency never is, and the incremental cache doubles the memory.
 (cd "$dir" && measure "compiling the generated crate (dev profile, deny(warnings))" \
-    env CARGO_TARGET_DIR="$PWD/target" cargo build --quiet)
+    env CARGO_INCREMENTAL=0 CARGO_TARGET_DIR="$PWD/target" cargo build --quiet)
+
+# The same spec with `--group-features`: one group on compiles that group's part alone.
+one="$dir/one-group"
+mkdir -p "$one"
+cp "$dir/lib.rs" "$one/"
+target/release/kv-codegen generate --strict --group-features "$dir/synthetic.json" -o "$one" 2>/dev/null
+features=$(grep -o '#\[cfg(feature = "[a-z0-9_]*")\]' "$one/synthetic.rs" | sed 's/.*"\(.*\)".*/\1/' | sort -u)
+first=$(printf '%s\n' "$features" | head -n 1)
+{
+    sed '/^\[dependencies\]/,$d' "$dir/Cargo.toml"
+    echo "[features]"
+    printf '%s = []\n' $features
+    echo
+    sed -n '/^\[dependencies\]/,$p' "$dir/Cargo.toml"
+} >"$one/Cargo.toml"
+(cd "$one" && measure "compiling one group of $(printf '%s\n' "$features" | wc -l) ($first, --group-features)" \
+    env CARGO_INCREMENTAL=0 CARGO_TARGET_DIR="$PWD/../target" cargo build --quiet --features "$first")
