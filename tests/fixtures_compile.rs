@@ -39,6 +39,7 @@ fixtures!(
     client_defaults,
     collisions,
     constraints,
+    deserialize_parity,
     docs,
     ecma_patterns,
     empty_schemas,

@@ -10,6 +10,7 @@
 use serde::de::{self, DeserializeSeed, Visitor};
 use std::borrow::Cow;
 use std::fmt;
+use std::marker::PhantomData;
 
 /// A key of an object, looked up among a struct's members.
 ///
@@ -117,9 +118,38 @@ impl<'de> Visitor<'de> for MembersOrKey {
     }
 }
 
-/// A required member's value, or serde's "missing field" error naming it.
-pub fn required<T, E: de::Error>(value: Option<T>, name: &'static str) -> Result<T, E> {
-    value.ok_or_else(|| E::missing_field(name))
+/// A required member's value; when it is missing, what serde's derive gives: `None` for a
+/// type read as an option (a member typed by an alias of `Option`), else its "missing field"
+/// error naming the member.
+pub fn required<'de, T: de::Deserialize<'de>, E: de::Error>(
+    value: Option<T>,
+    name: &'static str,
+) -> Result<T, E> {
+    match value {
+        Some(value) => Ok(value),
+        None => T::deserialize(Missing(name, PhantomData)),
+    }
+}
+
+/// The value of a missing member, named: an option reads it as `None`, any other type fails.
+struct Missing<E>(&'static str, PhantomData<E>);
+
+impl<'de, E: de::Error> de::Deserializer<'de> for Missing<E> {
+    type Error = E;
+
+    fn deserialize_any<V: Visitor<'de>>(self, _visitor: V) -> Result<V::Value, E> {
+        Err(E::missing_field(self.0))
+    }
+
+    fn deserialize_option<V: Visitor<'de>>(self, visitor: V) -> Result<V::Value, E> {
+        visitor.visit_none()
+    }
+
+    serde::forward_to_deserialize_any! {
+        bool i8 i16 i32 i64 i128 u8 u16 u32 u64 u128 f32 f64 char str string bytes byte_buf
+        unit unit_struct newtype_struct seq tuple tuple_struct map struct enum identifier
+        ignored_any
+    }
 }
 
 #[cfg(test)]
@@ -163,5 +193,18 @@ mod tests {
             got.err().map(|e| e.to_string()).as_deref(),
             Some("missing field `name`")
         );
+        let got: Result<Vec<u8>, Error> = required(None, "list");
+        assert_eq!(
+            got.err().map(|e| e.to_string()).as_deref(),
+            Some("missing field `list`")
+        );
+    }
+
+    #[test]
+    fn a_missing_member_read_as_an_option_is_none_as_with_serde() {
+        let got: Result<Option<u8>, Error> = required(None, "maybe");
+        assert_eq!(got.ok(), Some(None));
+        let got: Result<Option<u8>, Error> = required(Some(Some(3)), "maybe");
+        assert_eq!(got.ok(), Some(Some(3)));
     }
 }
