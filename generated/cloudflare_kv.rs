@@ -271,9 +271,9 @@ pub mod types {
                     let mut m2: Option<Option<bool>> = None;
                     while let Some(key) = map.next_key_seed(rt::de::Members(NAMES))? {
                         match key {
-                            Some(0usize) => m0 = Some(map.next_value()?),
-                            Some(1usize) => m1 = Some(map.next_value()?),
-                            Some(2usize) => m2 = Some(map.next_value()?),
+                            Some(0) => m0 = Some(map.next_value()?),
+                            Some(1) => m1 = Some(map.next_value()?),
+                            Some(2) => m2 = Some(map.next_value()?),
                             _ => {
                                 map.next_value::<serde::de::IgnoredAny>()?;
                             }
@@ -335,9 +335,9 @@ pub mod types {
                     let mut m2: Option<Option<Expiration>> = None;
                     while let Some(key) = map.next_key_seed(rt::de::Members(NAMES))? {
                         match key {
-                            Some(0usize) => m2 = Some(map.next_value()?),
-                            Some(1usize) => m1 = Some(map.next_value()?),
-                            Some(2usize) => m0 = Some(map.next_value()?),
+                            Some(0) => m2 = Some(map.next_value()?),
+                            Some(1) => m1 = Some(map.next_value()?),
+                            Some(2) => m0 = Some(map.next_value()?),
                             _ => {
                                 map.next_value::<serde::de::IgnoredAny>()?;
                             }
@@ -390,10 +390,10 @@ pub mod types {
                     let mut m3: Option<BulkGetResult> = None;
                     while let Some(key) = map.next_key_seed(rt::de::Members(NAMES))? {
                         match key {
-                            Some(0usize) => m1 = Some(map.next_value()?),
-                            Some(1usize) => m2 = Some(map.next_value()?),
-                            Some(2usize) => m3 = Some(map.next_value()?),
-                            Some(3usize) => m0 = Some(map.next_value()?),
+                            Some(0) => m1 = Some(map.next_value()?),
+                            Some(1) => m2 = Some(map.next_value()?),
+                            Some(2) => m3 = Some(map.next_value()?),
+                            Some(3) => m0 = Some(map.next_value()?),
                             _ => {
                                 map.next_value::<serde::de::IgnoredAny>()?;
                             }
@@ -449,7 +449,7 @@ pub mod types {
                     let mut m0: Option<serde_json::Map<String, serde_json::Value>> = None;
                     while let Some(key) = map.next_key_seed(rt::de::Members(NAMES))? {
                         match key {
-                            Some(0usize) => m0 = Some(map.next_value()?),
+                            Some(0) => m0 = Some(map.next_value()?),
                             _ => {
                                 map.next_value::<serde::de::IgnoredAny>()?;
                             }
@@ -552,8 +552,8 @@ pub mod types {
                     let mut m1: Option<Option<Vec<String>>> = None;
                     while let Some(key) = map.next_key_seed(rt::de::Members(NAMES))? {
                         match key {
-                            Some(0usize) => m0 = Some(map.next_value()?),
-                            Some(1usize) => m1 = Some(map.next_value()?),
+                            Some(0) => m0 = Some(map.next_value()?),
+                            Some(1) => m1 = Some(map.next_value()?),
                             _ => {
                                 map.next_value::<serde::de::IgnoredAny>()?;
                             }
@@ -603,10 +603,10 @@ pub mod types {
                     let mut m3: Option<BulkResult> = None;
                     while let Some(key) = map.next_key_seed(rt::de::Members(NAMES))? {
                         match key {
-                            Some(0usize) => m1 = Some(map.next_value()?),
-                            Some(1usize) => m2 = Some(map.next_value()?),
-                            Some(2usize) => m3 = Some(map.next_value()?),
-                            Some(3usize) => m0 = Some(map.next_value()?),
+                            Some(0) => m1 = Some(map.next_value()?),
+                            Some(1) => m2 = Some(map.next_value()?),
+                            Some(2) => m3 = Some(map.next_value()?),
+                            Some(3) => m0 = Some(map.next_value()?),
                             _ => {
                                 map.next_value::<serde::de::IgnoredAny>()?;
                             }
@@ -817,12 +817,12 @@ pub mod types {
                     let mut m5: Option<Option<serde_json::Value>> = None;
                     while let Some(key) = map.next_key_seed(rt::de::Members(NAMES))? {
                         match key {
-                            Some(0usize) => m2 = Some(map.next_value()?),
-                            Some(1usize) => m3 = Some(map.next_value()?),
-                            Some(2usize) => m4 = Some(map.next_value()?),
-                            Some(3usize) => m0 = Some(map.next_value()?),
-                            Some(4usize) => m5 = Some(map.next_value()?),
-                            Some(5usize) => m1 = Some(map.next_value()?),
+                            Some(0) => m2 = Some(map.next_value()?),
+                            Some(1) => m3 = Some(map.next_value()?),
+                            Some(2) => m4 = Some(map.next_value()?),
+                            Some(3) => m0 = Some(map.next_value()?),
+                            Some(4) => m5 = Some(map.next_value()?),
+                            Some(5) => m1 = Some(map.next_value()?),
                             _ => {
                                 map.next_value::<serde::de::IgnoredAny>()?;
                             }
@@ -884,8 +884,8 @@ pub mod types {
                     let mut m1: Option<Option<String>> = None;
                     while let Some(key) = map.next_key_seed(rt::de::Members(NAMES))? {
                         match key {
-                            Some(0usize) => m0 = Some(map.next_value()?),
-                            Some(1usize) => m1 = Some(map.next_value()?),
+                            Some(0) => m0 = Some(map.next_value()?),
+                            Some(1) => m1 = Some(map.next_value()?),
                             _ => {
                                 map.next_value::<serde::de::IgnoredAny>()?;
                             }
@@ -994,10 +994,10 @@ pub mod types {
                     let mut m3: Option<Option<serde_json::Map<String, serde_json::Value>>> = None;
                     while let Some(key) = map.next_key_seed(rt::de::Members(NAMES))? {
                         match key {
-                            Some(0usize) => m1 = Some(map.next_value()?),
-                            Some(1usize) => m2 = Some(map.next_value()?),
-                            Some(2usize) => m3 = Some(map.next_value()?),
-                            Some(3usize) => m0 = Some(map.next_value()?),
+                            Some(0) => m1 = Some(map.next_value()?),
+                            Some(1) => m2 = Some(map.next_value()?),
+                            Some(2) => m3 = Some(map.next_value()?),
+                            Some(3) => m0 = Some(map.next_value()?),
                             _ => {
                                 map.next_value::<serde::de::IgnoredAny>()?;
                             }
@@ -1123,10 +1123,10 @@ pub mod types {
                     let mut m3: Option<Option<serde_json::Map<String, serde_json::Value>>> = None;
                     while let Some(key) = map.next_key_seed(rt::de::Members(NAMES))? {
                         match key {
-                            Some(0usize) => m1 = Some(map.next_value()?),
-                            Some(1usize) => m2 = Some(map.next_value()?),
-                            Some(2usize) => m3 = Some(map.next_value()?),
-                            Some(3usize) => m0 = Some(map.next_value()?),
+                            Some(0) => m1 = Some(map.next_value()?),
+                            Some(1) => m2 = Some(map.next_value()?),
+                            Some(2) => m3 = Some(map.next_value()?),
+                            Some(3) => m0 = Some(map.next_value()?),
                             _ => {
                                 map.next_value::<serde::de::IgnoredAny>()?;
                             }
@@ -1188,9 +1188,9 @@ pub mod types {
                     let mut m2: Option<Option<serde_json::Value>> = None;
                     while let Some(key) = map.next_key_seed(rt::de::Members(NAMES))? {
                         match key {
-                            Some(0usize) => m1 = Some(map.next_value()?),
-                            Some(1usize) => m2 = Some(map.next_value()?),
-                            Some(2usize) => m0 = Some(map.next_value()?),
+                            Some(0) => m1 = Some(map.next_value()?),
+                            Some(1) => m2 = Some(map.next_value()?),
+                            Some(2) => m0 = Some(map.next_value()?),
                             _ => {
                                 map.next_value::<serde::de::IgnoredAny>()?;
                             }
@@ -1262,11 +1262,11 @@ pub mod types {
                     let mut m4: Option<Option<CursorInfo>> = None;
                     while let Some(key) = map.next_key_seed(rt::de::Members(NAMES))? {
                         match key {
-                            Some(0usize) => m1 = Some(map.next_value()?),
-                            Some(1usize) => m2 = Some(map.next_value()?),
-                            Some(2usize) => m3 = Some(map.next_value()?),
-                            Some(3usize) => m4 = Some(map.next_value()?),
-                            Some(4usize) => m0 = Some(map.next_value()?),
+                            Some(0) => m1 = Some(map.next_value()?),
+                            Some(1) => m2 = Some(map.next_value()?),
+                            Some(2) => m3 = Some(map.next_value()?),
+                            Some(3) => m4 = Some(map.next_value()?),
+                            Some(4) => m0 = Some(map.next_value()?),
                             _ => {
                                 map.next_value::<serde::de::IgnoredAny>()?;
                             }
@@ -1472,10 +1472,10 @@ pub mod types {
                     let mut m3: Option<Option<MessageSource>> = None;
                     while let Some(key) = map.next_key_seed(rt::de::Members(NAMES))? {
                         match key {
-                            Some(0usize) => m0 = Some(map.next_value()?),
-                            Some(1usize) => m2 = Some(map.next_value()?),
-                            Some(2usize) => m1 = Some(map.next_value()?),
-                            Some(3usize) => m3 = Some(map.next_value()?),
+                            Some(0) => m0 = Some(map.next_value()?),
+                            Some(1) => m2 = Some(map.next_value()?),
+                            Some(2) => m1 = Some(map.next_value()?),
+                            Some(3) => m3 = Some(map.next_value()?),
                             _ => {
                                 map.next_value::<serde::de::IgnoredAny>()?;
                             }
@@ -1527,7 +1527,7 @@ pub mod types {
                     let mut m0: Option<Option<String>> = None;
                     while let Some(key) = map.next_key_seed(rt::de::Members(NAMES))? {
                         match key {
-                            Some(0usize) => m0 = Some(map.next_value()?),
+                            Some(0) => m0 = Some(map.next_value()?),
                             _ => {
                                 map.next_value::<serde::de::IgnoredAny>()?;
                             }
@@ -1633,10 +1633,10 @@ pub mod types {
                     let mut m3: Option<serde_json::Value> = None;
                     while let Some(key) = map.next_key_seed(rt::de::Members(NAMES))? {
                         match key {
-                            Some(0usize) => m1 = Some(map.next_value()?),
-                            Some(1usize) => m2 = Some(map.next_value()?),
-                            Some(2usize) => m3 = Some(map.next_value()?),
-                            Some(3usize) => m0 = Some(map.next_value()?),
+                            Some(0) => m1 = Some(map.next_value()?),
+                            Some(1) => m2 = Some(map.next_value()?),
+                            Some(2) => m3 = Some(map.next_value()?),
+                            Some(3) => m0 = Some(map.next_value()?),
                             _ => {
                                 map.next_value::<serde::de::IgnoredAny>()?;
                             }
@@ -1697,9 +1697,9 @@ pub mod types {
                     let mut m2: Option<Option<bool>> = None;
                     while let Some(key) = map.next_key_seed(rt::de::Members(NAMES))? {
                         match key {
-                            Some(0usize) => m0 = Some(map.next_value()?),
-                            Some(1usize) => m2 = Some(map.next_value()?),
-                            Some(2usize) => m1 = Some(map.next_value()?),
+                            Some(0) => m0 = Some(map.next_value()?),
+                            Some(1) => m2 = Some(map.next_value()?),
+                            Some(2) => m1 = Some(map.next_value()?),
                             _ => {
                                 map.next_value::<serde::de::IgnoredAny>()?;
                             }
@@ -1758,10 +1758,10 @@ pub mod types {
                     let mut m3: Option<Namespace> = None;
                     while let Some(key) = map.next_key_seed(rt::de::Members(NAMES))? {
                         match key {
-                            Some(0usize) => m1 = Some(map.next_value()?),
-                            Some(1usize) => m2 = Some(map.next_value()?),
-                            Some(2usize) => m3 = Some(map.next_value()?),
-                            Some(3usize) => m0 = Some(map.next_value()?),
+                            Some(0) => m1 = Some(map.next_value()?),
+                            Some(1) => m2 = Some(map.next_value()?),
+                            Some(2) => m3 = Some(map.next_value()?),
+                            Some(3) => m0 = Some(map.next_value()?),
                             _ => {
                                 map.next_value::<serde::de::IgnoredAny>()?;
                             }
@@ -1905,11 +1905,11 @@ pub mod types {
                     let mut m4: Option<Option<PageInfo>> = None;
                     while let Some(key) = map.next_key_seed(rt::de::Members(NAMES))? {
                         match key {
-                            Some(0usize) => m1 = Some(map.next_value()?),
-                            Some(1usize) => m2 = Some(map.next_value()?),
-                            Some(2usize) => m3 = Some(map.next_value()?),
-                            Some(3usize) => m4 = Some(map.next_value()?),
-                            Some(4usize) => m0 = Some(map.next_value()?),
+                            Some(0) => m1 = Some(map.next_value()?),
+                            Some(1) => m2 = Some(map.next_value()?),
+                            Some(2) => m3 = Some(map.next_value()?),
+                            Some(3) => m4 = Some(map.next_value()?),
+                            Some(4) => m0 = Some(map.next_value()?),
                             _ => {
                                 map.next_value::<serde::de::IgnoredAny>()?;
                             }
@@ -2092,7 +2092,7 @@ pub mod types {
                     let mut m0: Option<String> = None;
                     while let Some(key) = map.next_key_seed(rt::de::Members(NAMES))? {
                         match key {
-                            Some(0usize) => m0 = Some(map.next_value()?),
+                            Some(0) => m0 = Some(map.next_value()?),
                             _ => {
                                 map.next_value::<serde::de::IgnoredAny>()?;
                             }
@@ -2160,11 +2160,11 @@ pub mod types {
                     let mut m4: Option<Option<i64>> = None;
                     while let Some(key) = map.next_key_seed(rt::de::Members(NAMES))? {
                         match key {
-                            Some(0usize) => m2 = Some(map.next_value()?),
-                            Some(1usize) => m0 = Some(map.next_value()?),
-                            Some(2usize) => m1 = Some(map.next_value()?),
-                            Some(3usize) => m3 = Some(map.next_value()?),
-                            Some(4usize) => m4 = Some(map.next_value()?),
+                            Some(0) => m2 = Some(map.next_value()?),
+                            Some(1) => m0 = Some(map.next_value()?),
+                            Some(2) => m1 = Some(map.next_value()?),
+                            Some(3) => m3 = Some(map.next_value()?),
+                            Some(4) => m4 = Some(map.next_value()?),
                             _ => {
                                 map.next_value::<serde::de::IgnoredAny>()?;
                             }
@@ -2291,8 +2291,8 @@ pub mod types {
                     let mut m1: Option<Option<serde_json::Value>> = None;
                     while let Some(key) = map.next_key_seed(rt::de::Members(NAMES))? {
                         match key {
-                            Some(0usize) => m1 = Some(map.next_value()?),
-                            Some(1usize) => m0 = Some(map.next_value()?),
+                            Some(0) => m1 = Some(map.next_value()?),
+                            Some(1) => m0 = Some(map.next_value()?),
                             _ => {
                                 map.next_value::<serde::de::IgnoredAny>()?;
                             }

@@ -51,10 +51,6 @@ impl Emitter<'_> {
             let ty = &m.ty;
             quote! { let mut #local: Option<#ty> = None; }
         });
-        let arms = sorted.iter().enumerate().filter_map(|(index, (_, i))| {
-            let local = locals.get(*i)?;
-            Some(quote! { Some(#index) => #local = Some(map.next_value()?), })
-        });
         let inits = members.iter().zip(&locals).map(|(m, local)| {
             let field = &m.field;
             let wire = &m.wire;
@@ -79,18 +75,16 @@ impl Emitter<'_> {
             ),
         };
         // With extra members the key is a `Key`, not an `Option<usize>`.
-        let arms: Vec<TokenStream> = if extra.is_some() {
-            sorted
-                .iter()
-                .enumerate()
-                .filter_map(|(index, (_, i))| {
-                    let local = locals.get(*i)?;
-                    Some(quote! { #rt::de::Key::Member(#index) => #local = Some(map.next_value()?), })
-                })
-                .collect()
-        } else {
-            arms.collect()
-        };
+        let arms = sorted.iter().enumerate().filter_map(|(index, (_, i))| {
+            let local = locals.get(*i)?;
+            let index = proc_macro2::Literal::usize_unsuffixed(index);
+            let pattern = if extra.is_some() {
+                quote!(#rt::de::Key::Member(#index))
+            } else {
+                quote!(Some(#index))
+            };
+            Some(quote! { #pattern => #local = Some(map.next_value()?), })
+        });
         quote! {
             impl<'de> serde::Deserialize<'de> for #ty {
                 fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
