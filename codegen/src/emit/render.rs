@@ -54,32 +54,23 @@ pub fn render(
     header: String,
 ) -> Result<String, String> {
     let runtime = super::runtime_path(config)?;
-    let runtime = quote!(#runtime).to_string();
     let gates = Gates::of(model, config);
     let parts = parts(model, &gates);
     let printed = run(&parts, &|part| print_part(model, &gates, printer, part))?;
-    let imports = |rt: bool, types: bool| -> Result<String, String> {
-        let runtime: TokenStream = runtime.parse().map_err(|e| format!("{e:?}"))?;
-        let imports = Imports {
-            runtime,
-            lenient: gates.is_on(),
-        };
-        print(imports.uses_for(rt, types), 1, printer)
+    let imports = Imports {
+        runtime: quote!(#runtime),
+        lenient: gates.is_on(),
     };
+    // The `use` lines of a module at `depth` that names `rt` and/or `types`.
+    let uses =
+        |rt: bool, types: bool, depth: usize| print(imports.uses_for(rt, types), depth, printer);
     let mut out = header;
     let mut types = Printed::default();
     let mut groups = Vec::new();
     for (part, p) in parts.iter().zip(printed) {
         match part {
             Part::Root => {
-                let root_use: TokenStream = if p.rt {
-                    let runtime: TokenStream = runtime.parse().map_err(|e| format!("{e:?}"))?;
-                    let allow = gates.is_on().then(|| quote!(#[allow(unused_imports)]));
-                    quote!(#allow use #runtime as rt;)
-                } else {
-                    TokenStream::new()
-                };
-                out.push_str(&print(root_use, 0, printer)?);
+                out.push_str(&uses(p.rt, false, 0)?);
                 out.push_str(&p.text);
             }
             Part::Types(_) => {
@@ -91,7 +82,7 @@ pub fn render(
     }
     if !types.text.is_empty() {
         out.push_str("/// The types of the specification's schemas.\npub mod types {\n");
-        out.push_str(&imports(types.rt, false)?);
+        out.push_str(&uses(types.rt, false, 1)?);
         out.push_str(&types.text);
         out.push_str("}\n");
     }
@@ -105,7 +96,7 @@ pub fn render(
             out.push_str(&format!("#[cfg(feature = \"{bare}\")]\n"));
         }
         out.push_str(&format!("pub mod {module} {{\n"));
-        out.push_str(&imports(p.rt, p.types)?);
+        out.push_str(&uses(p.rt, p.types, 1)?);
         out.push_str(&p.text);
         out.push_str("}\n");
     }
