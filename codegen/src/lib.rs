@@ -1,8 +1,8 @@
 //! kv-codegen: reads an OpenAPI 3.0 description and writes a typed Rust SDK module.
 //!
 //! Four phases, one model: [`load`](load::load) text into `openapiv3`, [`lower`](lower::lower)
-//! it into the plain-data [`model`], [`emit`](emit::emit) tokens with `quote`, and
-//! [`format`](format::format) them with `prettyplease`. Problems are [`Diagnostic`]s with a
+//! it into the plain-data [`model`], then [`emit::render`] it part by part: tokens with `quote`,
+//! printed with `prettyplease` (or [`format`]'s plain printer). Problems are [`Diagnostic`]s with a
 //! JSON pointer; the driver stops between phases when one is an error.
 
 pub mod diagnostics;

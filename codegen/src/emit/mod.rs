@@ -22,7 +22,6 @@ mod tyref;
 
 pub use render::{render, Printer};
 
-use crate::diagnostics::{Diagnostics, Kind};
 use crate::model::{Model, TypeId, TypeKind};
 use proc_macro2::{Ident, Span, TokenStream, TokenTree};
 use quote::quote;
@@ -75,48 +74,6 @@ fn runtime_path(config: &crate::Config) -> Result<syn::Path, String> {
     })
 }
 
-/// Emits the whole module as one token stream (what [`render`] prints part by part).
-pub fn emit(model: &Model, config: &crate::Config, diags: &mut Diagnostics) -> TokenStream {
-    let runtime = match runtime_path(config) {
-        Ok(path) => path,
-        Err(message) => {
-            diags.error(Kind::Invalid, "#", message);
-            return TokenStream::new();
-        }
-    };
-    let gates = gates::Gates::of(model, config);
-    let outside = Emitter::outside(model, &gates);
-    let inside = Emitter::inside(model, &gates);
-    let imports = Imports {
-        runtime: quote!(#runtime),
-        lenient: gates.is_on(),
-    };
-    let root = outside.root();
-    let root_use = imports.uses(&root, false);
-    let types_body = inside.types_module();
-    let types = (!types_body.is_empty()).then(|| {
-        let module = imports.module(quote!(types), &types_body, false);
-        quote! {
-            /// The types of the specification's schemas.
-            #module
-        }
-    });
-    let groups = model.resources.iter().filter_map(|r| {
-        let module = r.module.as_deref()?;
-        let name = ident(module);
-        let gate = outside.gates.group(module);
-        let doc = format!(" Operations under `{}`.", crate::naming::unraw(module));
-        let inner = imports.module(quote!(#name), &outside.group(r), true);
-        Some(quote! { #[doc = #doc] #gate #inner })
-    });
-    quote! {
-        #root_use
-        #root
-        #types
-        #(#groups)*
-    }
-}
-
 /// The `use` lines a module needs: the runtime as `rt`, and `types` from a group module.
 struct Imports {
     runtime: TokenStream,
@@ -125,13 +82,6 @@ struct Imports {
 }
 
 impl Imports {
-    fn uses(&self, body: &TokenStream, in_group: bool) -> TokenStream {
-        self.uses_for(
-            mentions_path(body, "rt"),
-            in_group && mentions_path(body, "types"),
-        )
-    }
-
     /// `use … as rt;` when `rt` is named, `use super::types;` when `types` is.
     fn uses_for(&self, rt: bool, types: bool) -> TokenStream {
         let runtime = &self.runtime;
@@ -139,12 +89,6 @@ impl Imports {
         let rt = rt.then(|| quote!(#allow use #runtime as rt;));
         let types = types.then(|| quote!(#allow use super::types;));
         quote! { #rt #types }
-    }
-
-    /// `pub mod name { uses… body }`.
-    fn module(&self, name: TokenStream, body: &TokenStream, in_group: bool) -> TokenStream {
-        let uses = self.uses(body, in_group);
-        quote! { pub mod #name { #uses #body } }
     }
 }
 

@@ -8,12 +8,6 @@ use proc_macro2::TokenStream;
 use quote::quote;
 
 impl Emitter<'_> {
-    /// The body of the `types` module: every named type, sorted by name, each gated by
-    /// the features of the groups that use it when group features are on.
-    pub fn types_module(&self) -> TokenStream {
-        self.type_items(&self.emitted_types())
-    }
-
     /// The types that get items of their own, sorted by name: all but the inline newtypes,
     /// which their owners check in place.
     pub fn emitted_types(&self) -> Vec<TypeId> {
