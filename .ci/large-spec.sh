@@ -3,7 +3,8 @@
 # Writes a synthetic spec of 1,500 operations and 3,700 schemas (codegen/examples/synthetic_spec.rs),
 # generates the module with the release CLI (time and peak memory reported), and compiles it
 # warning-free in a scratch crate against kv-runtime, with a target dir of its own (time and
-# peak memory of that build reported too). LARGE_SPEC_GROUPS (default 100 = 1,500 operations) scales it.
+# peak memory of that build reported too), then generates it again with --group-features and
+# compiles one group alone. LARGE_SPEC_GROUPS (default 100 = 1,500 operations) scales it.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 export CARGO_TERM_COLOR=never
