@@ -4,7 +4,13 @@
 # generates the module with the release CLI (time and peak memory reported), and compiles it
 # warning-free in a scratch crate against kv-runtime, with a target dir of its own (time and
 # peak memory of that build reported too), then generates it again with --group-features and
-# compiles one group alone. LARGE_SPEC_GROUPS (default 100 = 1,500 operations) scales it.
+# compiles one group alone. Then the same for the crates layout (--crates): generated, compiled
+# with all groups (cargo builds the crates side by side), and with one group.
+# LARGE_SPEC_GROUPS (default 100 = 1,500 operations) scales it.
+#
+# Memory is reported twice: the peak RSS of the largest process (what /usr/bin/time measures:
+# one rustc), and the peak of the RSS of every process of the step together, sampled five times
+# a second (what a build of crates compiled side by side needs from the machine).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 export CARGO_TERM_COLOR=never
@@ -14,19 +20,52 @@ groups=${LARGE_SPEC_GROUPS:-100}
 cargo build --quiet --release -p kv-codegen
 cargo run --quiet -p kv-codegen --example synthetic_spec -- "$dir" "$groups"
 
+tree_rss() { # pid: the RSS (KB) of that process and all its descendants, together
+    ps -e -o pid=,ppid=,rss= | awk -v root="$1" '
+        { parent[$1] = $2; rss[$1] = $3 }
+        END {
+            for (p in parent) {
+                x = p
+                for (n = 0; x != root && (x in parent) && n < 100; n++) x = parent[x]
+                if (x == root) sum += rss[p]
+            }
+            print sum + 0
+        }'
+}
+
 measure() { # label, command…: runs it under /usr/bin/time, prints wall time and peak RSS
-    local label=$1 log
+    local label=$1 log pid peak=0 now
     shift
     log=$(mktemp)
-    if ! /usr/bin/time -v -o "$log" "$@"; then
+    /usr/bin/time -v -o "$log" "$@" &
+    pid=$!
+    while kill -0 "$pid" 2>/dev/null; do
+        now=$(tree_rss "$pid")
+        if ((now > peak)); then peak=$now; fi
+        sleep 0.2
+    done
+    if ! wait "$pid"; then
         cat "$log" >&2
         rm -f "$log"
         return 1
     fi
-    printf '%s: %s wall, %s KB peak RSS\n' "$label" \
+    printf '%s: %s wall, %s KB peak RSS (largest process), %s KB (all processes together)\n' \
+        "$label" \
         "$(sed -n 's/.*Elapsed (wall clock) time (h:mm:ss or m:ss): //p' "$log")" \
-        "$(sed -n 's/.*Maximum resident set size (kbytes): //p' "$log")"
+        "$(sed -n 's/.*Maximum resident set size (kbytes): //p' "$log")" \
+        "$peak"
     rm -f "$log"
+}
+
+quiet_build() { # log, cargo build arguments…: builds; fails on any warning (printed from log)
+    local log=$1
+    shift
+    cargo build --quiet "$@" 2>"$log" || { cat "$log" >&2; return 1; }
+    if grep -q '^warning' "$log"; then
+        cat "$log" >&2
+        echo "error: the generated crates compile with warnings" >&2
+        return 1
+    fi
 }
 
 # --strict: the synthetic spec uses only what kv-codegen supports, so nothing may be left out.
@@ -55,3 +94,23 @@ first=$(printf '%s\n' "$features" | head -n 1)
 } >"$one/Cargo.toml"
 (cd "$one" && measure "compiling one group of $(printf '%s\n' "$features" | wc -l) ($first, --group-features)" \
     env CARGO_INCREMENTAL=0 CARGO_TARGET_DIR="$PWD/../target" cargo build --quiet --features "$first")
+
+# The crates layout: one crate per group, the shared types, and the facade users depend on.
+# The same target dir as the scratch crate's: the dependencies (built above) are reused, so
+# what is measured is the generated crates alone.
+crates="$dir/crates"
+rm -rf "$crates"
+measure "generation, crates layout (release CLI)" \
+    target/release/kv-codegen generate --strict --crates synthetic \
+    --runtime-dependency-path "$PWD/runtime" "$dir/synthetic.json" -o "$crates" 2>/dev/null
+echo "generated $(find "$crates" -name Cargo.toml | wc -l) manifests, $(cat "$crates"/*/src/*.rs | wc -l) lines"
+export -f quiet_build
+(cd "$crates" && measure "compiling the crates layout, all groups (dev profile, no warnings)" \
+    env CARGO_INCREMENTAL=0 CARGO_TARGET_DIR="$PWD/../target" \
+    bash -c 'quiet_build "$0" -p synthetic' "$PWD/build.log")
+(cd "$crates" && CARGO_TARGET_DIR="$PWD/../target" cargo clean --quiet \
+    -p synthetic -p synthetic-types -p "synthetic-${first//_/-}")
+(cd "$crates" && measure "compiling the crates layout, one group ($first)" \
+    env CARGO_INCREMENTAL=0 CARGO_TARGET_DIR="$PWD/../target" \
+    bash -c 'quiet_build "$0" -p synthetic --no-default-features --features "$1"' \
+    "$PWD/build.log" "$first")

@@ -116,6 +116,125 @@ fn broken_specs_report_every_problem_with_its_pointer() {
     }
 }
 
+/// The crates layout of `tests/crates/pets.yaml`, as `tests/crates/pets/` holds it (those
+/// crates are members of this workspace, so they are built, linted and doc-tested too).
+fn pets_crates() -> Vec<kv_codegen::File> {
+    let name = "tests/crates/pets.yaml";
+    let text = std::fs::read_to_string(root().join(name)).unwrap();
+    let mut crates = kv_codegen::Crates::named("pets");
+    crates.runtime = kv_codegen::RuntimeDependency::Path("../../../runtime".to_owned());
+    crates.workspace = false;
+    let config = Config {
+        crates: Some(crates),
+        ..config(name)
+    };
+    let output = generate(&text, &config).unwrap();
+    assert!(output.code.is_empty() && output.warnings.is_empty());
+    assert_eq!((output.operations, output.types), (4, 9));
+    output.files
+}
+
+#[test]
+fn crates_layout_matches_its_golden() {
+    let files = pets_crates();
+    assert!(
+        pets_crates() == files,
+        "the crates layout generated differently twice"
+    );
+    let dir = root().join("tests/crates/pets");
+    for file in &files {
+        expect_file![dir.join(&file.path)].assert_eq(&file.contents);
+    }
+    // And the directory holds nothing else.
+    let mut found = Vec::new();
+    let mut stack = vec![dir.clone()];
+    while let Some(next) = stack.pop() {
+        for entry in std::fs::read_dir(next).unwrap() {
+            let path = entry.unwrap().path();
+            if path.is_dir() {
+                stack.push(path);
+            } else {
+                found.push(
+                    path.strip_prefix(&dir)
+                        .unwrap()
+                        .to_string_lossy()
+                        .replace('\\', "/"),
+                );
+            }
+        }
+    }
+    found.sort();
+    let mut written: Vec<String> = files.iter().map(|f| f.path.clone()).collect();
+    written.sort();
+    assert_eq!(found, written);
+    assert_eq!(
+        written,
+        [
+            "pets-cats/Cargo.toml",
+            "pets-cats/src/generated.rs",
+            "pets-cats/src/lib.rs",
+            "pets-dogs/Cargo.toml",
+            "pets-dogs/src/generated.rs",
+            "pets-dogs/src/lib.rs",
+            "pets-types/Cargo.toml",
+            "pets-types/src/generated.rs",
+            "pets-types/src/lib.rs",
+            "pets/Cargo.toml",
+            "pets/src/generated.rs",
+            "pets/src/lib.rs",
+        ]
+    );
+}
+
+/// Each type is defined once, in the crate of the one group that uses it, or in the shared
+/// crate; the facade defines none.
+#[test]
+fn crates_layout_puts_each_type_where_its_users_are() {
+    let files = pets_crates();
+    let defined = |path: &str| -> Vec<String> {
+        let code = &files.iter().find(|f| f.path == path).unwrap().contents;
+        let mut names: Vec<String> = code
+            .lines()
+            .filter_map(|line| {
+                let line = line.trim_start();
+                let rest = line
+                    .strip_prefix("pub struct ")
+                    .or_else(|| line.strip_prefix("pub enum "))
+                    .or_else(|| line.strip_prefix("pub type "))?;
+                Some(
+                    rest.split(|c: char| !c.is_alphanumeric())
+                        .next()?
+                        .to_owned(),
+                )
+            })
+            .collect();
+        names.sort();
+        names
+    };
+    assert_eq!(
+        defined("pets-types/src/generated.rs"),
+        ["Owner", "PetId", "Status", "Unused"]
+    );
+    assert_eq!(
+        defined("pets-cats/src/generated.rs"),
+        [
+            "Ball",
+            "Cat",
+            "Cats",
+            "GetCatParams",
+            "ListCatToysKind",
+            "ListCatToysParams",
+            "Toy",
+            "Toys"
+        ]
+    );
+    assert_eq!(
+        defined("pets-dogs/src/generated.rs"),
+        ["CreateDogParams", "Dog", "Dogs"]
+    );
+    assert_eq!(defined("pets/src/generated.rs"), ["Client", "HealthParams"]);
+}
+
 #[test]
 fn generation_is_deterministic() {
     let mut specs = vec![root().join("spec/cloudflare-kv.yaml")];

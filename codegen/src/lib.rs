@@ -45,6 +45,76 @@ pub struct Config {
     /// `CLOUDFLARE_API_TOKEN`), replacing the spec's `x-kv-env-prefix` or the one derived
     /// from its title.
     pub env_prefix: Option<String>,
+    /// Write a workspace of crates instead of one module ([`Crates`]): for an API too large
+    /// to compile as one crate. `None` (the default) writes the module.
+    pub crates: Option<Crates>,
+}
+
+/// The crates layout: the API as a workspace of crates that cargo compiles side by side,
+/// each rustc holding only its part, so that the memory of a build is that of the largest
+/// few parts rather than of the whole API.
+///
+/// - `<name>/`: the crate users depend on, with `Client`, a `types` module re-exporting
+///   every type, and each group as a module (`<name>::<group>`), behind a cargo feature of
+///   the group's name (`full`, the default, turns on all of them);
+/// - `<name>-<group>/`: a group's handles, parameters and the types only it uses;
+/// - `<name>-types/`: the types several groups (or none) use;
+/// - `Cargo.toml`: a workspace of them, unless [`Crates::workspace`] is off.
+///
+/// Paths stay those of the module layout: `<name>::types::Foo`, `<name>::<group>::FooParams`.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Crates {
+    /// The package name of the crate users depend on; the others are named after it. ASCII
+    /// letters, digits, `-` and `_`, starting with a letter.
+    pub name: String,
+    /// The version every crate gets.
+    pub version: String,
+    /// Where the crates find `kv-runtime`.
+    pub runtime: RuntimeDependency,
+    /// Write the workspace manifest too (off when the crates are members of your own).
+    pub workspace: bool,
+}
+
+/// How generated crates depend on `kv-runtime`.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum RuntimeDependency {
+    /// From crates.io: a version requirement such as `0.1`.
+    Version(String),
+    /// A path, relative to the output directory (or absolute).
+    Path(String),
+}
+
+impl Crates {
+    /// The crates layout named `name`, version 0.1.0, with `kv-runtime` from crates.io at
+    /// the version of this generator, and a workspace manifest.
+    pub fn named(name: &str) -> Crates {
+        Crates {
+            name: name.to_owned(),
+            version: "0.1.0".to_owned(),
+            runtime: RuntimeDependency::Version(runtime_requirement()),
+            workspace: true,
+        }
+    }
+}
+
+/// `kv-runtime`'s version requirement matching this generator: `0.1` for 0.1.x.
+fn runtime_requirement() -> String {
+    let version = env!("CARGO_PKG_VERSION");
+    let mut parts = version.split('.');
+    match (parts.next(), parts.next()) {
+        (Some("0"), Some(minor)) => format!("0.{minor}"),
+        (Some(major), _) => major.to_owned(),
+        _ => version.to_owned(),
+    }
+}
+
+/// A file of the crates layout.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct File {
+    /// Its path under the output directory, with `/` between components.
+    pub path: String,
+    /// Its text.
+    pub contents: String,
 }
 
 impl Default for Config {
@@ -57,6 +127,7 @@ impl Default for Config {
             strict: false,
             pretty: true,
             env_prefix: None,
+            crates: None,
         }
     }
 }
@@ -75,8 +146,11 @@ pub struct LeftOut {
 /// The result of a successful generation.
 #[derive(Clone, Debug)]
 pub struct Output {
-    /// The formatted Rust source.
+    /// The formatted Rust source (empty in the crates layout, which has [`Output::files`]).
     pub code: String,
+    /// In the crates layout ([`Config::crates`]), every file of it, in a fixed order;
+    /// empty otherwise.
+    pub files: Vec<File>,
     /// How many operations became methods.
     pub operations: usize,
     /// How many named types were emitted.
@@ -148,14 +222,24 @@ fn generate_here(text: &str, config: &Config) -> Result<Output, Vec<Diagnostic>>
     if config.strict && diags.has_errors() {
         return Err(diags.into_items());
     }
+    if let Some(crates) = &config.crates {
+        // The facade mounts the module at its root: doc examples name it.
+        model.api.doc_crate = Some(crates.name.replace('-', "_"));
+    }
     let printer = if config.pretty {
         emit::Printer::Pretty
     } else {
         emit::Printer::Plain
     };
     let header = format::header(&config.source_name, text);
-    let code = match emit::render(&model, config, printer, header) {
-        Ok(code) => code,
+    let rendered = match &config.crates {
+        None => emit::render(&model, config, printer, header).map(|code| (code, Vec::new())),
+        Some(crates) => {
+            emit::render_crates(&model, crates, printer, header).map(|files| (String::new(), files))
+        }
+    };
+    let (code, files) = match rendered {
+        Ok(rendered) => rendered,
         Err(message) => {
             diags.error(Kind::Invalid, "#", message);
             return Err(diags.into_items());
@@ -165,6 +249,7 @@ fn generate_here(text: &str, config: &Config) -> Result<Output, Vec<Diagnostic>>
     let warnings = diags.warnings().cloned().collect();
     Ok(Output {
         code,
+        files,
         operations: model.operations.len(),
         types,
         left_out,

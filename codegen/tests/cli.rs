@@ -208,3 +208,83 @@ fn client_default_option_equals_the_extension() {
     );
     assert!(read("without").contains("        account_id: impl AsRef<str>,\n"));
 }
+
+/// `--crates`: a workspace of crates is written, `check` compares every file, and a name
+/// cargo would refuse is refused with the rule it breaks.
+#[test]
+fn crates_layout_is_written_and_checked_file_by_file() {
+    let dir = scratch();
+    let args = [
+        "generate",
+        "--crates",
+        "kv-sdk",
+        "--crate-version",
+        "2.0.1",
+        "-o",
+        "sdk",
+    ];
+    let first = run(&args, dir.path());
+    assert_eq!(first.status.code(), Some(0), "{}", text(&first.stderr));
+    let line = text(&first.stdout);
+    assert!(
+        line.starts_with(
+            "wrote sdk (10 file(s), 10 changed): 13 operation(s) generated, 0 left out, 37 type(s), "
+        ),
+        "{line}"
+    );
+    let again = run(&args, dir.path());
+    assert!(
+        text(&again.stdout).starts_with("unchanged sdk (10 file(s), 0 changed): "),
+        "{}",
+        text(&again.stdout)
+    );
+    let read = |path: &str| std::fs::read_to_string(dir.path().join("sdk").join(path)).unwrap();
+    let workspace = read("Cargo.toml");
+    assert!(
+        workspace.ends_with(
+            "[workspace]\nresolver = \"2\"\nmembers = [\n    \"kv-sdk\",\n    \"kv-sdk-types\",\n    \"kv-sdk-kv\",\n]\n"
+        ),
+        "{workspace}"
+    );
+    let facade = read("kv-sdk/Cargo.toml");
+    for line in [
+        "name = \"kv-sdk\"\n",
+        "version = \"2.0.1\"\n",
+        "kv-runtime = \"0.1\"\n",
+        "kv-sdk-kv = { path = \"../kv-sdk-kv\", version = \"=2.0.1\", optional = true }\n",
+        "default = [\"full\"]\nfull = [\"kv\"]\nkv = [\"dep:kv-sdk-kv\"]\n",
+    ] {
+        assert!(facade.contains(line), "{line:?} not in\n{facade}");
+    }
+    assert!(!facade.contains("publish"), "{facade}");
+
+    let mut check = args;
+    check[0] = "check";
+    let fresh = run(&check, dir.path());
+    assert_eq!(fresh.status.code(), Some(0), "{}", text(&fresh.stderr));
+    assert_eq!(
+        text(&fresh.stdout),
+        "sdk is up to date with spec/cloudflare-kv.yaml\n"
+    );
+    let edited = dir.path().join("sdk/kv-sdk-kv/src/generated.rs");
+    let code = std::fs::read_to_string(&edited).unwrap();
+    std::fs::write(&edited, code.replacen("pub struct", "struct", 1)).unwrap();
+    let stale = run(&check, dir.path());
+    assert_eq!(stale.status.code(), Some(1));
+    assert!(
+        text(&stale.stderr).starts_with("sdk/kv-sdk-kv/src/generated.rs is stale: it differs from a fresh generation of spec/cloudflare-kv.yaml at line "),
+        "{}",
+        text(&stale.stderr)
+    );
+
+    let refused = run(&["generate", "--crates", "1sdk", "-o", "bad"], dir.path());
+    assert_eq!(refused.status.code(), Some(2));
+    assert_eq!(
+        text(&refused.stderr),
+        "spec/cloudflare-kv.yaml:\nerror: crates layout: the crate name `1sdk` must start with an ASCII letter\n  --> #\n1 error(s), 0 warning(s)\n"
+    );
+    assert!(!dir.path().join("bad").exists());
+    // The layout's options mean nothing without it.
+    let orphan = run(&["generate", "--no-workspace"], dir.path());
+    assert_eq!(orphan.status.code(), Some(2));
+}

@@ -78,6 +78,60 @@ struct Args {
         default_value = "kv_runtime"
     )]
     runtime_path: String,
+    /// Write the crates layout instead of one module: DIR gets a workspace of crates, NAME
+    /// (the crate users depend on: the client, `types`, each group as a module behind a
+    /// feature of its name), NAME-types (the types several groups share) and NAME-<group>
+    /// per group, which cargo compiles side by side. For APIs too large for one crate.
+    #[arg(long = "crates", value_name = "NAME")]
+    crates: Option<String>,
+    /// With `--crates`: the version of every crate written.
+    #[arg(
+        long = "crate-version",
+        value_name = "VERSION",
+        default_value = "0.1.0",
+        requires = "crates"
+    )]
+    crate_version: String,
+    /// With `--crates`: depend on `kv-runtime` at this path (relative to DIR, or absolute)
+    /// instead of on its crates.io release matching this generator.
+    #[arg(
+        long = "runtime-dependency-path",
+        value_name = "PATH",
+        requires = "crates"
+    )]
+    runtime_dependency_path: Option<String>,
+    /// With `--crates`: no workspace manifest in DIR, for crates that are members of your
+    /// own workspace.
+    #[arg(long = "no-workspace", requires = "crates")]
+    no_workspace: bool,
+}
+
+impl Args {
+    /// The crates layout asked for, if any.
+    fn crates(&self) -> Option<kv_codegen::Crates> {
+        let name = self.crates.as_deref()?;
+        let mut crates = kv_codegen::Crates::named(name);
+        crates.version = self.crate_version.clone();
+        crates.workspace = !self.no_workspace;
+        if let Some(path) = &self.runtime_dependency_path {
+            crates.runtime = kv_codegen::RuntimeDependency::Path(path.clone());
+        }
+        Some(crates)
+    }
+
+    /// What generation writes: (path under DIR, text) per file.
+    fn files(&self, output: kv_codegen::Output) -> Vec<(PathBuf, String)> {
+        if self.crates.is_some() {
+            output
+                .files
+                .into_iter()
+                .map(|f| (self.out.join(f.path), f.contents))
+                .collect()
+        } else {
+            let target = self.out.join(kv_codegen::output_file_name(&self.spec));
+            vec![(target, output.code)]
+        }
+    }
 }
 
 fn main() -> ExitCode {
@@ -98,6 +152,7 @@ fn run(args: &Args) -> Option<kv_codegen::Output> {
         strict: args.strict,
         env_prefix: args.env_prefix.clone(),
         runtime_path: args.runtime_path.clone(),
+        crates: args.crates(),
         ..Config::default()
     };
     match kv_codegen::generate_file(spec, &config) {
@@ -123,21 +178,30 @@ fn generate(args: &Args) -> ExitCode {
     let Some(output) = run(args) else {
         return ExitCode::from(2);
     };
-    let target = args.out.join(kv_codegen::output_file_name(&args.spec));
-    let written = match kv_codegen::write_if_changed(&target, &output.code) {
-        Ok(written) => written,
-        Err(err) => {
-            eprintln!("error: cannot write {}: {err}", target.display());
-            return ExitCode::from(2);
+    let (operations, left_out, types) = (output.operations, output.left_out.len(), output.types);
+    let files = args.files(output);
+    let mut written = 0;
+    for (target, contents) in &files {
+        match kv_codegen::write_if_changed(target, contents) {
+            Ok(true) => written += 1,
+            Ok(false) => {}
+            Err(err) => {
+                eprintln!("error: cannot write {}: {err}", target.display());
+                return ExitCode::from(2);
+            }
         }
+    }
+    let state = if written > 0 { "wrote" } else { "unchanged" };
+    let what = match (&args.crates, files.as_slice()) {
+        (None, [(target, _)]) => target.display().to_string(),
+        _ => format!(
+            "{} ({} file(s), {written} changed)",
+            args.out.display(),
+            files.len()
+        ),
     };
-    let state = if written { "wrote" } else { "unchanged" };
     println!(
-        "{state} {}: {} operation(s) generated, {} left out, {} type(s), {} ms",
-        target.display(),
-        output.operations,
-        output.left_out.len(),
-        output.types,
+        "{state} {what}: {operations} operation(s) generated, {left_out} left out, {types} type(s), {} ms",
         started.elapsed().as_millis()
     );
     ExitCode::SUCCESS
@@ -147,26 +211,24 @@ fn check(args: &Args) -> ExitCode {
     let Some(output) = run(args) else {
         return ExitCode::from(2);
     };
-    let target = args.out.join(kv_codegen::output_file_name(&args.spec));
-    let current = std::fs::read_to_string(&target).unwrap_or_default();
-    match kv_codegen::first_difference(&current, &output.code) {
-        None => {
-            println!(
-                "{} is up to date with {}",
-                target.display(),
-                args.spec.display()
-            );
-            ExitCode::SUCCESS
-        }
-        Some(line) => {
+    let files = args.files(output);
+    for (target, contents) in &files {
+        let current = std::fs::read_to_string(target).unwrap_or_default();
+        if let Some(line) = kv_codegen::first_difference(&current, contents) {
             eprintln!(
                 "{} is stale: it differs from a fresh generation of {} at line {line}; run `cargo run -p kv-codegen -- generate`",
                 target.display(),
                 args.spec.display()
             );
-            ExitCode::from(1)
+            return ExitCode::from(1);
         }
     }
+    let what = match (&args.crates, files.as_slice()) {
+        (None, [(target, _)]) => target.display().to_string(),
+        _ => args.out.display().to_string(),
+    };
+    println!("{what} is up to date with {}", args.spec.display());
+    ExitCode::SUCCESS
 }
 
 #[cfg(test)]

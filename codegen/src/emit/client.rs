@@ -157,10 +157,16 @@ impl Emitter<'_> {
         let doc = format!(" Operations under `{}`.", dotted(&resource.path));
         let accessors = self.accessors(&resource.path);
         let methods = self.methods_of(&resource.path);
-        // The group's own handle is made by `Client`, in the parent module.
+        // The group's own handle is made by `Client`: in the parent module, or (crates
+        // layout) in the facade crate.
+        let visibility = if self.split {
+            quote!(#[doc(hidden)] pub)
+        } else {
+            quote!(pub(super))
+        };
         let constructor = (resource.path.len() == 1).then(|| {
             quote! {
-                pub(super) fn new(core: &'a #rt::Core) -> Self {
+                #visibility fn new(core: &'a #rt::Core) -> Self {
                     Self { core }
                 }
             }

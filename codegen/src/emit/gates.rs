@@ -71,6 +71,16 @@ impl Gates {
         quote!(#[cfg(feature = #feature)])
     }
 
+    /// The one feature that needs type `id`, when exactly one does (in the crates layout,
+    /// the type then lives in that group's crate).
+    pub fn home(&self, id: TypeId) -> Option<&str> {
+        let features = self.types.get(id.0)?.as_ref()?;
+        match features.len() {
+            1 => features.first().map(String::as_str),
+            _ => None,
+        }
+    }
+
     /// The gate of a type's items, or nothing when it is always compiled.
     pub fn of_type(&self, id: TypeId) -> TokenStream {
         let Some(Some(features)) = self.types.get(id.0) else {

@@ -8,6 +8,7 @@
 
 mod checks;
 mod client;
+mod crates;
 mod deserialize;
 pub mod docs;
 mod examples;
@@ -20,6 +21,7 @@ mod request;
 mod types;
 mod tyref;
 
+pub use crates::render_crates;
 pub use render::{render, Printer};
 
 use crate::model::{Model, TypeId, TypeKind};
@@ -35,6 +37,9 @@ pub(crate) struct Emitter<'m> {
     pub types: TokenStream,
     /// Feature gates of groups and types (empty unless `Config::group_features`).
     pub gates: &'m gates::Gates,
+    /// The crates layout: each group is a crate, whose handle the facade crate makes, so
+    /// the handle's constructor is public (and hidden from the docs).
+    pub split: bool,
 }
 
 impl<'m> Emitter<'m> {
@@ -45,6 +50,7 @@ impl<'m> Emitter<'m> {
             rt: quote!(rt),
             types: quote!(types::),
             gates,
+            split: false,
         }
     }
 

@@ -31,19 +31,33 @@ const MAX_THREADS: usize = 8;
 /// The stack of a printing thread: emitting recurses once per level of schema nesting.
 const STACK_BYTES: usize = 64 << 20;
 
-enum Part {
+pub(super) enum Part {
     Root,
-    Types(Vec<TypeId>),
+    /// Schema types: in the crates layout, of the group whose resource has that index in
+    /// the model (`None`: the shared types crate).
+    Types(Vec<TypeId>, Option<usize>),
     /// A group's module: the index of its resource in the model.
     Group(usize),
 }
 
 /// A part as text, and which of the module's imports it names.
 #[derive(Default)]
-struct Printed {
-    text: String,
-    rt: bool,
-    types: bool,
+pub(super) struct Printed {
+    pub text: String,
+    pub rt: bool,
+    pub types: bool,
+}
+
+/// How parts are emitted: the gates of the root and of the rest, and the layout.
+pub(super) struct Scope<'a> {
+    pub model: &'a Model,
+    /// The gates of the root's accessors and re-exports.
+    pub root_gates: &'a Gates,
+    /// The gates of types and groups (none in the crates layout: crates are the gates).
+    pub gates: &'a Gates,
+    pub printer: Printer,
+    /// The crates layout: groups and shared types are crate roots (depth 0).
+    pub split: bool,
 }
 
 /// Emits and prints the module after `header` into one string.
@@ -55,8 +69,15 @@ pub fn render(
 ) -> Result<String, String> {
     let runtime = super::runtime_path(config)?;
     let gates = Gates::of(model, config);
+    let scope = Scope {
+        model,
+        root_gates: &gates,
+        gates: &gates,
+        printer,
+        split: false,
+    };
     let parts = parts(model, &gates);
-    let printed = run(&parts, &|part| print_part(model, &gates, printer, part))?;
+    let printed = run(&parts, &|part| scope.print_part(part))?;
     let imports = Imports {
         runtime: quote!(#runtime),
         lenient: gates.is_on(),
@@ -73,7 +94,7 @@ pub fn render(
                 out.push_str(&uses(p.rt, false, 0)?);
                 out.push_str(&p.text);
             }
-            Part::Types(_) => {
+            Part::Types(..) => {
                 types.rt |= p.rt;
                 types.text.push_str(&p.text);
             }
@@ -107,7 +128,7 @@ pub fn render(
 fn parts(model: &Model, gates: &Gates) -> Vec<Part> {
     let ids = Emitter::inside(model, gates).emitted_types();
     let mut parts = vec![Part::Root];
-    parts.extend(ids.chunks(TYPES_PER_PART).map(|c| Part::Types(c.to_vec())));
+    parts.extend(types_parts(&ids, None));
     parts.extend(
         model
             .resources
@@ -119,27 +140,41 @@ fn parts(model: &Model, gates: &Gates) -> Vec<Part> {
     parts
 }
 
-fn print_part(
-    model: &Model,
-    gates: &Gates,
-    printer: Printer,
-    part: &Part,
-) -> Result<Printed, String> {
-    let (tokens, depth) = match part {
-        Part::Root => (Emitter::outside(model, gates).root(), 0),
-        Part::Types(ids) => (Emitter::inside(model, gates).type_items(ids), 1),
-        Part::Group(index) => match model.resources.get(*index) {
-            Some(group) => (Emitter::outside(model, gates).group(group), 1),
-            None => (TokenStream::new(), 1),
-        },
-    };
-    let rt = super::mentions_path(&tokens, "rt");
-    let types = super::mentions_path(&tokens, "types");
-    let text = print(tokens, depth, printer)?;
-    Ok(Printed { text, rt, types })
+/// The parts of a list of types, [`TYPES_PER_PART`] at a time.
+pub(super) fn types_parts(ids: &[TypeId], owner: Option<usize>) -> impl Iterator<Item = Part> + '_ {
+    ids.chunks(TYPES_PER_PART)
+        .map(move |c| Part::Types(c.to_vec(), owner))
 }
 
-fn print(tokens: TokenStream, depth: usize, printer: Printer) -> Result<String, String> {
+impl Scope<'_> {
+    pub(super) fn print_part(&self, part: &Part) -> Result<Printed, String> {
+        let model = self.model;
+        let inner = if self.split { 0 } else { 1 };
+        let (tokens, depth) = match part {
+            Part::Root => (Emitter::outside(model, self.root_gates).root(), 0),
+            Part::Types(ids, owner) => {
+                let depth = if owner.is_some() { 1 } else { inner };
+                (Emitter::inside(model, self.gates).type_items(ids), depth)
+            }
+            Part::Group(index) => match model.resources.get(*index) {
+                Some(group) => {
+                    let emitter = Emitter {
+                        split: self.split,
+                        ..Emitter::outside(model, self.gates)
+                    };
+                    (emitter.group(group), inner)
+                }
+                None => (TokenStream::new(), inner),
+            },
+        };
+        let rt = super::mentions_path(&tokens, "rt");
+        let types = super::mentions_path(&tokens, "types");
+        let text = print(tokens, depth, self.printer)?;
+        Ok(Printed { text, rt, types })
+    }
+}
+
+pub(super) fn print(tokens: TokenStream, depth: usize, printer: Printer) -> Result<String, String> {
     let mut out = String::new();
     match printer {
         Printer::Pretty => format::pretty_items(tokens, depth, &mut out)?,
@@ -150,7 +185,7 @@ fn print(tokens: TokenStream, depth: usize, printer: Printer) -> Result<String, 
 
 /// Runs `job` on every part on up to [`MAX_THREADS`] threads; the results in part order,
 /// or the first part's error.
-fn run<J>(parts: &[Part], job: &J) -> Result<Vec<Printed>, String>
+pub(super) fn run<J>(parts: &[Part], job: &J) -> Result<Vec<Printed>, String>
 where
     J: Fn(&Part) -> Result<Printed, String> + Sync,
 {
