@@ -57,8 +57,9 @@ struct Args {
     #[arg(long = "client-default", value_name = "NAME")]
     client_defaults: Vec<String>,
     /// Put `#[cfg(feature = "<group>")]` on each resource group's module, so that the crate
-    /// using the output compiles only the groups it enables.
-    #[arg(long = "group-features")]
+    /// using the output compiles only the groups it enables. (With `--crates` each group is
+    /// a crate behind a feature anyway.)
+    #[arg(long = "group-features", conflicts_with = "crates")]
     group_features: bool,
     /// Fail (exit 2) when any operation would be left out, instead of generating the rest.
     #[arg(long)]
@@ -71,11 +72,13 @@ struct Args {
     #[arg(long = "env-prefix", value_name = "PREFIX")]
     env_prefix: Option<String>,
     /// The Rust path generated code reaches the runtime by: the `kv-runtime` crate under the
-    /// name your crate gives it, or a re-export such as `my_sdk::runtime`.
+    /// name your crate gives it, or a re-export such as `my_sdk::runtime`. (With `--crates`
+    /// the crates' manifests name it: `kv_runtime`.)
     #[arg(
         long = "runtime-path",
         value_name = "PATH",
-        default_value = "kv_runtime"
+        default_value = "kv_runtime",
+        conflicts_with = "crates"
     )]
     runtime_path: String,
     /// Write the crates layout instead of one module: DIR gets a workspace of crates, NAME

@@ -19,6 +19,11 @@ use std::collections::BTreeMap;
 /// The features of the facade that turn on every group: the first name no group took.
 const ALL_GROUPS: &[&str] = &["full", "all-groups", "every-group"];
 
+/// What the doc examples use besides the crates: pagers' examples poll with `TryStreamExt`,
+/// and streamed reads write to a `tokio::fs::File`.
+const DOC_DEPENDENCIES: &str =
+    "futures-util = \"0.3\"\ntokio = { version = \"1\", features = [\"fs\"] }\n";
+
 /// The longest package name crates.io takes.
 const MAX_NAME: usize = 64;
 
@@ -131,6 +136,12 @@ pub fn render_crates(
     let title = one_line(&model.api.title);
     let facade = ident_of(&crates.name);
     let shared_ident = ident_of(&shared);
+    // A glob of a crate with nothing public would be an unused import.
+    let shared_glob = if shared_types.is_empty() {
+        String::new()
+    } else {
+        format!("    pub use {shared_ident}::*;\n")
+    };
     let mut files = Vec::new();
     let toml_header = toml_header(&header);
 
@@ -175,6 +186,7 @@ pub fn render_crates(
             toml_string(&format!("dep:{}", group.package))
         ));
     }
+    manifest.push_str(&format!("\n[dev-dependencies]\n{DOC_DEPENDENCIES}"));
     files.push(file(&format!("{}/Cargo.toml", crates.name), manifest));
     let doc = format!(
         "The client of {title}. Each group of operations is a module behind the cargo feature \
@@ -185,8 +197,9 @@ pub fn render_crates(
     lib.push_str(&root.text);
     lib.push_str("/// The types of the specification's schemas, from every crate of the API.\n");
     lib.push_str("pub mod types {\n");
-    lib.push_str(&format!("    pub use {shared_ident}::*;\n"));
-    for group in &groups {
+    lib.push_str(&shared_glob);
+    // The groups that define types of their own (a glob of nothing new would be unused).
+    for group in groups.iter().zip(&own).filter(|(_, t)| !t.is_empty()).map(|(g, _)| g) {
         lib.push_str(&format!(
             "    #[cfg(feature = \"{}\")]\n    pub use {}::types::*;\n",
             group.feature,
@@ -242,7 +255,7 @@ pub fn render_crates(
         manifest.push_str(&path_dependency(&shared, crates, false));
         // The doc examples call the group through the facade's client.
         manifest.push_str(&format!(
-            "\n[dev-dependencies]\n{} = {{ path = {}, default-features = false, features = [{}] }}\n",
+            "\n[dev-dependencies]\n{DOC_DEPENDENCIES}{} = {{ path = {}, default-features = false, features = [{}] }}\n",
             toml_key(&crates.name),
             toml_string(&format!("../{}", crates.name)),
             toml_string(&group.feature)
@@ -261,7 +274,7 @@ pub fn render_crates(
              of `{shared}`.\npub mod types {{\n"
         ));
         lib.push_str(&uses(&imports, types.rt, 1)?);
-        lib.push_str(&format!("    pub use {shared_ident}::*;\n"));
+        lib.push_str(&shared_glob);
         lib.push_str(&types.text);
         lib.push_str("}\n");
         sources(&mut files, &group.package, &header, &doc, lib);
