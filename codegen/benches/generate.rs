@@ -1,7 +1,8 @@
 //! Spec text → formatted source, end to end: our spec, Cloudflare's 14 KV operations, a
 //! synthetic document the size and shape of Cloudflare's whole API (1,500 operations, 3,700
 //! schemas: `examples/synthetic_spec.rs`), each phase of that one alone, and the load guard's
-//! cost per level of nesting around an invalid schema (linear, where it once doubled).
+//! cost per level of nesting around an invalid schema (linear, where it once doubled). The
+//! phases include emitting and printing the crates layout (`--crates`).
 
 #[path = "../examples/synthetic_spec.rs"]
 mod synthetic_spec;
@@ -84,6 +85,15 @@ fn phases(c: &mut Criterion) {
             })
         });
     }
+    // The crates layout (`--crates`): the same parts, placed in 102 crates.
+    let crates = kv_codegen::Crates::named("synthetic");
+    group.bench_function("emit-and-print-crates-pretty", |b| {
+        b.iter(|| {
+            let printer = kv_codegen::emit::Printer::Pretty;
+            kv_codegen::emit::render_crates(&model, &crates, printer, String::new())
+                .map(|files| files.len())
+        })
+    });
     group.finish();
 }
 

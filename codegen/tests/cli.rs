@@ -288,3 +288,41 @@ fn crates_layout_is_written_and_checked_file_by_file() {
     let orphan = run(&["generate", "--no-workspace"], dir.path());
     assert_eq!(orphan.status.code(), Some(2));
 }
+
+/// A module of 500 operations or more gets a note pointing to `--crates`; crates do not.
+#[test]
+fn a_large_module_suggests_the_crates_layout() {
+    let dir = scratch();
+    let mut spec = String::from("openapi: 3.0.3\ninfo: {title: t, version: '1'}\npaths:\n");
+    for i in 0..500 {
+        spec.push_str(&format!(
+            "  /g{}/r{i}:\n    get:\n      operationId: get-{i}\n      responses:\n        '204': {{description: ok}}\n",
+            i % 10
+        ));
+    }
+    std::fs::write(dir.path().join("spec/large.yaml"), spec).unwrap();
+    let module = run(&["generate", "spec/large.yaml"], dir.path());
+    assert_eq!(module.status.code(), Some(0), "{}", text(&module.stderr));
+    assert_eq!(
+        text(&module.stderr),
+        "note: 500 operations in one module: rustc holds a crate whole, so compiling it takes gigabytes of memory; `--crates NAME` writes a crate per group instead, which cargo compiles side by side\n"
+    );
+    let crates = run(
+        &[
+            "generate",
+            "spec/large.yaml",
+            "--crates",
+            "large",
+            "-o",
+            "sdk",
+        ],
+        dir.path(),
+    );
+    assert_eq!(crates.status.code(), Some(0), "{}", text(&crates.stderr));
+    assert_eq!(text(&crates.stderr), "");
+    assert!(
+        text(&crates.stdout).starts_with("wrote sdk (37 file(s), 37 changed): 500 operation(s)"),
+        "{}",
+        text(&crates.stdout)
+    );
+}

@@ -27,6 +27,9 @@ const EXIT_STATUS: &str = "Exit status: 0 on success; 1 when `check` finds DIR s
 the spec has errors (each printed with its JSON pointer) or a file cannot be read or written. \
 Warnings are printed and do not change the status.";
 
+/// From this many operations, `generate` suggests the crates layout.
+const LARGE_MODULE: usize = 500;
+
 #[derive(Subcommand)]
 enum Command {
     /// Generate the module for SPEC into DIR (written only if its content changed).
@@ -182,6 +185,13 @@ fn generate(args: &Args) -> ExitCode {
         return ExitCode::from(2);
     };
     let (operations, left_out, types) = (output.operations, output.left_out.len(), output.types);
+    if args.crates.is_none() && operations >= LARGE_MODULE {
+        eprintln!(
+            "note: {operations} operations in one module: rustc holds a crate whole, so compiling it \
+             takes gigabytes of memory; `--crates NAME` writes a crate per group instead, which \
+             cargo compiles side by side"
+        );
+    }
     let files = args.files(output);
     let mut written = 0;
     for (target, contents) in &files {

@@ -199,7 +199,12 @@ pub fn render_crates(
     lib.push_str("pub mod types {\n");
     lib.push_str(&shared_glob);
     // The groups that define types of their own (a glob of nothing new would be unused).
-    for group in groups.iter().zip(&own).filter(|(_, t)| !t.is_empty()).map(|(g, _)| g) {
+    for group in groups
+        .iter()
+        .zip(&own)
+        .filter(|(_, t)| !t.is_empty())
+        .map(|(g, _)| g)
+    {
         lib.push_str(&format!(
             "    #[cfg(feature = \"{}\")]\n    pub use {}::types::*;\n",
             group.feature,
