@@ -326,3 +326,63 @@ fn a_large_module_suggests_the_crates_layout() {
         text(&crates.stdout)
     );
 }
+
+/// A group gone from the spec: `check` names its crate, `generate` removes kv-codegen's files
+/// from it, and nothing kv-codegen did not write is touched.
+#[test]
+fn a_crate_no_longer_generated_is_reported_then_removed() {
+    let dir = scratch();
+    let spec = |groups: &[&str]| {
+        let mut text = String::from("openapi: 3.0.3\ninfo: {title: t, version: '1'}\npaths:\n");
+        for g in groups {
+            text.push_str(&format!(
+                "  /{g}:\n    get:\n      operationId: get-{g}\n      responses:\n        '204': {{description: ok}}\n"
+            ));
+        }
+        std::fs::write(dir.path().join("spec/pets.yaml"), text).unwrap();
+    };
+    let args = [
+        "generate",
+        "spec/pets.yaml",
+        "--crates",
+        "pets",
+        "-o",
+        "sdk",
+    ];
+    spec(&["cats", "dogs"]);
+    assert_eq!(run(&args, dir.path()).status.code(), Some(0));
+    let sdk = dir.path().join("sdk");
+    std::fs::write(sdk.join("pets-dogs/NOTES.md"), "mine").unwrap();
+    std::fs::create_dir_all(sdk.join("pets-mine/src")).unwrap();
+    std::fs::write(
+        sdk.join("pets-mine/Cargo.toml"),
+        "[package]\nname = \"pets-mine\"\n",
+    )
+    .unwrap();
+
+    spec(&["cats"]);
+    let mut check = args;
+    check[0] = "check";
+    let stale = run(&check, dir.path());
+    assert_eq!(stale.status.code(), Some(1));
+    assert_eq!(
+        text(&stale.stderr),
+        "sdk/pets-dogs is stale: a crate spec/pets.yaml no longer generates; run `kv-codegen generate` with the same options\n"
+    );
+    let again = run(&args, dir.path());
+    assert_eq!(again.status.code(), Some(0), "{}", text(&again.stderr));
+    assert!(
+        text(&again.stdout)
+            .starts_with("removed sdk/pets-dogs, a crate no longer generated\nwrote sdk "),
+        "{}",
+        text(&again.stdout)
+    );
+    // Only what kv-codegen wrote went: the user's file (and so the directory) stays.
+    assert!(!sdk.join("pets-dogs/Cargo.toml").exists());
+    assert!(!sdk.join("pets-dogs/src").exists());
+    assert!(sdk.join("pets-dogs/NOTES.md").exists());
+    assert!(sdk.join("pets-mine/Cargo.toml").exists());
+    assert!(sdk.join("pets-cats/src/generated.rs").exists());
+    let fresh = run(&check, dir.path());
+    assert_eq!(fresh.status.code(), Some(0), "{}", text(&fresh.stderr));
+}

@@ -126,16 +126,15 @@ impl Args {
     }
 
     /// What generation writes: (path under DIR, text) per file.
-    fn files(&self, output: kv_codegen::Output) -> Vec<(PathBuf, String)> {
+    fn files<'o>(&self, output: &'o kv_codegen::Output) -> Vec<(PathBuf, &'o str)> {
         if self.crates.is_some() {
-            output
-                .files
-                .into_iter()
-                .map(|f| (self.out.join(f.path), f.contents))
+            let files = output.files.iter();
+            files
+                .map(|f| (self.out.join(&f.path), f.contents.as_str()))
                 .collect()
         } else {
             let target = self.out.join(kv_codegen::output_file_name(&self.spec));
-            vec![(target, output.code)]
+            vec![(target, output.code.as_str())]
         }
     }
 }
@@ -192,7 +191,7 @@ fn generate(args: &Args) -> ExitCode {
              cargo compiles side by side"
         );
     }
-    let files = args.files(output);
+    let files = args.files(&output);
     let mut written = 0;
     for (target, contents) in &files {
         match kv_codegen::write_if_changed(target, contents) {
@@ -203,6 +202,16 @@ fn generate(args: &Args) -> ExitCode {
                 return ExitCode::from(2);
             }
         }
+    }
+    // A group gone from the spec: its crate goes too, or a workspace listing `DIR/*` would
+    // still build it against types that moved.
+    for dir in stale(args, &output.files) {
+        if let Err(err) = kv_codegen::remove_stale_crate(&dir) {
+            eprintln!("error: cannot remove {}: {err}", dir.display());
+            return ExitCode::from(2);
+        }
+        println!("removed {}, a crate no longer generated", dir.display());
+        written += 1;
     }
     let state = if written > 0 { "wrote" } else { "unchanged" };
     let what = match (&args.crates, files.as_slice()) {
@@ -220,11 +229,27 @@ fn generate(args: &Args) -> ExitCode {
     ExitCode::SUCCESS
 }
 
+/// The crate directories of an earlier generation this one did not write.
+fn stale(args: &Args, files: &[kv_codegen::File]) -> Vec<PathBuf> {
+    match args.crates() {
+        Some(crates) => kv_codegen::stale_crates(&args.out, &crates, files),
+        None => Vec::new(),
+    }
+}
+
 fn check(args: &Args) -> ExitCode {
     let Some(output) = run(args) else {
         return ExitCode::from(2);
     };
-    let files = args.files(output);
+    if let Some(dir) = stale(args, &output.files).first() {
+        eprintln!(
+            "{} is stale: a crate {} no longer generates; run `kv-codegen generate` with the same options",
+            dir.display(),
+            args.spec.display()
+        );
+        return ExitCode::from(1);
+    }
+    let files = args.files(&output);
     for (target, contents) in &files {
         let current = std::fs::read_to_string(target).unwrap_or_default();
         if let Some(line) = kv_codegen::first_difference(&current, contents) {
