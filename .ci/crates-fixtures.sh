@@ -40,3 +40,9 @@ echo "${#members[@]} crates from ${#specs[@]} specs"
 # The doc examples name the facade crate: they compile (they are `no_run`).
 (cd "$dir" && CARGO_TARGET_DIR="$PWD/target" cargo test --quiet --workspace --doc 2>&1) \
     | awk '/^test result/ { passed += $4; failed += $6 } END { print passed " doc examples compile, " failed " fail" }'
+# The facade with no group, and with one: gated items leave nothing unused behind.
+for features in "" "--features dogs"; do
+    # shellcheck disable=SC2086
+    cargo clippy --quiet -p pets --no-default-features $features -- -D warnings
+done
+echo "the pets facade builds with no group and with one"

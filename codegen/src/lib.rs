@@ -4,6 +4,9 @@
 //! it into the plain-data [`model`], then [`emit::render`] it part by part: tokens with `quote`,
 //! printed with `prettyplease` (or [`format`]'s plain printer). Problems are [`Diagnostic`]s with a
 //! JSON pointer; the driver stops between phases when one is an error.
+//!
+//! The output is one module ([`Output::code`]), or for an API too large to compile as one
+//! crate, a workspace of crates ([`Config::crates`], [`Output::files`]).
 
 pub mod diagnostics;
 pub mod emit;

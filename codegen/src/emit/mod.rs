@@ -5,6 +5,10 @@
 //! (one naming scope, so names stay short); each resource group (the first accessor,
 //! `client.kv()`) has a module with its handles, parameters structs and request builders.
 //! Every module reaches the runtime through one `use … as rt;`.
+//!
+//! Or, in the crates layout ([`crate::Crates`], `render_crates`), the same parts as a
+//! workspace: the root in a facade crate, each group's module (with the types only it uses)
+//! as a crate of its own, and the types several groups share in one more.
 
 mod checks;
 mod client;
