@@ -2,7 +2,7 @@
 //!
 //! Four phases, one model: [`load`](load::load) text into `openapiv3`, [`lower`](lower::lower)
 //! it into the plain-data [`model`], then [`emit::render`] it part by part: tokens with `quote`,
-//! printed with `prettyplease` (or [`format`]'s plain printer). Problems are [`Diagnostic`]s with a
+//! printed with `prettyplease` (or [`format`](mod@format)'s plain printer). Problems are [`Diagnostic`]s with a
 //! JSON pointer; the driver stops between phases when one is an error.
 //!
 //! The output is one module ([`Output::code`]), or for an API too large to compile as one
