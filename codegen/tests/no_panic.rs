@@ -28,19 +28,67 @@ proptest! {
     ) {
         let doc = hazardous_document(schemas, param, body, response, location);
         let text = serde_json::to_string(&doc).unwrap();
-        // Either outcome is fine; what matters is that there is one.
+        // Either outcome is fine; what matters is that there is one, in either layout.
         let _ = generate(&text, &Config::default());
+        let _ = generate(&text, &crates_config());
     }
 
     #[test]
     fn clean_specs_never_panic(doc in clean_documents()) {
-        let _ = generate(&doc.to_string(), &Config::default());
+        let text = doc.to_string();
+        let module = generate(&text, &Config::default());
+        // The crates layout too, and it defines what the module does, each item once.
+        let crates = generate(&text, &crates_config());
+        match (module, crates) {
+            (Ok(module), Ok(crates)) => {
+                let in_crates: Vec<String> = crates
+                    .files
+                    .iter()
+                    .filter(|f| f.path.ends_with(".rs"))
+                    .flat_map(|f| definitions(&f.contents))
+                    .collect();
+                let mut in_crates = in_crates;
+                in_crates.sort();
+                let mut in_module = definitions(&module.code);
+                in_module.sort();
+                prop_assert_eq!(in_crates, in_module);
+            }
+            (Err(_), Err(_)) => {}
+            (module, crates) => prop_assert!(
+                false,
+                "the layouts disagree: module ok {}, crates ok {}",
+                module.is_ok(),
+                crates.is_ok()
+            ),
+        }
     }
 
     #[test]
     fn arbitrary_text_never_panics(text in ".{0,200}") {
         let _ = generate(&text, &Config::default());
     }
+}
+
+fn crates_config() -> Config {
+    Config {
+        crates: Some(kv_codegen::Crates::named("api")),
+        ..Config::default()
+    }
+}
+
+/// The names of the structs, enums and aliases `code` defines, wherever they are.
+fn definitions(code: &str) -> Vec<String> {
+    code.lines()
+        .filter_map(|line| {
+            let line = line.trim_start();
+            let rest = ["pub struct ", "pub enum ", "pub type "]
+                .iter()
+                .find_map(|p| line.strip_prefix(p))?;
+            rest.split(|c: char| !(c.is_alphanumeric() || c == '_'))
+                .next()
+                .map(str::to_owned)
+        })
+        .collect()
 }
 
 #[test]
