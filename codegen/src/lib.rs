@@ -49,7 +49,9 @@ pub struct Config {
     /// from its title.
     pub env_prefix: Option<String>,
     /// Write a workspace of crates instead of one module ([`Crates`]): for an API too large
-    /// to compile as one crate. `None` (the default) writes the module.
+    /// to compile as one crate. `None` (the default) writes the module. The crates name the
+    /// runtime `kv_runtime` (their manifests depend on it) and are gated by their crates, so
+    /// [`Config::runtime_path`] and [`Config::group_features`] do not apply to them.
     pub crates: Option<Crates>,
 }
 

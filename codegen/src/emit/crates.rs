@@ -56,6 +56,7 @@ pub fn render_crates(
     header: String,
 ) -> Result<Vec<File>, String> {
     check_name(&crates.name)?;
+    check_version(&crates.version)?;
     // The manifests name the dependency `kv-runtime`, so that is the path, whatever
     // `Config::runtime_path` says for the module layout.
     let imports = Imports {
@@ -353,6 +354,33 @@ fn check_name(name: &str) -> Result<(), String> {
     Err(format!("crates layout: the crate name `{name}` {rule}"))
 }
 
+/// Refuses a version that is not `MAJOR.MINOR.PATCH`, with an optional `-pre` and `+build`
+/// of ASCII letters, digits, `.` and `-` (what cargo takes).
+fn check_version(version: &str) -> Result<(), String> {
+    let (core, rest) = match version.find(['-', '+']) {
+        Some(at) => version.split_at(at),
+        None => (version, ""),
+    };
+    let numbers: Vec<&str> = core.split('.').collect();
+    let core_ok = numbers.len() == 3
+        && numbers
+            .iter()
+            .all(|n| !n.is_empty() && n.len() <= 19 && n.bytes().all(|b| b.is_ascii_digit()));
+    let rest_ok = rest
+        .chars()
+        .skip(1)
+        .all(|c| c.is_ascii_alphanumeric() || c == '.' || c == '-' || c == '+')
+        && rest != "-"
+        && rest != "+";
+    if core_ok && rest_ok {
+        Ok(())
+    } else {
+        Err(format!(
+            "crates layout: the version `{version}` is not MAJOR.MINOR.PATCH (such as 0.1.0)"
+        ))
+    }
+}
+
 /// The name Rust code gives a package: `-` becomes `_`.
 fn ident_of(package: &str) -> String {
     package.replace('-', "_")
@@ -473,6 +501,30 @@ mod tests {
         );
         assert!(check_name(&"a".repeat(65)).is_err());
         assert!(check_name("cloudflare-api_2").is_ok());
+    }
+
+    #[test]
+    fn versions_are_semver() {
+        for good in ["0.1.0", "1.2.3-beta.1", "10.0.0+build-7"] {
+            assert_eq!(check_version(good), Ok(()), "{good}");
+        }
+        for bad in [
+            "1.0",
+            "1.0.0.0",
+            "v1.0.0",
+            "1.0.0-",
+            "1..0",
+            "1.0.0 beta",
+            "",
+        ] {
+            assert_eq!(
+                check_version(bad),
+                Err(format!(
+                    "crates layout: the version `{bad}` is not MAJOR.MINOR.PATCH (such as 0.1.0)"
+                )),
+                "{bad}"
+            );
+        }
     }
 
     #[test]
