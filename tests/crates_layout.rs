@@ -8,16 +8,11 @@ mod wire_support;
 use pets::cats::{GetCatParams, ListCatToysParams};
 use pets::dogs::CreateDogParams;
 use pets::types::{ListCatToysKind, Owner, Toy};
-use wiremock::matchers::any;
-use wiremock::{Mock, MockServer, ResponseTemplate};
+use wiremock::{MockServer, ResponseTemplate};
 
+/// A server that answers every request with `body` as JSON.
 async fn answering(body: serde_json::Value) -> MockServer {
-    let server = MockServer::start().await;
-    Mock::given(any())
-        .respond_with(ResponseTemplate::new(200).set_body_json(body))
-        .mount(&server)
-        .await;
-    server
+    wire_support::answering(ResponseTemplate::new(200).set_body_json(body)).await
 }
 
 fn client(server: &MockServer) -> pets::Client {
