@@ -386,3 +386,50 @@ fn a_crate_no_longer_generated_is_reported_then_removed() {
     let fresh = run(&check, dir.path());
     assert_eq!(fresh.status.code(), Some(0), "{}", text(&fresh.stderr));
 }
+
+/// Groups named like cargo's own features: `default` becomes `default_group`, and the feature
+/// of every group is then `all-groups`, as `full` is taken.
+#[test]
+fn groups_named_default_and_full_get_features_cargo_takes() {
+    let dir = scratch();
+    let mut spec = String::from("openapi: 3.0.3\ninfo: {title: t, version: '1'}\npaths:\n");
+    for g in ["default", "full"] {
+        spec.push_str(&format!(
+            "  /{g}:\n    get:\n      operationId: get-{g}\n      responses:\n        '204': {{description: ok}}\n"
+        ));
+    }
+    std::fs::write(dir.path().join("spec/names.yaml"), spec).unwrap();
+    let crates = run(
+        &["generate", "spec/names.yaml", "--crates", "x", "-o", "sdk"],
+        dir.path(),
+    );
+    assert_eq!(crates.status.code(), Some(0), "{}", text(&crates.stderr));
+    let manifest = std::fs::read_to_string(dir.path().join("sdk/x/Cargo.toml")).unwrap();
+    assert!(
+        manifest.ends_with(
+            "[features]\ndefault = [\"all-groups\"]\nall-groups = [\"default_group\", \"full\"]\ndefault_group = [\"dep:x-default-group\"]\nfull = [\"dep:x-full\"]\n\n[dev-dependencies]\nfutures-util = \"0.3\"\ntokio = { version = \"1\", features = [\"fs\"] }\n"
+        ),
+        "{manifest}"
+    );
+    let lib = std::fs::read_to_string(dir.path().join("sdk/x/src/generated.rs")).unwrap();
+    assert!(
+        lib.contains("#[cfg(feature = \"default_group\")]\npub use x_default_group as default;\n"),
+        "{lib}"
+    );
+    let module = run(
+        &[
+            "generate",
+            "spec/names.yaml",
+            "--group-features",
+            "-o",
+            "out",
+        ],
+        dir.path(),
+    );
+    assert_eq!(module.status.code(), Some(0), "{}", text(&module.stderr));
+    let code = std::fs::read_to_string(dir.path().join("out/names.rs")).unwrap();
+    assert!(
+        code.contains("#[cfg(feature = \"default_group\")]\npub mod default {"),
+        "{code}"
+    );
+}

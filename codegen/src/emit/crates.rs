@@ -16,8 +16,9 @@ use crate::{Crates, File, RuntimeDependency};
 use quote::quote;
 use std::collections::BTreeMap;
 
-/// The features of the facade that turn on every group: the first name no group took.
-const ALL_GROUPS: &[&str] = &["full", "all-groups", "every-group"];
+/// The feature of the facade that turns on every group: the first name no group took (group
+/// features are Rust identifiers, so none is ever `all-groups`).
+const ALL_GROUPS: &[&str] = &["full", "all-groups"];
 
 /// What the doc examples use besides the crates: pagers' examples poll with `TryStreamExt`,
 /// and streamed reads write to a `tokio::fs::File`.
@@ -42,7 +43,7 @@ struct Group {
     resource: usize,
     /// Its module in the facade (`r#type` when a keyword).
     module: String,
-    /// Its feature: the module's name without a raw prefix.
+    /// Its feature: [`super::gates::feature_of`] its module.
     feature: String,
     /// Its package name: `<name>-<feature>`, with `-` for `_`.
     package: String,
@@ -74,7 +75,7 @@ pub fn render_crates(
         .iter()
         .copied()
         .find(|name| groups.iter().all(|g| g.feature != *name))
-        .unwrap_or("full");
+        .unwrap_or("all-groups");
 
     // Where each type goes.
     let gates = Gates::compute(model);
@@ -312,7 +313,7 @@ fn groups(model: &Model, name: &str) -> Vec<Group> {
         .enumerate()
         .filter_map(|(resource, r)| {
             let module = r.module.clone()?;
-            let feature = crate::naming::unraw(&module).to_owned();
+            let feature = super::gates::feature_of(&module);
             let package = format!("{name}-{}", feature.replace('_', "-"));
             Some(Group {
                 resource,

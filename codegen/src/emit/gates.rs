@@ -67,7 +67,7 @@ impl Gates {
         if !self.on {
             return TokenStream::new();
         }
-        let feature = crate::naming::unraw(module);
+        let feature = feature_of(module);
         quote!(#[cfg(feature = #feature)])
     }
 
@@ -94,7 +94,17 @@ impl Gates {
     }
 }
 
-/// The feature of each group: its module's name without a raw prefix.
+/// The cargo feature of the group whose module is `module`: the module's name without a raw
+/// prefix, except that a group named `default` gets `default_group` (cargo's `default` is
+/// the feature set a dependency starts with).
+pub(crate) fn feature_of(module: &str) -> String {
+    match crate::naming::unraw(module) {
+        "default" => "default_group".to_owned(),
+        bare => bare.to_owned(),
+    }
+}
+
+/// The feature of each group: [`feature_of`] its module.
 fn group_features(model: &Model) -> BTreeMap<String, String> {
     model
         .resources
@@ -102,7 +112,7 @@ fn group_features(model: &Model) -> BTreeMap<String, String> {
         .filter_map(|r| {
             let module = r.module.as_deref()?;
             let group = r.path.first()?;
-            Some((group.clone(), crate::naming::unraw(module).to_owned()))
+            Some((group.clone(), feature_of(module)))
         })
         .collect()
 }

@@ -33,8 +33,8 @@ const STACK_BYTES: usize = 64 << 20;
 
 pub(super) enum Part {
     Root,
-    /// Schema types: in the crates layout, of the group whose resource has that index in
-    /// the model (`None`: the shared types crate).
+    /// Schema types, and whose they are: `None` for the module's `types` (or, in the crates
+    /// layout, the shared types crate), `Some(n)` for the crates layout's `n`-th group crate.
     Types(Vec<TypeId>, Option<usize>),
     /// A group's module: the index of its resource in the model.
     Group(usize),
@@ -114,7 +114,8 @@ pub fn render(
         let bare = crate::naming::unraw(module);
         out.push_str(&format!("/// Operations under `{bare}`.\n"));
         if gates.is_on() {
-            out.push_str(&format!("#[cfg(feature = \"{bare}\")]\n"));
+            let feature = super::gates::feature_of(module);
+            out.push_str(&format!("#[cfg(feature = \"{feature}\")]\n"));
         }
         out.push_str(&format!("pub mod {module} {{\n"));
         out.push_str(&uses(p.rt, p.types, 1)?);
