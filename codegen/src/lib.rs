@@ -53,6 +53,16 @@ pub struct Config {
     /// runtime `kv_runtime` (their manifests depend on it) and are gated by their crates, so
     /// [`Config::runtime_path`] and [`Config::group_features`] do not apply to them.
     pub crates: Option<Crates>,
+    /// Which operations to generate: each entry is `tag:NAME`, `path:GLOB` (`*` within a
+    /// segment, `**` across segments; `{braces}` are literal) or `operation:ID`. Empty: all.
+    /// Only the selected operations, and the schemas they reach, are generated.
+    pub include: Vec<String>,
+    /// Operations left out even when `include` selects them, in the same forms.
+    pub exclude: Vec<String>,
+    /// OpenAPI Overlay documents (1.0 or 1.1, YAML or JSON) applied in order to the spec
+    /// after selection and before generation: a user's own additions kept apart from a
+    /// spec they do not own.
+    pub overlays: Vec<std::path::PathBuf>,
 }
 
 /// The crates layout: the API as a workspace of crates that cargo compiles side by side,
@@ -133,6 +143,9 @@ impl Default for Config {
             pretty: true,
             env_prefix: None,
             crates: None,
+            include: Vec::new(),
+            exclude: Vec::new(),
+            overlays: Vec::new(),
         }
     }
 }
@@ -166,6 +179,9 @@ pub struct Output {
     pub diagnostics: Vec<Diagnostic>,
     /// The warnings among `diagnostics`: constructs handled in a weaker, documented way.
     pub warnings: Vec<Diagnostic>,
+    /// Every file read: the spec, the files its `$ref`s reach, the overlays (what a build
+    /// script reruns on).
+    pub sources: Vec<std::path::PathBuf>,
 }
 
 impl Output {
@@ -190,11 +206,20 @@ const STACK_BYTES: usize = 64 << 20;
 /// generates what can be generated, leaving out (and reporting) the operations that cannot,
 /// unless [`Config::strict`] is set. Runs on a thread of its own with a known stack.
 pub fn generate(text: &str, config: &Config) -> Result<Output, Vec<Diagnostic>> {
+    let request = load::Request { text, path: None };
+    generate_request(&request, config)
+}
+
+/// [`generate`] of a request, on a thread of its own.
+fn generate_request(
+    request: &load::Request<'_>,
+    config: &Config,
+) -> Result<Output, Vec<Diagnostic>> {
     std::thread::scope(|scope| {
         let worker = std::thread::Builder::new()
             .name("kv-codegen".to_owned())
             .stack_size(STACK_BYTES)
-            .spawn_scoped(scope, || generate_here(text, config));
+            .spawn_scoped(scope, || generate_here(request, config));
         match worker {
             Ok(handle) => handle.join().unwrap_or_else(|_| {
                 let message = "internal error: the generator stopped unexpectedly on this spec";
@@ -206,15 +231,20 @@ pub fn generate(text: &str, config: &Config) -> Result<Output, Vec<Diagnostic>> 
                 }])
             }),
             // No thread to be had: run here, on the caller's stack.
-            Err(_) => generate_here(text, config),
+            Err(_) => generate_here(request, config),
         }
     })
 }
 
 /// [`generate`] on the current thread.
-fn generate_here(text: &str, config: &Config) -> Result<Output, Vec<Diagnostic>> {
+fn generate_here(request: &load::Request<'_>, config: &Config) -> Result<Output, Vec<Diagnostic>> {
     let mut diags = Diagnostics::default();
-    let Some(doc) = load::load(text, &mut diags) else {
+    let text = request.text;
+    let Some(load::Loaded {
+        doc,
+        files: sources,
+    }) = load::load_request(request, &mut diags)
+    else {
         return Err(diags.into_items());
     };
     let (mut model, left_out) = lower::lower(&doc, &config.client_defaults, &mut diags);
@@ -260,13 +290,21 @@ fn generate_here(text: &str, config: &Config) -> Result<Output, Vec<Diagnostic>>
         left_out,
         diagnostics: diags.into_items(),
         warnings,
+        sources,
     })
 }
 
-/// Reads and generates a specification file.
+/// Reads and generates a specification file; `$ref`s to other files are resolved from its
+/// directory.
 pub fn generate_file(path: &Path, config: &Config) -> Result<Output, Vec<Diagnostic>> {
     match std::fs::read_to_string(path) {
-        Ok(text) => generate(&text, config),
+        Ok(text) => {
+            let request = load::Request {
+                text: &text,
+                path: Some(path),
+            };
+            generate_request(&request, config)
+        }
         Err(err) => {
             let message = format!("cannot read {}: {err}", path.display());
             Err(vec![Diagnostic {

@@ -1,0 +1,116 @@
+//! Phase 1: files (YAML or JSON; one document or several joined by relative `$ref`s) →
+//! `openapiv3::OpenAPI`.
+//!
+//! The steps, each on one tree ([`serde_yaml::Value`], whose mappings keep their order):
+//! 1. [`parse`]: text → tree, bounded by the text's size (aliases, nesting, big numbers);
+//! 2. the version: OpenAPI 3.0.x or 3.1.x;
+//! 3. bundle: `$ref`s to other files are read and joined into the one document;
+//! 4. select: only the operations asked for (`--include`/`--exclude`);
+//! 5. overlays (OpenAPI Overlay 1.0/1.1), in order;
+//! 6. prune: components no selected operation reaches are dropped;
+//! 7. normalise: 3.1's schema dialect into the 3.0 shape the model reads, and numbers into
+//!    the ranges `openapiv3` holds;
+//! 8. the [`guard`](crate::guard) checks every schema one node at a time, and only then does
+//!    `openapiv3` read the whole: loading stays linear in the input.
+
+mod parse;
+
+use crate::diagnostics::{Diagnostics, Kind};
+use openapiv3::OpenAPI;
+use serde_yaml::Value;
+use std::path::{Path, PathBuf};
+
+/// The OpenAPI versions read.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) enum Version {
+    V30,
+    V31,
+}
+
+/// A loaded document and what it took to load it.
+pub(crate) struct Loaded {
+    /// The document, in the 3.0 shape.
+    pub doc: OpenAPI,
+    /// Every file read (the spec, the files it refers to, overlays), in the order read: what a
+    /// build script reruns on.
+    pub files: Vec<PathBuf>,
+}
+
+/// Where the text came from and how to load it.
+pub(crate) struct Request<'a> {
+    /// The spec's text.
+    pub text: &'a str,
+    /// Its path, when it is a file: relative `$ref`s are resolved from its directory.
+    pub path: Option<&'a Path>,
+}
+
+/// Parses `text` as an OpenAPI 3.0 or 3.1 document on its own (no file around it).
+/// Problems go into `diags`; `None` means stop.
+pub fn load(text: &str, diags: &mut Diagnostics) -> Option<OpenAPI> {
+    let request = Request { text, path: None };
+    load_request(&request, diags).map(|loaded| loaded.doc)
+}
+
+/// Loads a spec, every step of the module's list.
+pub(crate) fn load_request(request: &Request<'_>, diags: &mut Diagnostics) -> Option<Loaded> {
+    let name = request
+        .path
+        .map_or_else(|| "the spec".to_owned(), |p| p.display().to_string());
+    let mut value = parse::parse(request.text, &name, diags)?;
+    if check_version(&value, diags)? == Version::V31 {
+        let message = "OpenAPI 3.1 documents are not read yet";
+        diags.error(Kind::Version, "#/openapi", message);
+        return None;
+    }
+    let files: Vec<PathBuf> = request.path.iter().map(|p| p.to_path_buf()).collect();
+    crate::guard::guard(&mut value);
+    let doc = read_openapi(value, diags)?;
+    Some(Loaded { doc, files })
+}
+
+/// The tree as `openapiv3` reads it (every schema already passed the guard).
+fn read_openapi(value: Value, diags: &mut Diagnostics) -> Option<OpenAPI> {
+    match serde_yaml::from_value::<OpenAPI>(value) {
+        Ok(doc) => Some(doc),
+        Err(err) => {
+            let message = format!("not an OpenAPI 3.0 document: {err}");
+            diags.error(Kind::Syntax, "#", message);
+            None
+        }
+    }
+}
+
+/// Accepts `openapi: 3.0.x` and `3.1.x`; Swagger 2 is another format.
+fn check_version(value: &Value, diags: &mut Diagnostics) -> Option<Version> {
+    let version = value.get("openapi").and_then(version_text);
+    match version {
+        Some(v) if v == "3.0" || v.starts_with("3.0.") => Some(Version::V30),
+        Some(v) if v == "3.1" || v.starts_with("3.1.") => Some(Version::V31),
+        Some(v) => {
+            let message = format!(
+                "OpenAPI version {v} is not supported: kv-codegen reads OpenAPI 3.0.x and 3.1.x documents"
+            );
+            diags.error(Kind::Version, "#/openapi", message);
+            None
+        }
+        None if value.get("swagger").is_some() => {
+            let message = "Swagger 2.0 documents are not supported: convert to OpenAPI 3.0.x";
+            diags.error(Kind::Version, "#/swagger", message);
+            None
+        }
+        None => {
+            let message = "missing `openapi` version field: expected `openapi: 3.0.x` or `3.1.x`";
+            diags.error(Kind::Version, "#", message);
+            None
+        }
+    }
+}
+
+/// The version as text, whether YAML read it as a string or (for `3.0`) as a number.
+fn version_text(value: &Value) -> Option<String> {
+    match value {
+        Value::String(s) => Some(s.clone()),
+        Value::Number(n) => Some(n.to_string()),
+        _ => None,
+    }
+}
