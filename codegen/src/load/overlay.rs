@@ -761,4 +761,50 @@ mod tests {
             lines[0]
         );
     }
+
+    use proptest::prelude::*;
+
+    /// Small JSON trees over the keys `a` and `b`.
+    fn tree() -> impl Strategy<Value = serde_json::Value> {
+        let leaf = prop_oneof![
+            Just(serde_json::Value::Null),
+            any::<bool>().prop_map(serde_json::Value::from),
+            (0..3i64).prop_map(serde_json::Value::from),
+            "[ab]".prop_map(serde_json::Value::from),
+        ];
+        leaf.prop_recursive(4, 32, 3, |inner| {
+            prop_oneof![
+                prop::collection::vec(inner.clone(), 0..3).prop_map(serde_json::Value::from),
+                prop::collection::btree_map("[ab]", inner, 0..3)
+                    .prop_map(|m| serde_json::Value::Object(m.into_iter().collect())),
+            ]
+        })
+    }
+
+    const TARGETS: [&str; 6] = ["$..a", "$..[0]", "$.a", "$..*", "$[?@.b]", "$..[?@ == 1]"];
+
+    proptest! {
+        /// Any action on any tree gives the changed tree or diagnostics, and a removal leaves
+        /// nothing its target selects (all at once: deepest and highest-indexed first).
+        #[test]
+        fn actions_never_panic_and_removals_remove_everything_targeted(
+            doc in tree(),
+            target in prop::sample::select(TARGETS.to_vec()),
+            change in prop_oneof![
+                Just("remove: true".to_owned()),
+                tree().prop_map(|v| format!("update: {v}")),
+                prop::sample::select(TARGETS.to_vec()).prop_map(|t| format!("copy: '{t}'")),
+            ],
+        ) {
+            let overlay = format!("{HEADER}actions:\n- target: '{target}'\n  {change}\n");
+            let (result, _) = run(&doc.to_string(), &overlay);
+            // Removing `[0]` makes the next element the first: the one target to leave some.
+            let by_index = target == "$..[0]";
+            if let (Some(result), true) = (result, change.starts_with("remove") && !by_index) {
+                let json = serde_json::to_value(&result).unwrap();
+                let left = JsonPath::parse(target).unwrap().query(&json).len();
+                prop_assert_eq!(left, 0, "{}", json);
+            }
+        }
+    }
 }
