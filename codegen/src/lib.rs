@@ -182,6 +182,18 @@ pub struct Output {
     /// Every file read: the spec, the files its `$ref`s reach, the overlays (what a build
     /// script reruns on).
     pub sources: Vec<std::path::PathBuf>,
+    /// With a selection ([`Config::include`], [`Config::exclude`]): how many operations it
+    /// kept. `None` when the whole spec was generated.
+    pub selected: Option<Selected>,
+}
+
+/// What a selection kept of a spec.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Selected {
+    /// The operations selected (some may still be left out, see [`Output::left_out`]).
+    pub operations: usize,
+    /// The operations the spec holds.
+    pub total: usize,
 }
 
 impl Output {
@@ -264,7 +276,7 @@ fn generate_with(
     diags: &mut Diagnostics,
     origins: &mut load::Origins,
 ) -> Option<Output> {
-    let loaded = load::load_request(request, diags, origins)?;
+    let loaded = load::load_request(request, config, diags, origins)?;
     let (mut model, left_out) = lower::lower(&loaded.doc, &config.client_defaults, diags);
     drop(loaded.doc);
     lower::override_env_prefix(
@@ -307,6 +319,9 @@ fn generate_with(
         diagnostics: Vec::new(),
         warnings: Vec::new(),
         sources: loaded.files,
+        selected: loaded
+            .selected
+            .map(|(operations, total)| Selected { operations, total }),
     })
 }
 

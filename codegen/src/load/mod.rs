@@ -15,7 +15,9 @@
 
 mod bundle;
 mod numbers;
+mod overlay;
 mod parse;
+mod select;
 mod v31;
 mod walk;
 
@@ -40,6 +42,9 @@ pub(crate) struct Loaded {
     /// Every file read (the spec, the files it refers to, overlays), in the order read: what a
     /// build script reruns on.
     pub files: Vec<PathBuf>,
+    /// With a selection (`include`/`exclude`): the operations kept out of those the
+    /// document holds.
+    pub selected: Option<(usize, usize)>,
 }
 
 /// Where the text came from and how to load it.
@@ -54,14 +59,17 @@ pub(crate) struct Request<'a> {
 /// Problems go into `diags`; `None` means stop.
 pub fn load(text: &str, diags: &mut Diagnostics) -> Option<OpenAPI> {
     let request = Request { text, path: None };
-    load_request(&request, diags, &mut Origins::default()).map(|loaded| loaded.doc)
+    let config = crate::Config::default();
+    let mut origins = Origins::default();
+    load_request(&request, &config, diags, &mut origins).map(|loaded| loaded.doc)
 }
 
-/// Loads a spec, every step of the module's list.
-/// `origins` learns where the parts that came from other files came from, even when loading
-/// stops.
+/// Loads a spec, every step of the module's list. `config` gives the selection (`include`,
+/// `exclude`) and the overlays; `origins` learns where the parts that came from other files
+/// came from, even when loading stops.
 pub(crate) fn load_request(
     request: &Request<'_>,
+    config: &crate::Config,
     diags: &mut Diagnostics,
     origins: &mut Origins,
 ) -> Option<Loaded> {
@@ -78,13 +86,36 @@ pub(crate) fn load_request(
         &mut files,
         diags,
     );
+    let selected = tailor(&mut value, config, &mut files, diags)?;
     if version == Version::V31 {
         v31::normalise(&mut value, diags);
     }
     numbers::normalise(&mut value, diags);
     crate::guard::guard(&mut value);
     let doc = read_openapi(value, diags)?;
-    Some(Loaded { doc, files })
+    Some(Loaded {
+        doc,
+        files,
+        selected,
+    })
+}
+
+/// Steps 4 to 6: selection, overlays, pruning. `None` means stop; else the counts of a
+/// selection, if one was asked for.
+fn tailor(
+    value: &mut Value,
+    config: &crate::Config,
+    files: &mut Vec<PathBuf>,
+    diags: &mut Diagnostics,
+) -> Option<Option<(usize, usize)>> {
+    let selection = select::Selection::parse(&config.include, &config.exclude, diags)?;
+    let counts = selection.map(|mut selection| selection.apply(value, diags));
+    overlay::apply_files(value, &config.overlays, files, diags)?;
+    // Pruned after the overlays, which may add references of their own.
+    if counts.is_some() {
+        select::prune(value);
+    }
+    Some(counts.map(|c| (c.selected, c.total)))
 }
 
 /// The tree as `openapiv3` reads it (every schema already passed the guard).
