@@ -64,6 +64,10 @@ fn module() -> Result<String, String> {
         let rendered = kv_codegen::diagnostics::render(&diags);
         format!("{SPEC}: the specification has errors:\n{rendered}")
     })?;
+    // A spec over several files: every file it read (those under spec/ are listed already).
+    for file in &output.sources {
+        println!("cargo:rerun-if-changed={}", file.display());
+    }
     for warning in &output.warnings {
         let line = warning.to_string().replace('\n', " ");
         println!("cargo:warning={SPEC}: {line}");

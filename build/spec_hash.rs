@@ -1,7 +1,7 @@
 //! The spec hash the generator writes into the `@generated` header
 //! (`// spec-hash: fnv1a64:…`), computed here without the generator so that a build
 //! without the `codegen` feature can tell whether `spec/` changed since `generated/` was
-//! written. Must equal `kv_codegen::format::spec_hash` (tests/spec_hash.rs checks it).
+//! written. Must equal `kv_codegen::spec_hash` (tests/spec_hash.rs checks it).
 
 /// The header line's prefix; the hash follows it.
 pub const PREFIX: &str = "// spec-hash: fnv1a64:";

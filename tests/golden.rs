@@ -314,7 +314,7 @@ fn json_and_yaml_give_the_same_module() {
 /// The module without its header's spec hash, which is of the text and so differs between
 /// two forms of one API; the rest may not.
 fn without_hash(code: String) -> String {
-    let hash_line = kv_codegen::format::SPEC_HASH_PREFIX;
+    let hash_line = kv_codegen::SPEC_HASH_PREFIX;
     code.lines()
         .filter(|line| !line.starts_with(hash_line))
         .collect::<Vec<_>>()

@@ -12,14 +12,14 @@ proptest! {
         let text = if crlf { text.replace('\n', "\r\n") } else { text };
         prop_assert_eq!(
             build_hash::spec_hash(text.as_bytes()),
-            kv_codegen::format::spec_hash(&text)
+            kv_codegen::spec_hash(&text)
         );
     }
 }
 
 #[test]
 fn both_use_one_header_line() {
-    assert_eq!(build_hash::PREFIX, kv_codegen::format::SPEC_HASH_PREFIX);
+    assert_eq!(build_hash::PREFIX, kv_codegen::SPEC_HASH_PREFIX);
 }
 
 #[test]

@@ -57,31 +57,31 @@ fn phases(c: &mut Criterion) {
     group.bench_function("load", |b| {
         b.iter(|| {
             let mut diags = kv_codegen::Diagnostics::default();
-            kv_codegen::load::load(&text, &mut diags).is_some()
+            kv_codegen::phases::load(&text, &mut diags).is_some()
         })
     });
     let mut diags = kv_codegen::Diagnostics::default();
-    let Some(doc) = kv_codegen::load::load(&text, &mut diags) else {
+    let Some(doc) = kv_codegen::phases::load(&text, &mut diags) else {
         return;
     };
     group.bench_function("lower", |b| {
         b.iter(|| {
             let mut diags = kv_codegen::Diagnostics::default();
-            kv_codegen::lower::lower(&doc, &[], &mut diags)
+            kv_codegen::phases::lower(&doc, &[], &mut diags)
                 .0
                 .types
                 .len()
         })
     });
-    let (model, _) = kv_codegen::lower::lower(&doc, &[], &mut diags);
+    let (model, _) = kv_codegen::phases::lower(&doc, &[], &mut diags);
     // Emitting and printing go part by part, on every core: one phase.
     for (name, printer) in [
-        ("emit-and-print-pretty", kv_codegen::emit::Printer::Pretty),
-        ("emit-and-print-plain", kv_codegen::emit::Printer::Plain),
+        ("emit-and-print-pretty", kv_codegen::phases::Printer::Pretty),
+        ("emit-and-print-plain", kv_codegen::phases::Printer::Plain),
     ] {
         group.bench_function(name, |b| {
             b.iter(|| {
-                kv_codegen::emit::render(&model, &config, printer, String::new()).map(|s| s.len())
+                kv_codegen::phases::render(&model, &config, printer, String::new()).map(|s| s.len())
             })
         });
     }
@@ -89,8 +89,8 @@ fn phases(c: &mut Criterion) {
     let crates = kv_codegen::Crates::named("synthetic");
     group.bench_function("emit-and-print-crates-pretty", |b| {
         b.iter(|| {
-            let printer = kv_codegen::emit::Printer::Pretty;
-            kv_codegen::emit::render_crates(&model, &crates, printer, String::new())
+            let printer = kv_codegen::phases::Printer::Pretty;
+            kv_codegen::phases::render_crates(&model, &crates, printer, String::new())
                 .map(|files| files.len())
         })
     });

@@ -54,7 +54,7 @@ fn load(c: &mut Criterion) {
                 BenchmarkId::new(kind, format!("{kib}KiB")),
                 &text,
                 |b, text| {
-                    b.iter(|| kv_codegen::load::load(text, &mut Diagnostics::default()).is_some())
+                    b.iter(|| kv_codegen::phases::load(text, &mut Diagnostics::default()).is_some())
                 },
             );
         }
@@ -62,7 +62,7 @@ fn load(c: &mut Criterion) {
     for depth in [20, 63, 150] {
         let text = deep(depth);
         group.bench_with_input(BenchmarkId::new("nested-allOf", depth), &text, |b, text| {
-            b.iter(|| kv_codegen::load::load(text, &mut Diagnostics::default()).is_some())
+            b.iter(|| kv_codegen::phases::load(text, &mut Diagnostics::default()).is_some())
         });
     }
     group.finish();

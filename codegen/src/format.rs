@@ -20,6 +20,7 @@ pub(crate) fn header(source_name: &str, spec: &str) -> String {
 }
 
 /// Parses the tokens item by item and pretty-prints them under the `@generated` header.
+#[cfg(test)]
 pub fn format(tokens: TokenStream, source_name: &str, spec: &str) -> Result<String, String> {
     let mut out = header(source_name, spec);
     pretty_items(tokens, 0, &mut out)?;
@@ -60,6 +61,7 @@ pub fn plain_items(tokens: TokenStream, depth: usize, out: &mut String) {
 /// Prints the tokens without parsing them: one statement, field or brace per line, indented
 /// by nesting, spaced as `proc_macro2` spaces them. For code only the compiler reads (a build
 /// script's output): several times cheaper than [`format()`], and still readable in an error.
+#[cfg(test)]
 pub fn plain(tokens: TokenStream, source_name: &str, spec: &str) -> String {
     let mut out = header(source_name, spec);
     plain_items(tokens, 0, &mut out);

@@ -1,25 +1,41 @@
 //! kv-codegen: reads an OpenAPI 3.0 description and writes a typed Rust SDK module.
 //!
-//! Four phases, one model: [`load`](load::load) text into `openapiv3`, [`lower`](lower::lower)
-//! it into the plain-data [`model`], then [`emit::render`] it part by part: tokens with `quote`,
-//! printed with `prettyplease` (or [`format`](mod@format)'s plain printer). Problems are [`Diagnostic`]s with a
-//! JSON pointer; the driver stops between phases when one is an error.
+//! Four phases, one model: load the spec's files into `openapiv3` (bundling other files,
+//! selecting operations, applying overlays, reading 3.1 as 3.0), lower it into a plain-data
+//! model, then emit it part by part: tokens with `quote`, printed with `prettyplease` (or a
+//! plain printer). Problems are [`Diagnostic`]s with a JSON pointer; the driver stops between
+//! phases when one is an error.
+//!
+//! The API is [`generate_file`] (or [`generate`] for a spec given as text) with a [`Config`],
+//! giving an [`Output`]; the rest serves the CLI and build scripts: [`write_if_changed`],
+//! [`output_file_name`], [`source_name`], the crates layout's [`stale_crates`] and
+//! [`remove_stale_crate`], and [`diagnostics::render`].
 //!
 //! The output is one module ([`Output::code`]), or for an API too large to compile as one
 //! crate, a workspace of crates ([`Config::crates`], [`Output::files`]).
 
 pub mod diagnostics;
-pub mod emit;
-pub mod format;
-pub mod guard;
-pub mod load;
-pub mod lower;
-pub mod model;
-pub mod naming;
-pub mod refs;
-pub mod suggest;
+mod emit;
+mod format;
+mod guard;
+mod load;
+mod lower;
+mod model;
+mod naming;
+mod refs;
+mod suggest;
 
 pub use diagnostics::{Diagnostic, Diagnostics, Kind, Severity};
+pub use format::{spec_hash, SPEC_HASH_PREFIX};
+
+/// The phases one at a time, for kv-codegen's own benchmarks. Not part of the API: no
+/// stability promise.
+#[doc(hidden)]
+pub mod phases {
+    pub use crate::emit::{render, render_crates, Printer};
+    pub use crate::load::load;
+    pub use crate::lower::lower;
+}
 
 use std::path::Path;
 

@@ -4,7 +4,7 @@
 //! in one file. Outputs always satisfy `[A-Za-z_][A-Za-z0-9_]*`, optionally with an `r#`
 //! prefix, which is what `proc_macro2::Ident` requires.
 
-use heck::{ToShoutySnakeCase, ToSnakeCase, ToUpperCamelCase};
+use heck::{ToSnakeCase, ToUpperCamelCase};
 use std::collections::BTreeSet;
 
 /// Keywords that can be used as raw identifiers (`r#type`).
@@ -74,7 +74,9 @@ pub fn field_name(raw: &str) -> String {
 }
 
 /// A constant name: `SHOUTY_SNAKE_CASE`.
+#[cfg(test)]
 pub fn const_name(raw: &str) -> String {
+    use heck::ToShoutySnakeCase;
     let name = sanitize(&raw.to_shouty_snake_case());
     if name.is_empty() || starts_with_digit(&name) {
         format!("C_{name}")

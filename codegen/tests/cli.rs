@@ -188,7 +188,7 @@ fn client_default_option_equals_the_extension() {
     assert_eq!(with.status.code(), Some(0));
     // The header's spec hash is of the edited text; the module itself may not differ.
     let unhashed = |code: String| {
-        let hash_line = kv_codegen::format::SPEC_HASH_PREFIX;
+        let hash_line = kv_codegen::SPEC_HASH_PREFIX;
         let lines = code.lines().filter(|l| !l.starts_with(hash_line));
         lines.collect::<Vec<_>>().join("\n")
     };

@@ -64,7 +64,7 @@ fn config() -> Config {
 /// header's spec hash (of the text), or that it failed.
 fn outcome(result: Result<Output, Vec<kv_codegen::Diagnostic>>) -> Option<String> {
     let code = result.ok()?.code;
-    let hash = kv_codegen::format::SPEC_HASH_PREFIX;
+    let hash = kv_codegen::SPEC_HASH_PREFIX;
     Some(
         code.lines()
             .filter(|l| !l.starts_with(hash))

@@ -2,7 +2,7 @@
 //! `openapiv3::OpenAPI`.
 //!
 //! The steps, each on one tree ([`serde_yaml::Value`], whose mappings keep their order):
-//! 1. [`parse`]: text → tree, bounded by the text's size (aliases, nesting, big numbers);
+//! 1. parse: text → tree, bounded by the text's size (aliases, nesting, big numbers);
 //! 2. the version: OpenAPI 3.0.x or 3.1.x;
 //! 3. bundle: `$ref`s to other files are read and joined into the one document;
 //! 4. select: only the operations asked for (`--include`/`--exclude`);
@@ -10,7 +10,7 @@
 //! 6. prune: components no selected operation reaches are dropped;
 //! 7. normalise: 3.1's schema dialect into the 3.0 shape the model reads, and numbers into
 //!    the ranges `openapiv3` holds;
-//! 8. the [`guard`](crate::guard) checks every schema one node at a time, and only then does
+//! 8. the guard checks every schema one node at a time, and only then does
 //!    `openapiv3` read the whole: loading stays linear in the input.
 
 mod bundle;

@@ -53,7 +53,16 @@ pub fn parse(text: &str, file: &str, diags: &mut Diagnostics) -> Option<Value> {
                 Some(loc) => format!("{file} (line {}, column {})", loc.line(), loc.column()),
                 None => file.to_owned(),
             };
-            diags.error(Kind::Syntax, at, format!("not valid YAML or JSON: {err}"));
+            let hint = if err.to_string().contains("recursion limit exceeded") {
+                " (YAML is read up to 128 levels of nesting, the YAML reader's own limit; the same document as JSON is read up to 1,000)"
+            } else {
+                ""
+            };
+            diags.error(
+                Kind::Syntax,
+                at,
+                format!("not valid YAML or JSON: {err}{hint}"),
+            );
             None
         }
     }
