@@ -6,8 +6,8 @@ use std::time::Duration;
 use reqwest::header::{HeaderMap, CONTENT_TYPE};
 use reqwest::StatusCode;
 
-use crate::envelope::ApiMessage;
-use crate::retry::parse_retry_after;
+use crate::message::ApiMessage;
+use crate::retry_rules::{is_retryable_status, parse_retry_after};
 use crate::validate::ConstraintError;
 
 /// What went wrong, coarsely enough to decide what to do about it.
@@ -209,7 +209,7 @@ impl Error {
         match self.kind() {
             ErrorKind::Timeout | ErrorKind::Connect | ErrorKind::Network => true,
             ErrorKind::RateLimited | ErrorKind::Server => true,
-            _ => self.status().is_some_and(crate::retry::is_retryable_status),
+            _ => self.status().is_some_and(is_retryable_status),
         }
     }
 }
