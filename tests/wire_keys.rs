@@ -270,10 +270,8 @@ async fn an_expiration_beyond_any_integer_is_refused() {
         r#"{"success":true,"errors":[],"messages":[],"result":[{"name":"a","expiration":1e300}]}"#;
     let error = list_answered(body).await.unwrap_err();
     assert_eq!(error.kind(), ErrorKind::UnexpectedBody);
-    assert!(
-        error
-            .to_string()
-            .contains("invalid type: floating point `1e300`, expected i64"),
-        "{error}"
+    assert_eq!(
+        error.to_string(),
+        r#"list-keys: HTTP 200 OK: the result does not have the expected shape (invalid type: floating point `1e+300`, expected i64 at line 1 column 82) (application/json, 85 bytes): {"success":true,"errors":[],"messages":[],"result":[{"name":"a","expiration":1e300}]}"#
     );
 }
