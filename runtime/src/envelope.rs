@@ -287,7 +287,9 @@ pub(crate) fn body_error(kind: ErrorKind, raw: &RawResponse, why: &str) -> Error
     annotate(Error::new(kind, text), raw).with_excerpt(excerpt)
 }
 fn annotate(error: Error, raw: &RawResponse) -> Error {
-    let error = error.with_response(raw.status, raw.headers.clone());
+    let error = error
+        .with_response(raw.status, raw.headers.clone())
+        .with_body(raw.body.clone());
     let error = if raw.operation.is_empty() {
         error
     } else {
@@ -325,6 +327,10 @@ mod tests {
         assert_eq!(item.pointer.as_deref(), Some("/key"));
         assert_eq!(item.to_string(), "10009 m (at /key) (see https://d)");
         assert_eq!(ApiMessage::from_value(&json!("plain")).message, "plain");
+        let code = |code: serde_json::Value| ApiMessage::from_value(&json!({"code": code})).code;
+        assert_eq!(code(json!(10009.0)), 10009);
+        assert_eq!(code(json!(10009.5)), 10009);
+        assert_eq!(code(json!(1e300)), 0);
         assert_eq!(
             ApiMessage::from_value(&json!({"code": 7})).message,
             r#"{"code":7}"#

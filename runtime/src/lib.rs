@@ -8,7 +8,8 @@
 //! rounded down).
 //!
 //! What a user of a generated client meets is documented here: the client builder and its
-//! configuration, [`Response`], [`Error`] and [`ErrorKind`], [`ApiMessage`], [`ByteStream`],
+//! configuration, [`Response`], [`Error`] and [`ErrorKind`] (with [`Error::api_body`] for an
+//! error body of a declared schema), [`ApiMessage`], [`ByteStream`],
 //! [`Pages`] / [`Items`], [`Binary`], the [`units`] conversions and [`de`]'s lenient readers.
 //! The items only generated code calls (the decoders `decode_*`, the pager constructors,
 //! the `encode` and `validate` helpers, `de`'s member tables) are public so that generated

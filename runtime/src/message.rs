@@ -37,6 +37,7 @@ impl ApiMessage {
         let text = |key: &str| value.get(key).and_then(Value::as_str).map(bounded);
         let code = value.get("code").and_then(|c| {
             c.as_i64()
+                .or_else(|| c.as_f64().and_then(whole_code))
                 .or_else(|| c.as_str().and_then(|s| s.trim().parse().ok()))
         });
         let message = match value {
@@ -86,6 +87,15 @@ impl ApiMessage {
         }
         text
     }
+}
+
+/// A code written as a float (`10009.0`), read by the rule of [`crate::de::Lenient`]: rounded
+/// down, `None` beyond `i64`.
+fn whole_code(code: f64) -> Option<i64> {
+    let floor = code.floor();
+    // 2^63 is exact in f64; a floor in range casts exactly.
+    (floor >= -9_223_372_036_854_775_808.0 && floor < 9_223_372_036_854_775_808.0)
+        .then_some(floor as i64)
 }
 
 impl fmt::Display for ApiMessage {
