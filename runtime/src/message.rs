@@ -94,7 +94,8 @@ impl ApiMessage {
 fn whole_code(code: f64) -> Option<i64> {
     let floor = code.floor();
     // 2^63 is exact in f64; a floor in range casts exactly.
-    (floor >= -9_223_372_036_854_775_808.0 && floor < 9_223_372_036_854_775_808.0)
+    (-9_223_372_036_854_775_808.0..9_223_372_036_854_775_808.0)
+        .contains(&floor)
         .then_some(floor as i64)
 }
 

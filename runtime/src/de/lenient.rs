@@ -53,10 +53,10 @@ fn whole(value: f64) -> Option<Whole> {
     const I64_END: f64 = 9_223_372_036_854_775_808.0;
     const U64_END: f64 = 18_446_744_073_709_551_616.0;
     let floor = value.floor();
-    if floor >= -I64_END && floor < I64_END {
+    if (-I64_END..I64_END).contains(&floor) {
         // In range, so the cast is exact (the value is whole).
         Some(Whole::Signed(floor as i64))
-    } else if floor >= 0.0 && floor < U64_END {
+    } else if (0.0..U64_END).contains(&floor) {
         Some(Whole::Unsigned(floor as u64))
     } else {
         None
