@@ -7,6 +7,12 @@
 //! its last value (the derive refuses it), a JSON array is not read as a struct (the derive
 //! reads the members in order), and a struct with extra members refuses a wrong extra value
 //! where it stands (the derive refuses it after the other members, at the end of the object).
+//!
+//! Answers are read through the runtime's `kv_runtime::de::Lenient`, which reads a float into
+//! an integer member (whole: that integer; fractional: rounded down). Both impls are also
+//! compared read that way (they must still agree), and where that reading deliberately
+//! differs from serde's derive read plainly, the difference is asserted exactly
+//! (`answers_read_floats_into_integers_where_the_derive_refuses`).
 // The fixture's client is not called here.
 #![allow(dead_code)]
 
@@ -150,7 +156,61 @@ where
         "read from the tree of {}",
         text
     );
+    prop_assert_eq!(
+        read_lenient::<O>(text),
+        read_lenient::<D>(text),
+        "read leniently from {}",
+        text
+    );
     Ok(())
+}
+
+/// [`read`] as the runtime reads answers: through `kv_runtime::de::Lenient`.
+fn read_lenient<T: DeserializeOwned + Serialize>(text: &str) -> Result<Value, String> {
+    kv_runtime::de::from_slice::<T>(text.as_bytes())
+        .map(|t| serde_json::to_value(t).unwrap())
+        .map_err(|e| e.to_string())
+}
+
+/// The deliberate difference: an integer member written as a float. serde's derive (and the
+/// emitted impl read plainly) refuse it; the runtime's reading takes a whole float as that
+/// integer and rounds a fractional one down; a float beyond the type is still refused, and a
+/// member of any JSON keeps its float.
+#[test]
+fn answers_read_floats_into_integers_where_the_derive_refuses() {
+    let text = r#"{"id":2.0,"label":"x"}"#;
+    assert_eq!(
+        read::<derived::Inner>(text),
+        Err("invalid type: floating point `2.0`, expected i64 at line 1 column 9".to_owned())
+    );
+    assert_eq!(read::<ours::Inner>(text), read::<derived::Inner>(text));
+    assert_eq!(
+        read_lenient::<ours::Inner>(text),
+        Ok(json!({"id": 2, "label": "x"}))
+    );
+    for (id, read_as) in [("1577836800.5", 1577836800), ("-1.5", -2), ("-0.0", 0)] {
+        let text = format!(r#"{{"id":{id}}}"#);
+        assert_eq!(
+            read_lenient::<ours::MaybeInner>(&text),
+            Ok(json!({"id": read_as}))
+        );
+    }
+    assert_eq!(
+        read_lenient::<ours::Inner>(r#"{"id":1e300}"#),
+        Err("invalid type: floating point `1e+300`, expected i64 at line 1 column 11".to_owned())
+    );
+    // `size` is an i32: 3e9 fits an i64 but not the member.
+    let record = r#"{"type":"t","created-on":"c","name":"n","count":2.0,"size":3e9,"inner":{"id":1},"value":1,"any":2.0,"chain":null}"#;
+    assert_eq!(
+        read_lenient::<ours::Record>(record),
+        Err("invalid value: integer `3000000000`, expected i32 at line 1 column 62".to_owned())
+    );
+    let record = record.replace("3e9", "7.9");
+    let read = read_lenient::<ours::Record>(&record).unwrap();
+    assert_eq!(
+        (&read["count"], &read["size"], &read["any"]),
+        (&json!(2), &json!(7), &json!(2.0))
+    );
 }
 
 // ---- Documents: members in any order, keys written plainly or with an escape ----

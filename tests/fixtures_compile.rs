@@ -690,3 +690,29 @@ async fn client_defaults_have_setters_variables_and_names_of_their_own() {
         .collect();
     assert_eq!(paths, ["/zones/z/sites/s", "/sites/s/timeouts/t"]);
 }
+
+#[tokio::test]
+async fn a_declared_error_body_is_read_as_its_schema() {
+    let server = MockServer::start().await;
+    let body = r#"{"title":"no such thing","status":404.0}"#;
+    Mock::given(any())
+        .respond_with(ResponseTemplate::new(404).set_body_raw(body, "application/json"))
+        .mount(&server)
+        .await;
+    let client: responses::Client = fixture_client(&server).build().unwrap();
+    let error = client.things().list(Default::default()).await.unwrap_err();
+    assert_eq!(error.kind(), cloudflare_kv::ErrorKind::NotFound);
+    assert_eq!(error.body(), Some(body.as_bytes()));
+    let problem = error
+        .api_body::<responses::types::Problem>()
+        .unwrap()
+        .unwrap();
+    assert_eq!(
+        problem,
+        responses::types::Problem {
+            title: Some("no such thing".into())
+        }
+    );
+    // Another shape is an error of its own, not a panic.
+    assert!(error.api_body::<Vec<u8>>().unwrap().is_err());
+}

@@ -204,3 +204,26 @@ async fn bulk_get_leaves_unset_options_out() {
     assert_eq!(response.values.get("a"), Some(&json!("v")));
     assert_eq!(only_request(&server).await.body, br#"{"keys":["a"]}"#);
 }
+
+/// `successful_key_count` is a `number` in Cloudflare's description: `2.0` reads as 2.
+#[tokio::test]
+async fn a_key_count_written_as_a_float_is_read() {
+    let body = r#"{"success":true,"errors":[],"messages":[],"result":{"successful_key_count":2.0,"unsuccessful_keys":[]}}"#;
+    let server = answering(ResponseTemplate::new(200).set_body_raw(body, "application/json")).await;
+    let response = client(&server)
+        .kv()
+        .namespaces()
+        .bulk_delete(NAMESPACE, BulkDeleteParams::new(["a", "b"]))
+        .await
+        .unwrap();
+    assert_eq!(
+        response.body(),
+        &BulkResult {
+            successful_key_count: Some(2),
+            unsuccessful_keys: Some(vec![]),
+        }
+    );
+    // The request still sends integers.
+    let request = only_request(&server).await;
+    assert_eq!(request.body, br#"["a","b"]"#);
+}

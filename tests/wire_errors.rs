@@ -56,12 +56,14 @@ async fn a_4xx_envelope_keeps_every_field() {
                 message: "metadata too large".into(),
                 documentation_url: Some("https://developers.cloudflare.com/kv".into()),
                 pointer: Some("/metadata".into()),
+                replaced: false,
             },
             ApiMessage {
                 code: 10020,
                 message: "second problem".into(),
                 documentation_url: None,
-                pointer: None
+                pointer: None,
+                replaced: false,
             },
         ]
     );
@@ -84,6 +86,49 @@ async fn a_4xx_envelope_keeps_every_field() {
     assert_eq!(
         error.to_string(),
         "update-value: HTTP 400 Bad Request: 10019 metadata too large (at /metadata) (see https://developers.cloudflare.com/kv); 10020 second problem"
+    );
+}
+
+/// One message whose JSON string has a lone surrogate escape: that text is replaced and
+/// flagged, and every other error keeps its code and message.
+#[tokio::test]
+async fn a_lone_surrogate_in_one_message_keeps_the_other_errors() {
+    let body = r#"{"success":false,"errors":[{"code":10001,"message":"bad \udc80 text","source":{"pointer":"/value"}},{"code":10002,"message":"second \ud83d\ude00","documentation_url":"https://developers.cloudflare.com/kv"}],"messages":[{"code":1,"message":"note \ud800"}],"result":null}"#;
+    let (_server, client) =
+        answered(ResponseTemplate::new(400).set_body_raw(body, "application/json")).await;
+    let error = write(&client).await.unwrap_err();
+    assert_eq!(error.kind(), ErrorKind::Api);
+    assert_eq!(
+        error.errors(),
+        [
+            ApiMessage {
+                code: 10001,
+                message: "bad \u{FFFD} text".into(),
+                documentation_url: None,
+                pointer: Some("/value".into()),
+                replaced: true,
+            },
+            ApiMessage {
+                code: 10002,
+                message: "second \u{1F600}".into(),
+                documentation_url: Some("https://developers.cloudflare.com/kv".into()),
+                pointer: None,
+                replaced: false,
+            },
+        ]
+    );
+    assert_eq!(
+        error.messages(),
+        [ApiMessage {
+            code: 1,
+            message: "note \u{FFFD}".into(),
+            replaced: true,
+            ..ApiMessage::default()
+        }]
+    );
+    assert_eq!(
+        error.to_string(),
+        "update-value: HTTP 400 Bad Request: 10001 bad \u{FFFD} text (at /value) (text that was not Unicode replaced with U+FFFD); 10002 second \u{1F600} (see https://developers.cloudflare.com/kv)"
     );
 }
 

@@ -218,3 +218,60 @@ async fn metadata_of_the_wrong_shape_is_an_unexpected_body() {
         "HTTP 200 OK: the result does not have the requested shape (invalid type: integer `1`, expected a string)"
     );
 }
+
+/// A listing answered with the exact text `body`.
+async fn list_answered(body: &'static str) -> Result<Vec<Key>, cloudflare_kv::Error> {
+    let server = answering(ResponseTemplate::new(200).set_body_raw(body, "application/json")).await;
+    let response = client(&server)
+        .kv()
+        .namespaces()
+        .keys()
+        .list(NAMESPACE, ListKeysParams::new())
+        .await?;
+    Ok(response.into_body())
+}
+
+/// Cloudflare's description types `expiration` as `number`: a whole number written as a
+/// float is that number, not a failed page.
+#[tokio::test]
+async fn an_expiration_written_as_a_whole_float_is_read() {
+    let body = r#"{"success":true,"errors":[],"messages":[],"result":[{"name":"a","expiration":1577836800.0},{"name":"b","expiration":1577836801}],"result_info":{"count":2.0,"cursor":""}}"#;
+    let keys = list_answered(body).await.unwrap();
+    let expirations: Vec<_> = keys
+        .iter()
+        .map(|k| (k.name.as_str(), k.expiration))
+        .collect();
+    assert_eq!(
+        expirations,
+        [("a", Some(1577836800)), ("b", Some(1577836801))]
+    );
+}
+
+/// A fractional expiration is rounded down: the whole second it falls in.
+#[tokio::test]
+async fn a_fractional_expiration_is_rounded_down() {
+    let body = r#"{"success":true,"errors":[],"messages":[],"result":[{"name":"a","expiration":1577836800.5,"metadata":{"ratio":2.0}}],"result_info":{"count":1,"cursor":""}}"#;
+    let keys = list_answered(body).await.unwrap();
+    assert_eq!(
+        keys,
+        [Key {
+            name: "a".into(),
+            expiration: Some(1577836800),
+            // Metadata is any JSON: its float stays a float.
+            metadata: Some(json!({"ratio": 2.0})),
+        }]
+    );
+}
+
+/// A float no integer can hold is still refused, naming the member's type.
+#[tokio::test]
+async fn an_expiration_beyond_any_integer_is_refused() {
+    let body =
+        r#"{"success":true,"errors":[],"messages":[],"result":[{"name":"a","expiration":1e300}]}"#;
+    let error = list_answered(body).await.unwrap_err();
+    assert_eq!(error.kind(), ErrorKind::UnexpectedBody);
+    assert_eq!(
+        error.to_string(),
+        r#"list-keys: HTTP 200 OK: the result does not have the expected shape (invalid type: floating point `1e+300`, expected i64 at line 1 column 82) (application/json, 85 bytes): {"success":true,"errors":[],"messages":[],"result":[{"name":"a","expiration":1e300}]}"#
+    );
+}

@@ -8,9 +8,9 @@ use base64::engine::general_purpose::STANDARD;
 use base64::Engine;
 use serde_json::Value;
 
+use crate::call::Call;
 use crate::envelope::{self, Body};
 use crate::error::ApiError;
-use crate::handler::Call;
 use crate::json::{BulkGetIn, BulkResult, BulkValues, Ordered, PairIn, ValueType, WithMetadata};
 use crate::limits::{MAX_BULK_GET_KEYS, MAX_BULK_ITEMS, MAX_METADATA_BYTES, MAX_VALUE_BYTES};
 use crate::store::StoredEntry;

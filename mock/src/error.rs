@@ -7,6 +7,7 @@ use std::time::Duration;
 
 use http::StatusCode;
 
+use crate::caps::Full;
 use crate::limits::{MAX_KEY_BYTES, MAX_METADATA_BYTES, MAX_VALUE_BYTES};
 
 /// A request the mock refuses, as the API would refuse it.
@@ -65,6 +66,8 @@ pub(crate) enum ApiError {
     DuplicateTitle,
     /// The body did not arrive within the read timeout.
     RequestTimeout(Duration),
+    /// A write that would pass one of the store's caps; nothing of it was stored.
+    StoreFull(Full),
     /// An error in one item of a JSON body, at this JSON pointer.
     At(String, Box<ApiError>),
 }
@@ -77,6 +80,8 @@ impl ApiError {
             Self::BadCredentials => StatusCode::FORBIDDEN,
             Self::NoRoute | Self::KeyNotFound | Self::NamespaceNotFound => StatusCode::NOT_FOUND,
             Self::MethodNotAllowed(_) => StatusCode::METHOD_NOT_ALLOWED,
+            // What the API answers when an account is past a KV limit.
+            Self::StoreFull(_) => StatusCode::TOO_MANY_REQUESTS,
             Self::RequestTimeout(_) => StatusCode::REQUEST_TIMEOUT,
             Self::KeyTooLong(_) => StatusCode::URI_TOO_LONG,
             Self::ValueTooLarge | Self::MetadataTooLarge(_) | Self::BodyTooLarge(_) => {
@@ -114,6 +119,7 @@ impl ApiError {
             Self::BodyTooLarge(_) => 10005,
             Self::ValueNotReadable(_) => 10006,
             Self::BadBase64(_) => 10007,
+            Self::StoreFull(_) => 10048,
             Self::At(_, inner) => inner.code(),
         }
     }
@@ -164,7 +170,23 @@ impl ApiError {
             Self::RequestTimeout(limit) => {
                 format!("Request not received within {} ms", limit.as_millis())
             }
+            Self::StoreFull(full) => full_message(*full),
             Self::At(pointer, inner) => format!("{pointer}: {}", inner.message()),
+        }
+    }
+}
+
+/// The message of a refused write: which cap, and its value.
+fn full_message(full: Full) -> String {
+    match full {
+        Full::Keys(cap) => {
+            format!("Storage limit reached: the namespace already holds its limit of {cap} keys")
+        }
+        Full::Namespaces(cap) => {
+            format!("Storage limit reached: the limit of {cap} namespaces is reached")
+        }
+        Full::Bytes(cap) => {
+            format!("Storage limit reached: the write would pass the limit of {cap} stored bytes")
         }
     }
 }

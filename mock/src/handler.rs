@@ -4,17 +4,17 @@
 use http::request::Parts;
 use http::{header, HeaderValue, Method, Request, Response};
 use hyper::body::Incoming;
-use serde::de::DeserializeOwned;
 use tokio::time::Instant;
 
 use crate::body::{self, BodyKind, Ending, ReadBody};
+use crate::call::Call;
 use crate::envelope::{self, Body};
 use crate::error::ApiError;
 use crate::faults::Fault;
 use crate::log::LoggedRequest;
-use crate::routes::{match_route, Kind, Route, Segments};
+use crate::routes::{match_route, Kind, Route};
 use crate::state::State;
-use crate::{bulk, keys, namespaces, validate, values};
+use crate::{bulk, keys, namespaces, values};
 
 /// Why a connection is closed without an answer; hyper closes the connection when
 /// the service returns an error, which is exactly the fault we want.
@@ -28,71 +28,6 @@ impl std::fmt::Display for NoAnswer {
 }
 
 impl std::error::Error for NoAnswer {}
-
-/// A request that reached a route, with what the operations need of it.
-pub(crate) struct Call<'a> {
-    /// The server's state.
-    pub state: &'a State,
-    /// Method, URI and headers.
-    pub parts: &'a Parts,
-    /// The route's raw segments.
-    pub segments: Segments<'a>,
-    /// The body as read.
-    pub body: ReadBody,
-    /// The body's kind, for the value write.
-    pub body_kind: Result<BodyKind, ApiError>,
-    /// The byte limit the body was read with.
-    pub body_limit: usize,
-}
-
-impl Call<'_> {
-    /// The decoded account id.
-    pub(crate) fn account(&self) -> Result<String, ApiError> {
-        validate::identifier(self.segments.account_id)
-    }
-
-    /// The decoded account and namespace ids.
-    pub(crate) fn namespace(&self) -> Result<(String, String), ApiError> {
-        Ok((
-            self.account()?,
-            validate::identifier(self.segments.namespace_id)?,
-        ))
-    }
-
-    /// The decoded account id, namespace id and key.
-    pub(crate) fn address(&self) -> Result<(String, String, String), ApiError> {
-        let (account, namespace) = self.namespace()?;
-        Ok((
-            account,
-            namespace,
-            validate::key_segment(self.segments.key_name)?,
-        ))
-    }
-
-    /// The raw value of a query parameter.
-    pub(crate) fn query(&self, name: &str) -> Option<&str> {
-        validate::query_param(self.parts.uri.query(), name)
-    }
-
-    /// The server's time, in seconds since the epoch.
-    pub(crate) fn now(&self) -> i64 {
-        self.state.clock.now()
-    }
-
-    /// Whether a write may create the namespace it names.
-    pub(crate) fn may_create_namespace(&self) -> bool {
-        !self.state.strict_namespaces
-    }
-
-    /// The body parsed as JSON: JSON media type, within the limit, well formed.
-    pub(crate) fn json<T: DeserializeOwned>(&self) -> Result<T, ApiError> {
-        body::check_json(&self.parts.headers)?;
-        if self.body.ending == Ending::OverLimit {
-            return Err(ApiError::BodyTooLarge(self.body_limit));
-        }
-        serde_json::from_slice(&self.body.bytes).map_err(|e| ApiError::BadBody(e.to_string()))
-    }
-}
 
 /// Handles one request from start to answer.
 pub(crate) async fn handle(

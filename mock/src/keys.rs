@@ -8,9 +8,9 @@
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 use base64::Engine;
 
+use crate::call::Call;
 use crate::envelope::{self, Body};
 use crate::error::ApiError;
-use crate::handler::Call;
 use crate::json::{CursorInfo, KeyOut};
 use crate::limits::LIST_LIMIT_RANGE;
 use crate::store::ListQuery;

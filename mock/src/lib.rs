@@ -163,6 +163,7 @@
 //! | 413 | 10011 | value over 26,214,400 bytes | `Value length exceeds limit of 26214400` |
 //! | 413 | 10012 | `metadata` part over 1,024 bytes | `Metadata length of <n> exceeds limit of 1024` |
 //! | 414 | 10020 | key over 512 bytes once decoded | `Key length of <n> bytes exceeds limit of 512` |
+//! | 429 | 10048 | a write or namespace creation that would pass a cap of the store (see [Bounds](#bounds)); nothing of it is stored | `Storage limit reached: …` naming the cap and its value |
 //!
 //! # Bounds
 //!
@@ -177,7 +178,21 @@
 //!   its headers, and again to send its whole body; a stalled or drip-fed body gets a
 //!   408 and the connection is closed; a connection whose headers stall is closed.
 //! - **Connections**: at most [`MockServerBuilder::max_connections`] (default 1,024)
-//!   are served at once; more wait in the listen queue.
+//!   are open at once. When all are open and another client connects, the connection
+//!   idle longest (no request in progress: between keep-alive requests, or never having
+//!   sent a full request) is closed to make room, so idle clients cannot starve new
+//!   ones; a connection serving a request is never closed for this. If every
+//!   connection is busy, the new client waits. [`MockServer::connection_stats`] counts
+//!   accepted, open and evicted connections.
+//! - **Store**: at most [`MockServerBuilder::max_keys_per_namespace`] keys in one
+//!   namespace (default 100,000), [`MockServerBuilder::max_namespaces`] namespaces over
+//!   all accounts (default 1,000) and [`MockServerBuilder::max_stored_bytes`] bytes
+//!   (default 512 MiB, each pair counted as key + value + metadata +
+//!   [`ENTRY_OVERHEAD_BYTES`]; expired pairs count until deleted). A write that would
+//!   pass a cap is refused whole with 429 / 10048, the code the API uses when an
+//!   account is over a KV limit; the library's [`MockServer::insert`] and
+//!   [`MockServer::insert_namespace`] return `false` instead. The defaults keep the
+//!   worst case to about 1 GiB of memory; [`MockServer::usage`] reads the counters.
 //! - **Request log**: a ring of the most recent [`MockServerBuilder::log_capacity`]
 //!   requests (default 1,024), each keeping at most
 //!   [`MockServerBuilder::log_body_bytes`] of its body (default 8 KiB) and the total
@@ -217,7 +232,10 @@
 mod auth;
 mod body;
 mod bulk;
+mod call;
+mod caps;
 mod clock;
+mod connections;
 mod envelope;
 mod error;
 mod faults;
@@ -237,6 +255,11 @@ mod validate;
 mod values;
 
 pub use auth::{DEFAULT_EMAIL, DEFAULT_KEY, DEFAULT_TOKEN};
+pub use caps::{
+    StoreUsage, DEFAULT_MAX_KEYS_PER_NAMESPACE, DEFAULT_MAX_NAMESPACES, DEFAULT_MAX_STORED_BYTES,
+    ENTRY_OVERHEAD_BYTES,
+};
+pub use connections::ConnectionStats;
 pub use faults::RetryAfter;
 pub use log::LoggedRequest;
 pub use routes::API_PREFIX;

@@ -62,5 +62,6 @@ pub const DEFAULT_LOG_BODY_BYTES: usize = 8 * 1024;
 /// Default time a client has to send a request's headers, and then its whole body.
 pub const DEFAULT_READ_TIMEOUT: Duration = Duration::from_secs(30);
 
-/// Default number of connections served at once; more wait to be accepted.
+/// Default number of connections open at once; when all are open, a new client makes room
+/// by closing the connection idle longest (see `MockServerBuilder::max_connections`).
 pub const DEFAULT_MAX_CONNECTIONS: usize = 1024;

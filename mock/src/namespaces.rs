@@ -3,9 +3,9 @@
 
 use serde_json::Value;
 
+use crate::call::Call;
 use crate::envelope::{self, Body};
 use crate::error::ApiError;
-use crate::handler::Call;
 use crate::json::{NamespaceOut, PageInfo};
 use crate::keys::text_param;
 use crate::limits::{MAX_TITLE_CHARS, NAMESPACES_PER_PAGE_DEFAULT, NAMESPACES_PER_PAGE_MAX};

@@ -9,10 +9,12 @@ use hyper::server::conn::http1;
 use hyper::service::service_fn;
 use hyper_util::rt::{TokioIo, TokioTimer};
 use tokio::net::{TcpListener, TcpStream};
-use tokio::sync::{oneshot, OwnedSemaphorePermit, Semaphore};
+use tokio::sync::{oneshot, OwnedSemaphorePermit};
 use tokio::task::{JoinHandle, JoinSet};
 
 use crate::auth::Credentials;
+use crate::caps::{Caps, StoreUsage};
+use crate::connections::{ConnectionStats, Guarded, Slot, Slots};
 use crate::faults::{status_from, Fault, RetryAfter};
 use crate::limits::{
     DEFAULT_LOG_BODY_BYTES, DEFAULT_LOG_CAPACITY, DEFAULT_MAX_CONNECTIONS, DEFAULT_READ_TIMEOUT,
@@ -27,6 +29,7 @@ use crate::store::{Namespace, StoredEntry};
 /// It stops when dropped, or when [`MockServer::shutdown`] is awaited.
 pub struct MockServer {
     state: Arc<State>,
+    slots: Arc<Slots>,
     addr: SocketAddr,
     stop: Option<oneshot::Sender<()>>,
     task: Option<JoinHandle<()>>,
@@ -64,6 +67,7 @@ impl Default for MockServerBuilder {
                 read_timeout: DEFAULT_READ_TIMEOUT,
                 strict_namespaces: false,
                 start_time: None,
+                caps: Caps::default(),
             },
             port: 0,
             max_connections: DEFAULT_MAX_CONNECTIONS,
@@ -111,10 +115,37 @@ impl MockServerBuilder {
         self
     }
 
-    /// Serve at most this many connections at once (default 1,024, at least 1);
-    /// further clients wait in the listen queue.
+    /// Serve at most this many connections at once (default 1,024, at least 1). When
+    /// all are open and another client connects, the connection idle longest is closed to
+    /// make room; if every one is serving a request, the client waits for one to finish.
     pub fn max_connections(mut self, connections: usize) -> Self {
         self.max_connections = connections.max(1);
+        self
+    }
+
+    /// Hold at most this many keys in one namespace (default
+    /// [`DEFAULT_MAX_KEYS_PER_NAMESPACE`](crate::DEFAULT_MAX_KEYS_PER_NAMESPACE), 100,000).
+    /// A write past it is refused whole: 429, code 10048.
+    pub fn max_keys_per_namespace(mut self, keys: usize) -> Self {
+        self.setup.caps.keys_per_namespace = keys;
+        self
+    }
+
+    /// Hold at most this many namespaces over all accounts (default
+    /// [`DEFAULT_MAX_NAMESPACES`](crate::DEFAULT_MAX_NAMESPACES), 1,000). Creating one past
+    /// it is refused: 429, code 10048.
+    pub fn max_namespaces(mut self, namespaces: usize) -> Self {
+        self.setup.caps.namespaces = namespaces;
+        self
+    }
+
+    /// Store at most this many bytes (default
+    /// [`DEFAULT_MAX_STORED_BYTES`](crate::DEFAULT_MAX_STORED_BYTES), 512 MiB), each pair
+    /// counted as its key, value and metadata plus
+    /// [`ENTRY_OVERHEAD_BYTES`](crate::ENTRY_OVERHEAD_BYTES). A write past it is refused
+    /// whole: 429, code 10048.
+    pub fn max_stored_bytes(mut self, bytes: u64) -> Self {
+        self.setup.caps.stored_bytes = bytes;
         self
     }
 
@@ -138,10 +169,16 @@ impl MockServerBuilder {
         let addr = listener.local_addr()?;
         let state = Arc::new(State::new(self.setup));
         let (stop, stopped) = oneshot::channel();
-        let permits = Arc::new(Semaphore::new(self.max_connections));
-        let task = tokio::spawn(accept_loop(listener, Arc::clone(&state), permits, stopped));
+        let slots = Arc::new(Slots::new(self.max_connections));
+        let task = tokio::spawn(accept_loop(
+            listener,
+            Arc::clone(&state),
+            Arc::clone(&slots),
+            stopped,
+        ));
         Ok(MockServer {
             state,
+            slots,
             addr,
             stop: Some(stop),
             task: Some(task),
@@ -198,14 +235,30 @@ impl MockServer {
     }
 
     /// Stores an entry directly, as a successful write would, creating the
-    /// namespace (titled by its id) if needed, even with strict namespaces.
-    pub fn insert(&self, account_id: &str, namespace_id: &str, key: &str, entry: StoredEntry) {
+    /// namespace (titled by its id) if needed, even with strict namespaces. Returns
+    /// `false`, storing nothing, when a cap of the store would be passed.
+    pub fn insert(
+        &self,
+        account_id: &str,
+        namespace_id: &str,
+        key: &str,
+        entry: StoredEntry,
+    ) -> bool {
         let pairs = vec![(key.to_owned(), entry)];
-        // With `create` set, storing cannot fail.
-        let _ = self
-            .state
+        self.state
             .store
-            .put_all(account_id, namespace_id, pairs, true);
+            .put_all(account_id, namespace_id, pairs, true)
+            .is_ok()
+    }
+
+    /// What the store holds, as its caps count it, and how many writes the caps refused.
+    pub fn usage(&self) -> StoreUsage {
+        self.state.store.usage()
+    }
+
+    /// Connections accepted, open, and closed while idle to make room for new ones.
+    pub fn connection_stats(&self) -> ConnectionStats {
+        self.slots.stats()
     }
 
     /// The keys stored in one namespace, expired or not, sorted by their bytes.
@@ -224,11 +277,13 @@ impl MockServer {
     }
 
     /// Creates a namespace with a chosen id and title, or retitles an existing
-    /// one (keeping its keys). Titles are not checked for uniqueness here.
-    pub fn insert_namespace(&self, account_id: &str, namespace_id: &str, title: &str) {
+    /// one (keeping its keys). Titles are not checked for uniqueness here. Returns
+    /// `false`, creating nothing, when the namespace cap is reached.
+    pub fn insert_namespace(&self, account_id: &str, namespace_id: &str, title: &str) -> bool {
         self.state
             .store
-            .insert_namespace(account_id, namespace_id, title);
+            .insert_namespace(account_id, namespace_id, title)
+            .is_ok()
     }
 
     /// Forgets every namespace, entry, logged request and queued fault. The
@@ -325,53 +380,80 @@ impl Drop for MockServer {
 }
 
 /// Accepts connections until told to stop, each served on its own task while it
-/// holds one of the permits.
+/// holds one of the slots' permits. A client that connects while every slot is taken
+/// waits, accepted, until [`Slots::admit`] frees one (by evicting an idle connection).
 async fn accept_loop(
     listener: TcpListener,
     state: Arc<State>,
-    permits: Arc<Semaphore>,
+    slots: Arc<Slots>,
     mut stop: oneshot::Receiver<()>,
 ) {
     let mut connections = JoinSet::new();
+    let mut waiting: Option<TcpStream> = None;
     loop {
         tokio::select! {
             _ = &mut stop => break,
-            accepted = accept(&listener, &permits) => match accepted {
-                Ok((stream, permit)) => {
-                    connections.spawn(serve_connection(stream, Arc::clone(&state), permit));
-                }
+            accepted = listener.accept(), if waiting.is_none() => match accepted {
+                Ok((stream, _)) => waiting = Some(stream),
                 // Out of file descriptors and the like: wait instead of spinning.
                 Err(_) => tokio::time::sleep(Duration::from_millis(10)).await,
+            },
+            Some(permit) = slots.admit(), if waiting.is_some() => {
+                if let Some(stream) = waiting.take() {
+                    let serve = serve_connection(stream, Arc::clone(&state), Arc::clone(&slots), permit);
+                    connections.spawn(serve);
+                }
             },
             Some(_) = connections.join_next(), if !connections.is_empty() => {}
         }
     }
 }
 
-/// Waits for a free permit, then for a connection.
-async fn accept(
-    listener: &TcpListener,
-    permits: &Arc<Semaphore>,
-) -> io::Result<(TcpStream, OwnedSemaphorePermit)> {
-    let permit = Arc::clone(permits)
-        .acquire_owned()
-        .await
-        .map_err(|_| io::Error::other("connection permits closed"))?;
-    let (stream, _) = listener.accept().await?;
-    Ok((stream, permit))
-}
+/// How long an evicted connection may take to finish what it is doing (sending the rest
+/// of an answer, say) before it is dropped.
+const EVICTION_GRACE: Duration = Duration::from_secs(1);
 
-/// Serves HTTP/1.1 requests on one connection until it closes.
-async fn serve_connection(stream: TcpStream, state: Arc<State>, _permit: OwnedSemaphorePermit) {
+/// Serves HTTP/1.1 requests on one connection until it closes or is evicted.
+async fn serve_connection(
+    stream: TcpStream,
+    state: Arc<State>,
+    slots: Arc<Slots>,
+    _permit: OwnedSemaphorePermit,
+) {
+    let (id, slot) = slots.register();
     let read_timeout = state.read_timeout;
-    let service = service_fn(move |request| {
-        let state = Arc::clone(&state);
-        async move { crate::handler::handle(&state, request).await }
-    });
-    // Errors here are a client going away or a dropped-connection fault: nothing to report.
-    let _ = http1::Builder::new()
+    let service = {
+        let (slots, slot) = (Arc::clone(&slots), Arc::clone(&slot));
+        service_fn(move |request| {
+            let state = Arc::clone(&state);
+            let busy = slots.begin(&slot);
+            async move {
+                let response = crate::handler::handle(&state, request).await?;
+                Ok::<_, crate::handler::NoAnswer>(response.map(|body| Guarded::new(body, busy)))
+            }
+        })
+    };
+    let connection = http1::Builder::new()
         .timer(TokioTimer::new())
         .header_read_timeout(read_timeout)
-        .serve_connection(TokioIo::new(stream), service)
-        .await;
+        .serve_connection(TokioIo::new(stream), service);
+    serve_until_evicted(connection, &slot).await;
+    slots.remove(id);
+}
+
+/// Drives a connection to its end, or closes it when its slot is told to.
+async fn serve_until_evicted<S>(connection: http1::Connection<TokioIo<TcpStream>, S>, slot: &Slot)
+where
+    S: hyper::service::HttpService<hyper::body::Incoming, ResBody = Guarded>,
+    S::Error: Into<Box<dyn std::error::Error + Send + Sync>>,
+{
+    let mut connection = std::pin::pin!(connection);
+    // Errors here are a client going away or a dropped-connection fault: nothing to report.
+    tokio::select! {
+        _ = connection.as_mut() => {}
+        () = slot.close.notified() => {
+            connection.as_mut().graceful_shutdown();
+            let _ = tokio::time::timeout(EVICTION_GRACE, connection).await;
+        }
+    }
 }

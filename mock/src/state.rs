@@ -4,6 +4,7 @@ use std::sync::atomic::{AtomicU64, Ordering};
 use std::time::Duration;
 
 use crate::auth::Credentials;
+use crate::caps::Caps;
 use crate::clock::Clock;
 use crate::faults::FaultQueue;
 use crate::log::RequestLog;
@@ -39,6 +40,7 @@ pub(crate) struct Setup {
     pub read_timeout: Duration,
     pub strict_namespaces: bool,
     pub start_time: Option<i64>,
+    pub caps: Caps,
 }
 
 impl State {
@@ -46,7 +48,7 @@ impl State {
     pub(crate) fn new(setup: Setup) -> Self {
         Self {
             credentials: setup.credentials,
-            store: Store::default(),
+            store: Store::new(setup.caps),
             faults: FaultQueue::default(),
             log: RequestLog::new(setup.log_capacity, setup.log_body_bytes),
             clock: setup.start_time.map(Clock::manual).unwrap_or_default(),

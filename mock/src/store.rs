@@ -1,7 +1,9 @@
 //! The stored namespaces and their key-value pairs, by account.
 //!
 //! One mutex guards everything: every critical section is a map operation, short
-//! next to the HTTP work around it, and one lock makes bulk writes atomic.
+//! next to the HTTP work around it, and one lock makes bulk writes atomic. The same lock
+//! keeps the usage the caps ([`crate::caps`]) are checked against, so a write is checked
+//! and stored in one step.
 
 use std::collections::hash_map::RandomState;
 use std::collections::BTreeMap;
@@ -11,6 +13,7 @@ use std::sync::Mutex;
 
 use bytes::Bytes;
 
+use crate::caps::{Caps, Full, StoreUsage, ENTRY_OVERHEAD_BYTES};
 use crate::error::ApiError;
 
 /// One stored entry, as the last successful write left it.
@@ -30,6 +33,13 @@ impl StoredEntry {
     pub(crate) fn is_live(&self, now: i64) -> bool {
         self.expiration.is_none_or(|at| at > now)
     }
+}
+
+/// The bytes one pair is charged.
+fn entry_bytes(key: &str, entry: &StoredEntry) -> u64 {
+    let metadata = entry.metadata.as_ref().map_or(0, |m| m.to_string().len());
+    let own = key.len() + entry.value.len() + metadata;
+    ENTRY_OVERHEAD_BYTES.saturating_add(own as u64)
 }
 
 /// A namespace as the library shows it.
@@ -62,14 +72,49 @@ struct Space {
 /// Namespaces by account id, then by namespace id.
 type Accounts = BTreeMap<String, BTreeMap<String, Space>>;
 
-/// Everything the server stores.
+/// What the lock guards: the namespaces, and the usage the caps are checked against.
+#[derive(Debug, Default)]
+struct Data {
+    accounts: Accounts,
+    keys: usize,
+    namespaces: usize,
+    bytes: u64,
+    refused: u64,
+}
+
+impl Data {
+    /// Refuses with the cap that is full, counting the refusal.
+    fn refuse<T>(&mut self, full: Full) -> Result<T, ApiError> {
+        self.refused += 1;
+        Err(ApiError::StoreFull(full))
+    }
+
+    /// Room for one more namespace, or the refusal.
+    fn room_for_namespace(&mut self, caps: &Caps) -> Result<(), ApiError> {
+        if self.namespaces >= caps.namespaces {
+            return self.refuse(Full::Namespaces(caps.namespaces));
+        }
+        Ok(())
+    }
+}
+
+/// Everything the server stores, within its caps.
 #[derive(Debug, Default)]
 pub(crate) struct Store {
-    accounts: Mutex<Accounts>,
+    data: Mutex<Data>,
+    caps: Caps,
     ids: IdSource,
 }
 
 impl Store {
+    /// An empty store that holds at most what `caps` allow.
+    pub(crate) fn new(caps: Caps) -> Self {
+        Self {
+            caps,
+            ..Self::default()
+        }
+    }
+
     /// Runs `f` on a namespace, or answers "namespace not found".
     fn with_space<T>(
         &self,
@@ -77,35 +122,18 @@ impl Store {
         namespace: &str,
         f: impl FnOnce(&mut Space) -> T,
     ) -> Result<T, ApiError> {
-        let mut accounts = crate::sync::lock(&self.accounts);
-        let space = accounts
+        let mut data = crate::sync::lock(&self.data);
+        let space = data
+            .accounts
             .get_mut(account)
             .and_then(|spaces| spaces.get_mut(namespace))
             .ok_or(ApiError::NamespaceNotFound)?;
         Ok(f(space))
     }
 
-    /// Runs `f` on a namespace, creating it (titled by its id) first if `create`.
-    fn with_space_or_create<T>(
-        &self,
-        account: &str,
-        namespace: &str,
-        create: bool,
-        f: impl FnOnce(&mut Space) -> T,
-    ) -> Result<T, ApiError> {
-        if create {
-            let mut accounts = crate::sync::lock(&self.accounts);
-            let spaces = accounts.entry(account.to_owned()).or_default();
-            let space = spaces.entry(namespace.to_owned()).or_insert_with(|| Space {
-                title: namespace.to_owned(),
-                entries: BTreeMap::new(),
-            });
-            return Ok(f(space));
-        }
-        self.with_space(account, namespace, f)
-    }
-
-    /// Stores entries, replacing all of any previous ones, in one step.
+    /// Stores entries, replacing all of any previous ones, in one step: all of them or,
+    /// when the namespace is missing (and not `create`d) or a cap would be passed, none.
+    /// Of repeated keys the last wins.
     pub(crate) fn put_all(
         &self,
         account: &str,
@@ -113,9 +141,35 @@ impl Store {
         entries: Vec<(String, StoredEntry)>,
         create: bool,
     ) -> Result<(), ApiError> {
-        self.with_space_or_create(account, namespace, create, |space| {
-            space.entries.extend(entries);
-        })
+        let batch: BTreeMap<String, StoredEntry> = entries.into_iter().collect();
+        let mut data = crate::sync::lock(&self.data);
+        let exists = data
+            .accounts
+            .get(account)
+            .is_some_and(|spaces| spaces.contains_key(namespace));
+        if !exists {
+            if !create {
+                return Err(ApiError::NamespaceNotFound);
+            }
+            data.room_for_namespace(&self.caps)?;
+        }
+        let change = Change::of(&data.accounts, account, namespace, &batch);
+        if let Some(full) = change.passes(&data, &self.caps) {
+            return data.refuse(full);
+        }
+        let data = &mut *data;
+        let spaces = data.accounts.entry(account.to_owned()).or_default();
+        if !exists {
+            data.namespaces += 1;
+        }
+        let space = spaces.entry(namespace.to_owned()).or_insert_with(|| Space {
+            title: namespace.to_owned(),
+            entries: BTreeMap::new(),
+        });
+        space.entries.extend(batch);
+        data.keys += change.new_keys;
+        data.bytes = data.bytes.saturating_sub(change.freed) + change.added;
+        Ok(())
     }
 
     /// The entry at an address, if stored, expired or not.
@@ -146,11 +200,20 @@ impl Store {
         namespace: &str,
         keys: &[String],
     ) -> Result<(), ApiError> {
-        self.with_space(account, namespace, |space| {
-            for key in keys {
-                space.entries.remove(key);
+        let mut data = crate::sync::lock(&self.data);
+        let data = &mut *data;
+        let space = data
+            .accounts
+            .get_mut(account)
+            .and_then(|spaces| spaces.get_mut(namespace))
+            .ok_or(ApiError::NamespaceNotFound)?;
+        for key in keys {
+            if let Some(entry) = space.entries.remove(key) {
+                data.keys -= 1;
+                data.bytes = data.bytes.saturating_sub(entry_bytes(key, &entry));
             }
-        })
+        }
+        Ok(())
     }
 
     /// Every stored key of one namespace, expired or not, sorted by bytes.
@@ -174,17 +237,31 @@ impl Store {
 
     /// How many entries are stored in all namespaces.
     pub(crate) fn entry_count(&self) -> usize {
-        let accounts = crate::sync::lock(&self.accounts);
-        accounts
+        crate::sync::lock(&self.data).keys
+    }
+
+    /// What is stored, as the caps count it.
+    pub(crate) fn usage(&self) -> StoreUsage {
+        let data = crate::sync::lock(&self.data);
+        let largest = data
+            .accounts
             .values()
             .flat_map(BTreeMap::values)
             .map(|space| space.entries.len())
-            .sum()
+            .max()
+            .unwrap_or(0);
+        StoreUsage {
+            keys: data.keys,
+            namespaces: data.namespaces,
+            bytes: data.bytes,
+            largest_namespace: largest,
+            refused_writes: data.refused,
+        }
     }
 
-    /// Forgets every namespace and entry.
+    /// Forgets every namespace and entry (and the count of refused writes).
     pub(crate) fn clear(&self) {
-        crate::sync::lock(&self.accounts).clear();
+        *crate::sync::lock(&self.data) = Data::default();
     }
 }
 
@@ -228,8 +305,8 @@ fn list_space(space: &Space, query: &ListQuery<'_>, now: i64) -> ListPage {
 impl Store {
     /// The namespaces of an account, by id.
     pub(crate) fn namespaces(&self, account: &str) -> Vec<Namespace> {
-        let accounts = crate::sync::lock(&self.accounts);
-        accounts
+        let data = crate::sync::lock(&self.data);
+        data.accounts
             .get(account)
             .map(|spaces| spaces.iter().map(|(id, s)| view(id, s)).collect())
             .unwrap_or_default()
@@ -242,11 +319,17 @@ impl Store {
 
     /// A new namespace with a fresh 32-hex id; refused if the title is taken.
     pub(crate) fn create(&self, account: &str, title: &str) -> Result<Namespace, ApiError> {
-        let mut accounts = crate::sync::lock(&self.accounts);
-        let spaces = accounts.entry(account.to_owned()).or_default();
-        if spaces.values().any(|s| s.title == title) {
+        let mut data = crate::sync::lock(&self.data);
+        let taken = data
+            .accounts
+            .get(account)
+            .is_some_and(|spaces| spaces.values().any(|s| s.title == title));
+        if taken {
             return Err(ApiError::DuplicateTitle);
         }
+        data.room_for_namespace(&self.caps)?;
+        data.namespaces += 1;
+        let spaces = data.accounts.entry(account.to_owned()).or_default();
         let id = self.ids.fresh(|id| spaces.contains_key(id));
         let space = Space {
             title: title.to_owned(),
@@ -257,11 +340,26 @@ impl Store {
         Ok(namespace)
     }
 
-    /// Creates a namespace with a chosen id, or retitles it (keeping its keys).
-    pub(crate) fn insert_namespace(&self, account: &str, id: &str, title: &str) {
-        let mut accounts = crate::sync::lock(&self.accounts);
-        let spaces = accounts.entry(account.to_owned()).or_default();
+    /// Creates a namespace with a chosen id, or retitles it (keeping its keys); refused
+    /// when it is new and the namespace cap is reached.
+    pub(crate) fn insert_namespace(
+        &self,
+        account: &str,
+        id: &str,
+        title: &str,
+    ) -> Result<(), ApiError> {
+        let mut data = crate::sync::lock(&self.data);
+        let exists = data
+            .accounts
+            .get(account)
+            .is_some_and(|spaces| spaces.contains_key(id));
+        if !exists {
+            data.room_for_namespace(&self.caps)?;
+            data.namespaces += 1;
+        }
+        let spaces = data.accounts.entry(account.to_owned()).or_default();
         spaces.entry(id.to_owned()).or_default().title = title.to_owned();
+        Ok(())
     }
 
     /// Retitles a namespace; refused if another namespace has the title.
@@ -271,8 +369,9 @@ impl Store {
         id: &str,
         title: &str,
     ) -> Result<Namespace, ApiError> {
-        let mut accounts = crate::sync::lock(&self.accounts);
-        let spaces = accounts
+        let mut data = crate::sync::lock(&self.data);
+        let spaces = data
+            .accounts
             .get_mut(account)
             .ok_or(ApiError::NamespaceNotFound)?;
         if !spaces.contains_key(id) {
@@ -291,12 +390,70 @@ impl Store {
 
     /// Removes a namespace and every key in it.
     pub(crate) fn remove(&self, account: &str, id: &str) -> Result<(), ApiError> {
-        let mut accounts = crate::sync::lock(&self.accounts);
-        accounts
+        let mut data = crate::sync::lock(&self.data);
+        let space = data
+            .accounts
             .get_mut(account)
             .and_then(|spaces| spaces.remove(id))
-            .map(drop)
-            .ok_or(ApiError::NamespaceNotFound)
+            .ok_or(ApiError::NamespaceNotFound)?;
+        let freed: u64 = space
+            .entries
+            .iter()
+            .map(|(key, entry)| entry_bytes(key, entry))
+            .sum();
+        data.namespaces -= 1;
+        data.keys -= space.entries.len();
+        data.bytes = data.bytes.saturating_sub(freed);
+        Ok(())
+    }
+}
+
+/// What a batch of writes would change: keys added, and bytes added and freed.
+struct Change {
+    new_keys: usize,
+    added: u64,
+    freed: u64,
+    /// Keys the namespace would hold after the batch.
+    namespace_keys: usize,
+}
+
+impl Change {
+    fn of(
+        accounts: &Accounts,
+        account: &str,
+        namespace: &str,
+        batch: &BTreeMap<String, StoredEntry>,
+    ) -> Self {
+        let space = accounts.get(account).and_then(|s| s.get(namespace));
+        let held = space.map_or(0, |s| s.entries.len());
+        let old = |key: &str| space.and_then(|s| s.entries.get(key));
+        let mut change = Change {
+            new_keys: 0,
+            added: 0,
+            freed: 0,
+            namespace_keys: held,
+        };
+        for (key, entry) in batch {
+            change.added += entry_bytes(key, entry);
+            match old(key) {
+                Some(previous) => change.freed += entry_bytes(key, previous),
+                None => change.new_keys += 1,
+            }
+        }
+        change.namespace_keys += change.new_keys;
+        change
+    }
+
+    /// The cap the change would pass, if any.
+    fn passes(&self, data: &Data, caps: &Caps) -> Option<Full> {
+        if self.namespace_keys > caps.keys_per_namespace {
+            return Some(Full::Keys(caps.keys_per_namespace));
+        }
+        let after = data
+            .bytes
+            .saturating_sub(self.freed)
+            .saturating_add(self.added);
+        (after > caps.stored_bytes).then_some(Full::Bytes(caps.stored_bytes))
     }
 }
 
@@ -438,5 +595,115 @@ mod tests {
             store.delete_all("a", "n", &[]),
             Err(ApiError::NamespaceNotFound)
         );
+    }
+
+    mod caps {
+        use super::*;
+        use proptest::prelude::*;
+
+        const CAPS: Caps = Caps {
+            keys_per_namespace: 6,
+            namespaces: 3,
+            stored_bytes: 2_000,
+        };
+
+        #[derive(Debug, Clone)]
+        enum Op {
+            Put(usize, Vec<(usize, usize, bool)>),
+            Delete(usize, Vec<usize>),
+            Create,
+            Insert(usize),
+            Remove(usize),
+        }
+
+        fn op() -> impl Strategy<Value = Op> {
+            let pairs = prop::collection::vec((0..10usize, 0..400usize, any::<bool>()), 0..5);
+            prop_oneof![
+                4 => (0..5usize, pairs).prop_map(|(n, p)| Op::Put(n, p)),
+                2 => (0..5usize, prop::collection::vec(0..10usize, 0..4))
+                    .prop_map(|(n, k)| Op::Delete(n, k)),
+                1 => Just(Op::Create),
+                1 => (0..5usize).prop_map(Op::Insert),
+                1 => (0..5usize).prop_map(Op::Remove),
+            ]
+        }
+
+        fn apply(store: &Store, op: &Op) {
+            let ns = |n: &usize| format!("n{n}");
+            let _ = match op {
+                Op::Put(n, pairs) => {
+                    let entries = pairs
+                        .iter()
+                        .map(|(k, len, meta)| {
+                            let entry = StoredEntry {
+                                value: Bytes::from(vec![b'v'; *len]),
+                                metadata: meta.then(|| serde_json::json!({"m": len})),
+                                expiration: None,
+                            };
+                            (format!("k{k}"), entry)
+                        })
+                        .collect();
+                    store.put_all("a", &ns(n), entries, true)
+                }
+                Op::Delete(n, keys) => {
+                    let keys: Vec<String> = keys.iter().map(|k| format!("k{k}")).collect();
+                    store.delete_all("a", &ns(n), &keys)
+                }
+                Op::Create => store.create("a", "title").map(drop),
+                Op::Insert(n) => store.insert_namespace("a", &ns(n), "t"),
+                Op::Remove(n) => store.remove("a", &ns(n)),
+            };
+        }
+
+        /// The usage counted from scratch.
+        fn recount(store: &Store) -> (usize, usize, u64, usize) {
+            let data = crate::sync::lock(&store.data);
+            let spaces: Vec<&Space> = data.accounts.values().flat_map(|s| s.values()).collect();
+            let keys = spaces.iter().map(|s| s.entries.len()).sum();
+            let bytes = spaces
+                .iter()
+                .flat_map(|s| s.entries.iter())
+                .map(|(k, e)| entry_bytes(k, e))
+                .sum();
+            let largest = spaces.iter().map(|s| s.entries.len()).max().unwrap_or(0);
+            (keys, spaces.len(), bytes, largest)
+        }
+
+        proptest! {
+            #![proptest_config(ProptestConfig::with_cases(512))]
+
+            /// After every step of a random sequence, the store is within its caps and its
+            /// running counters equal a recount.
+            #[test]
+            fn caps_hold_and_counters_are_exact(ops in prop::collection::vec(op(), 1..40)) {
+                let store = Store::new(CAPS);
+                for op in &ops {
+                    apply(&store, op);
+                    let (keys, namespaces, bytes, largest) = recount(&store);
+                    let usage = store.usage();
+                    prop_assert_eq!(
+                        (usage.keys, usage.namespaces, usage.bytes, usage.largest_namespace),
+                        (keys, namespaces, bytes, largest)
+                    );
+                    prop_assert!(namespaces <= CAPS.namespaces);
+                    prop_assert!(largest <= CAPS.keys_per_namespace);
+                    prop_assert!(bytes <= CAPS.stored_bytes);
+                }
+            }
+
+            /// A refused write changes nothing.
+            #[test]
+            fn a_refused_write_stores_nothing(ops in prop::collection::vec(op(), 1..40)) {
+                let store = Store::new(CAPS);
+                for op in &ops {
+                    let before = recount(&store);
+                    let refused = store.usage().refused_writes;
+                    apply(&store, op);
+                    if store.usage().refused_writes > refused {
+                        prop_assert_eq!(recount(&store), before);
+                    }
+                }
+            }
+        }
     }
 }

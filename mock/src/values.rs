@@ -1,9 +1,9 @@
 //! `.../values/{key_name}` (write, read, delete) and `.../metadata/{key_name}`.
 
 use crate::body::{BodyKind, Ending};
+use crate::call::Call;
 use crate::envelope::{self, Body};
 use crate::error::ApiError;
-use crate::handler::Call;
 use crate::store::StoredEntry;
 use crate::validate;
 

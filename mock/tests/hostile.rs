@@ -207,7 +207,7 @@ async fn queueing_a_huge_number_of_faults_costs_nothing() {
 }
 
 #[tokio::test]
-async fn connections_beyond_the_cap_wait_for_a_free_slot() {
+async fn an_idle_connection_makes_room_for_a_new_one() {
     let server = MockServer::builder()
         .max_connections(1)
         .start()
@@ -215,13 +215,166 @@ async fn connections_beyond_the_cap_wait_for_a_free_slot() {
         .unwrap();
     let mut first = Conn::open(server.addr()).await;
     assert_success(&first.send("PUT", &values_path("a"), b"1").await);
+    // `first` stays open, idle between keep-alive requests: the next client evicts it.
+    let response =
+        tokio::time::timeout(Duration::from_secs(30), put(server.addr(), "b", &[], b"2"))
+            .await
+            .expect("the new client was served");
+    assert_success(&response);
+    let stats = server.connection_stats();
+    assert_eq!((stats.accepted, stats.evicted), (2, 1));
+    assert!(
+        first.is_closed_by_server().await,
+        "the idle connection was closed"
+    );
+}
+
+#[tokio::test]
+async fn the_idle_connection_is_evicted_never_the_busy_one() {
+    let server = MockServer::builder()
+        .max_connections(2)
+        .start()
+        .await
+        .unwrap();
     let addr = server.addr();
-    let second = tokio::spawn(async move { put(addr, "b", &[], b"2").await });
-    // While the first connection stays open the second is not served.
-    tokio::time::sleep(Duration::from_millis(300)).await;
-    assert!(!second.is_finished(), "a second connection was served");
-    assert_eq!(server.get(ACCOUNT, NAMESPACE, "b"), None);
-    drop(first);
-    let response = tokio::time::timeout(Duration::from_secs(10), second).await;
-    assert_success(&response.expect("served once a slot was free").unwrap());
+    // `idle` made one request and stays open; `busy` waits an hour for its answer.
+    let mut idle = Conn::open(addr).await;
+    assert_success(&idle.send("PUT", &values_path("a"), b"1").await);
+    server.delay_next(1, Duration::from_secs(3600));
+    let busy = tokio::spawn(async move { put(addr, "b", &[], b"2").await });
+    while server.pending_faults() > 0 {
+        tokio::task::yield_now().await;
+    }
+    let fresh = tokio::time::timeout(Duration::from_secs(30), put(addr, "c", &[], b"3"))
+        .await
+        .expect("the fresh client was served");
+    assert_success(&fresh);
+    assert!(
+        idle.is_closed_by_server().await,
+        "the idle connection was closed"
+    );
+    assert!(!busy.is_finished(), "the busy connection was cut");
+    assert_eq!(server.connection_stats().evicted, 1);
+    busy.abort();
+}
+
+/// 2,000 idle keep-alive connections against the default 1,024 slots: a fresh request is
+/// still answered, because the longest-idle connections are closed to make room. The
+/// timeout only guards against a hang; the assertion is on the counters.
+#[tokio::test]
+async fn two_thousand_idle_connections_do_not_starve_a_fresh_request() {
+    let server = MockServer::start().await;
+    let addr = server.addr();
+    let mut idle = Vec::with_capacity(2000);
+    for _ in 0..2000 {
+        idle.push(TcpStream::connect(addr).await.unwrap());
+    }
+    let fresh = tokio::time::timeout(Duration::from_secs(60), put(addr, "fresh", &[], b"v"))
+        .await
+        .expect("the fresh request was answered");
+    assert_success(&fresh);
+    let stats = server.connection_stats();
+    assert_eq!(stats.accepted, 2001);
+    // At most 1,024 open at once: every connection past that evicted an idle one.
+    assert!(stats.evicted >= 2001 - 1024, "{stats:?}");
+    assert!(stats.open <= 1024, "{stats:?}");
+    drop(idle);
+}
+
+/// A bulk write of `count` tiny pairs (`k0000000` = `v`, numbered from `first`).
+fn tiny_pairs(first: usize, count: usize) -> Vec<u8> {
+    let mut body = String::with_capacity(count * 28 + 2);
+    body.push('[');
+    for n in first..first + count {
+        if n > first {
+            body.push(',');
+        }
+        body.push_str(&format!(r#"{{"key":"k{n:07}","value":"v"}}"#));
+    }
+    body.push(']');
+    body.into_bytes()
+}
+
+/// One million keys offered in 100 bulk writes of 10,000, spread over ten namespaces: the
+/// store keeps within every cap, refuses the rest whole with 429 / 10048, and its counters
+/// say exactly what it holds. Each pair is charged 128 + 8 (key) + 1 (value) = 137 bytes.
+#[tokio::test]
+async fn a_million_keys_offered_stay_within_the_caps() {
+    const BYTES_CAP: u64 = 16 * 1024 * 1024;
+    let server = MockServer::builder()
+        .max_namespaces(5)
+        .max_keys_per_namespace(30_000)
+        .max_stored_bytes(BYTES_CAP)
+        .start()
+        .await
+        .unwrap();
+    let mut accepted = 0;
+    for i in 0..100 {
+        let namespace = format!("{:032x}", i % 10);
+        let target =
+            format!("/client/v4/accounts/{ACCOUNT}/storage/kv/namespaces/{namespace}/bulk");
+        let body = tiny_pairs(i * 10_000, 10_000);
+        let response = send(server.addr(), build("PUT", &target, &[BEARER], &body)).await;
+        if response.status == 200 {
+            accepted += 1;
+        } else {
+            assert_error_code(&response, 429, 10048);
+        }
+        let usage = server.usage();
+        assert!(usage.namespaces <= 5, "{usage:?}");
+        assert!(usage.largest_namespace <= 30_000, "{usage:?}");
+        assert!(usage.bytes <= BYTES_CAP, "{usage:?}");
+    }
+    // Namespaces 5..9 are refused by the namespace cap; 0..4 take a write each round
+    // until the bytes cap: 12 writes (120,000 pairs, 16,440,000 bytes) fit, a 13th does not.
+    let usage = server.usage();
+    assert_eq!(accepted, 12);
+    assert_eq!(usage.keys, 120_000);
+    assert_eq!(usage.namespaces, 5);
+    assert_eq!(usage.bytes, 120_000 * 137);
+    assert_eq!(usage.largest_namespace, 30_000);
+    assert_eq!(usage.refused_writes, 88);
+}
+
+#[tokio::test]
+async fn each_cap_refuses_with_its_own_message() {
+    let server = MockServer::builder()
+        .max_namespaces(1)
+        .max_keys_per_namespace(2)
+        .max_stored_bytes(1_000)
+        .start()
+        .await
+        .unwrap();
+    let addr = server.addr();
+    assert_success(&put(addr, "a", &[], b"1").await);
+    assert_success(&put(addr, "b", &[], b"2").await);
+    assert_error(
+        &put(addr, "c", &[], b"3").await,
+        429,
+        10048,
+        "Storage limit reached: the namespace already holds its limit of 2 keys",
+    );
+    // Overwriting a key adds none: allowed while the bytes fit.
+    assert_success(&put(addr, "a", &[], b"11").await);
+    assert_error(
+        &put(addr, "a", &[], &[b'x'; 1000]).await,
+        429,
+        10048,
+        "Storage limit reached: the write would pass the limit of 1000 stored bytes",
+    );
+    let other = "/client/v4/accounts/x/storage/kv/namespaces";
+    let create = build("POST", other, &[BEARER], br#"{"title":"t"}"#);
+    assert_error(
+        &send(addr, create).await,
+        429,
+        10048,
+        "Storage limit reached: the limit of 1 namespaces is reached",
+    );
+    assert_eq!(server.get(ACCOUNT, NAMESPACE, "a").unwrap().value, "11");
+    assert!(!server.insert_namespace("x", "n2", "t"));
+    let usage = server.usage();
+    assert_eq!(
+        (usage.keys, usage.namespaces, usage.refused_writes),
+        (2, 1, 4)
+    );
 }

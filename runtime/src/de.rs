@@ -6,12 +6,22 @@
 //! The generated `visit_map` keeps one `Option` per member, asks [`Members`] which member each
 //! key is, and reads the value as that member's type straight from the input: no JSON tree is
 //! built, whatever the size of the answer.
+//!
+//! Answers are read through [`Lenient`] ([`from_slice`], [`from_value`]), which reads a float
+//! into an integer member by one stated rule (a whole float is that integer, a fractional one
+//! is rounded down): see [`Lenient`]'s module text. The generated impls themselves stay as
+//! strict as serde's derive; the leniency is the runtime's, applied once to the whole answer.
+
+mod lenient;
+
+pub use lenient::{from_slice, from_value, Lenient};
 
 use serde::de::{self, DeserializeSeed, Visitor};
 use std::borrow::Cow;
 use std::fmt;
 use std::marker::PhantomData;
 
+#[doc(hidden)]
 /// A key of an object, looked up among a struct's members.
 ///
 /// `names` must be sorted (the generator sorts them); the value is the index of the member
@@ -54,11 +64,13 @@ impl<'de> Visitor<'de> for Members {
     }
 }
 
+#[doc(hidden)]
 /// A key looked up like [`Members`], but an unknown one is kept: for a struct that gathers
 /// the members it does not name (`additionalProperties`).
 #[derive(Clone, Copy, Debug)]
 pub struct MembersOrKey(pub &'static [&'static str]);
 
+#[doc(hidden)]
 /// What [`MembersOrKey`] found: a member's index, or a key of the extra members.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub enum Key<'de> {
@@ -118,6 +130,7 @@ impl<'de> Visitor<'de> for MembersOrKey {
     }
 }
 
+#[doc(hidden)]
 /// A required member's value; when it is missing, what serde's derive gives: `None` for a
 /// type read as an option (a member typed by an alias of `Option`), else its "missing field"
 /// error naming the member.

@@ -15,129 +15,17 @@ use serde::de::{
     self, DeserializeSeed, Deserializer as _, IgnoredAny, MapAccess, SeqAccess, Visitor,
 };
 use serde::Deserialize;
+use serde_json::value::RawValue;
 use serde_json::Value;
 
 use crate::error::{kind_for_status, Error, ErrorKind};
-use crate::response::RawResponse;
-use crate::transport::Core;
+use crate::message::{bounded, ApiMessage};
+use crate::raw::{RawResponse, MAX_ERROR_BODY_BYTES};
 
 /// The longest body excerpt an error keeps.
 const EXCERPT_BYTES: usize = 1024;
 /// How many items of `errors` an error's text shows (the rest are counted).
 const SHOWN_ERRORS: usize = 3;
-/// How long each text of a shown item may be in an error's text.
-const SHOWN_TEXT_BYTES: usize = 200;
-
-/// One item of an envelope's `errors` or `messages`.
-#[derive(Clone, Debug, Default, PartialEq, Eq)]
-pub struct ApiMessage {
-    /// The numeric code (0 if the server sent none).
-    pub code: i64,
-    /// What happened, in words.
-    pub message: String,
-    /// Where the condition is explained.
-    pub documentation_url: Option<String>,
-    /// `source.pointer`: a JSON pointer into the request.
-    pub pointer: Option<String>,
-}
-
-impl ApiMessage {
-    /// The longest `message`, `documentation_url` or `pointer` kept, in bytes; a longer
-    /// one is cut on a character boundary and ends with `…`.
-    pub const MAX_TEXT_BYTES: usize = 1024;
-
-    /// Reads one item, whatever its shape.
-    fn from_value(value: &Value) -> Self {
-        let text = |key: &str| value.get(key).and_then(Value::as_str).map(bounded);
-        let code = value.get("code").and_then(|c| {
-            c.as_i64()
-                .or_else(|| c.as_str().and_then(|s| s.trim().parse().ok()))
-        });
-        let message = match value {
-            Value::String(s) => bounded(s),
-            _ => text("message").unwrap_or_else(|| bounded_json(value)),
-        };
-        let pointer = value
-            .get("source")
-            .and_then(|s| s.get("pointer"))
-            .and_then(Value::as_str)
-            .map(bounded);
-        Self {
-            code: code.unwrap_or(0),
-            message,
-            documentation_url: text("documentation_url"),
-            pointer,
-        }
-    }
-
-    /// The item as an error's text shows it: like `Display`, each text cut to
-    /// [`SHOWN_TEXT_BYTES`].
-    fn summary(&self) -> String {
-        let mut text = format!("{} {}", self.code, cut(&self.message, SHOWN_TEXT_BYTES));
-        if let Some(pointer) = &self.pointer {
-            text.push_str(&format!(" (at {})", cut(pointer, SHOWN_TEXT_BYTES)));
-        }
-        if let Some(url) = &self.documentation_url {
-            text.push_str(&format!(" (see {})", cut(url, SHOWN_TEXT_BYTES)));
-        }
-        text
-    }
-}
-
-impl fmt::Display for ApiMessage {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "{} {}", self.code, self.message)?;
-        if let Some(pointer) = &self.pointer {
-            write!(f, " (at {pointer})")?;
-        }
-        if let Some(url) = &self.documentation_url {
-            write!(f, " (see {url})")?;
-        }
-        Ok(())
-    }
-}
-
-/// `text` in at most `max` bytes: whole if it fits, else cut on a character boundary and
-/// ended with `…` (within the `max`).
-fn cut(text: &str, max: usize) -> Cow<'_, str> {
-    if text.len() <= max {
-        return Cow::Borrowed(text);
-    }
-    let mut end = max.saturating_sub('…'.len_utf8());
-    while !text.is_char_boundary(end) {
-        end -= 1;
-    }
-    Cow::Owned(format!("{}…", text.get(..end).unwrap_or_default()))
-}
-
-fn bounded(text: &str) -> String {
-    cut(text, ApiMessage::MAX_TEXT_BYTES).into_owned()
-}
-
-/// `value` as JSON text in at most [`ApiMessage::MAX_TEXT_BYTES`], without serializing
-/// more of a large value than that.
-fn bounded_json(value: &Value) -> String {
-    /// Keeps the first bytes written and refuses the rest, which stops the serializer.
-    struct Prefix(Vec<u8>);
-    impl std::io::Write for Prefix {
-        fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
-            let room = (ApiMessage::MAX_TEXT_BYTES + 1).saturating_sub(self.0.len());
-            if room == 0 {
-                return Err(std::io::ErrorKind::WriteZero.into());
-            }
-            let taken = buf.get(..room).unwrap_or(buf);
-            self.0.extend_from_slice(taken);
-            Ok(taken.len())
-        }
-        fn flush(&mut self) -> std::io::Result<()> {
-            Ok(())
-        }
-    }
-    let mut prefix = Prefix(Vec::new());
-    // A full prefix is the expected way for a large value to end; the bytes are kept.
-    let _ = serde_json::to_writer(&mut prefix, value);
-    bounded(&String::from_utf8_lossy(&prefix.0))
-}
 
 /// The envelope's bookkeeping fields, read from a body.
 pub(crate) struct Head {
@@ -148,7 +36,7 @@ pub(crate) struct Head {
     pub(crate) omitted_errors: usize,
     /// At most [`Error::MAX_ERRORS`] items.
     pub(crate) messages: Vec<ApiMessage>,
-    /// The body was cut at [`Core::MAX_ERROR_BODY_BYTES`] before it ended.
+    /// The body was cut at [`MAX_ERROR_BODY_BYTES`] before it ended.
     pub(crate) cut: bool,
 }
 
@@ -202,6 +90,20 @@ impl Bounded {
         self.total += 1;
     }
 
+    /// Keeps the item whose JSON text is `raw`; an item that cannot be read even repaired
+    /// is kept as its text.
+    fn push_raw(&mut self, raw: &RawValue) {
+        if !self.is_full() {
+            let item = ApiMessage::from_raw(raw.get()).unwrap_or_else(|| ApiMessage {
+                message: bounded(raw.get()),
+                replaced: true,
+                ..ApiMessage::default()
+            });
+            self.items.push(item);
+        }
+        self.total += 1;
+    }
+
     fn omitted(&self) -> usize {
         self.total.saturating_sub(self.items.len())
     }
@@ -248,7 +150,9 @@ impl<'de> Visitor<'de> for Top<'_> {
 }
 
 /// `errors` or `messages`: an array read one item at a time (items past the bound are
-/// skipped unparsed and counted), `null`, or one item of any other shape.
+/// skipped unparsed and counted), `null`, or one item of any other shape. Each item of an
+/// array is first taken as text and then decoded on its own, so one item whose text is not
+/// Unicode (a lone surrogate escape) is repaired alone and the others are kept as they are.
 struct List<'a>(&'a mut Bounded);
 
 impl<'de> DeserializeSeed<'de> for List<'_> {
@@ -274,8 +178,8 @@ impl<'de> Visitor<'de> for List<'_> {
                 }
                 self.0.total += 1;
             } else {
-                match seq.next_element::<Value>()? {
-                    Some(item) => self.0.push(&item),
+                match seq.next_element::<&'de RawValue>()? {
+                    Some(item) => self.0.push_raw(item),
                     None => return Ok(()),
                 }
             }
@@ -322,7 +226,7 @@ impl<'de> Visitor<'de> for List<'_> {
 /// envelope, if it has one, supplies the details; otherwise an excerpt of the body does.
 pub(crate) fn failure(raw: &RawResponse) -> Error {
     let kind = kind_for_status(raw.status);
-    let limit = Core::MAX_ERROR_BODY_BYTES;
+    let limit = MAX_ERROR_BODY_BYTES;
     let body = raw.body.get(..limit).unwrap_or(&raw.body);
     match Head::read(body, raw.body.len() > limit) {
         Some(head) => api_error(kind, raw, head),
@@ -346,7 +250,7 @@ pub(crate) fn api_error(kind: ErrorKind, raw: &RawResponse, head: Head) -> Error
         text.push_str(&format!("; and {more} more"));
     }
     if head.cut {
-        let limit = Core::MAX_ERROR_BODY_BYTES;
+        let limit = MAX_ERROR_BODY_BYTES;
         text.push_str(&format!(" (the body was cut after {limit} bytes)"));
     }
     let mut error = Error::new(kind, text);
@@ -370,7 +274,7 @@ pub(crate) fn body_error(kind: ErrorKind, raw: &RawResponse, why: &str) -> Error
         .and_then(|v| v.to_str().ok())
         .unwrap_or("no content type");
     let excerpt = excerpt(&raw.body);
-    let limit = Core::MAX_ERROR_BODY_BYTES;
+    let limit = MAX_ERROR_BODY_BYTES;
     let size = if raw.status.is_success() || raw.body.len() <= limit {
         format!("{} bytes", raw.body.len())
     } else {
@@ -383,7 +287,9 @@ pub(crate) fn body_error(kind: ErrorKind, raw: &RawResponse, why: &str) -> Error
     annotate(Error::new(kind, text), raw).with_excerpt(excerpt)
 }
 fn annotate(error: Error, raw: &RawResponse) -> Error {
-    let error = error.with_response(raw.status, raw.headers.clone());
+    let error = error
+        .with_response(raw.status, raw.headers.clone())
+        .with_body(raw.body.clone());
     let error = if raw.operation.is_empty() {
         error
     } else {
@@ -410,6 +316,7 @@ pub(crate) fn excerpt(body: &Bytes) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::message::cut;
     use serde_json::json;
 
     #[test]
@@ -420,6 +327,10 @@ mod tests {
         assert_eq!(item.pointer.as_deref(), Some("/key"));
         assert_eq!(item.to_string(), "10009 m (at /key) (see https://d)");
         assert_eq!(ApiMessage::from_value(&json!("plain")).message, "plain");
+        let code = |code: serde_json::Value| ApiMessage::from_value(&json!({"code": code})).code;
+        assert_eq!(code(json!(10009.0)), 10009);
+        assert_eq!(code(json!(10009.5)), 10009);
+        assert_eq!(code(json!(1e300)), 0);
         assert_eq!(
             ApiMessage::from_value(&json!({"code": 7})).message,
             r#"{"code":7}"#

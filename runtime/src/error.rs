@@ -6,8 +6,8 @@ use std::time::Duration;
 use reqwest::header::{HeaderMap, CONTENT_TYPE};
 use reqwest::StatusCode;
 
-use crate::envelope::ApiMessage;
-use crate::retry::parse_retry_after;
+use crate::message::ApiMessage;
+use crate::retry_rules::{is_retryable_status, parse_retry_after};
 use crate::validate::ConstraintError;
 
 /// What went wrong, coarsely enough to decide what to do about it.
@@ -68,6 +68,8 @@ struct Inner {
     messages: Vec<ApiMessage>,
     headers: Option<HeaderMap>,
     body_excerpt: Option<String>,
+    /// The answer's body as read, for [`Error::api_body`].
+    body: Option<bytes::Bytes>,
     attempts: u32,
     constraint: Option<ConstraintError>,
     io: Option<std::io::Error>,
@@ -91,6 +93,7 @@ impl Error {
                 messages: Vec::new(),
                 headers: None,
                 body_excerpt: None,
+                body: None,
                 attempts: 0,
                 constraint: None,
                 io: None,
@@ -138,6 +141,12 @@ impl Error {
     /// Attaches a bounded excerpt of a body that could not be read as expected.
     pub(crate) fn with_excerpt(mut self, excerpt: String) -> Self {
         self.inner.body_excerpt = Some(excerpt);
+        self
+    }
+
+    /// Keeps the answer's body (already bounded by the transport) for [`Error::api_body`].
+    pub(crate) fn with_body(mut self, body: bytes::Bytes) -> Self {
+        self.inner.body = (!body.is_empty()).then_some(body);
         self
     }
 
@@ -189,6 +198,34 @@ impl Error {
         self.inner.body_excerpt.as_deref()
     }
 
+    /// The answer's body as it arrived, when there was one: for an error status, at most
+    /// [`Core::MAX_ERROR_BODY_BYTES`](crate::Core::MAX_ERROR_BODY_BYTES) plus one byte (a
+    /// longer body is cut there).
+    pub fn body(&self) -> Option<&[u8]> {
+        self.inner.body.as_deref()
+    }
+
+    /// The answer's body decoded as `T`: the error schema an API declares for a status
+    /// (say a `404` whose `application/json` body is a `Problem`), read without parsing
+    /// [`body_excerpt`](Self::body_excerpt). `None` when the answer had no body (or there
+    /// was no answer); `Some(Err(_))` when the body is not JSON of `T`'s shape (or was cut).
+    /// Read like every answer: a float in an integer member by [`crate::de::Lenient`]'s rule.
+    ///
+    /// ```no_run
+    /// # async fn demo(error: kv_runtime::Error) {
+    /// #[derive(serde::Deserialize)]
+    /// struct Problem {
+    ///     title: Option<String>,
+    /// }
+    /// if let Some(Ok(problem)) = error.api_body::<Problem>() {
+    ///     println!("{:?}", problem.title);
+    /// }
+    /// # }
+    /// ```
+    pub fn api_body<T: serde::de::DeserializeOwned>(&self) -> Option<Result<T, serde_json::Error>> {
+        self.body().map(crate::de::from_slice::<T>)
+    }
+
     /// How many attempts were made (0 if the request was refused before any I/O).
     pub fn attempts(&self) -> u32 {
         self.inner.attempts
@@ -209,7 +246,7 @@ impl Error {
         match self.kind() {
             ErrorKind::Timeout | ErrorKind::Connect | ErrorKind::Network => true,
             ErrorKind::RateLimited | ErrorKind::Server => true,
-            _ => self.status().is_some_and(crate::retry::is_retryable_status),
+            _ => self.status().is_some_and(is_retryable_status),
         }
     }
 }

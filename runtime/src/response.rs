@@ -1,5 +1,4 @@
-//! Answers: the raw one that [`Core::send`](crate::Core::send) returns, and the typed
-//! [`Response`] that the decoders make of it.
+//! The typed [`Response`] that the decoders make of a [`RawResponse`].
 
 use std::ops::Deref;
 
@@ -9,40 +8,14 @@ use reqwest::StatusCode;
 use serde::de::DeserializeOwned;
 use serde_json::Value;
 
-use crate::envelope::{self, ApiMessage, Head};
+use crate::envelope::{self, Head};
 use crate::error::{Error, ErrorKind};
+use crate::message::ApiMessage;
+pub use crate::raw::RawResponse;
+use crate::raw::Streamed;
 use crate::stream::ByteStream;
-use crate::transport::Streamed;
 
 pub use crate::result_info::ResultInfo;
-
-/// An answer as it arrived, whatever its status.
-#[derive(Clone, Debug)]
-pub struct RawResponse {
-    /// The HTTP status.
-    pub status: StatusCode,
-    /// The headers.
-    pub headers: HeaderMap,
-    /// The whole body.
-    pub body: Bytes,
-    /// The operation that was called (its `operationId`); empty if unknown.
-    pub operation: &'static str,
-    /// How many attempts it took to get this answer.
-    pub attempts: u32,
-}
-
-impl RawResponse {
-    /// An answer to an unnamed operation after one attempt.
-    pub fn new(status: StatusCode, headers: HeaderMap, body: Bytes) -> Self {
-        Self {
-            status,
-            headers,
-            body,
-            operation: "",
-            attempts: 1,
-        }
-    }
-}
 
 /// A successful answer: its status, headers, decoded body, and the envelope's `messages`
 /// and `result_info`. Dereferences to the body.
@@ -103,7 +76,7 @@ impl Response<Value> {
     /// a body of another shape is [`ErrorKind::UnexpectedBody`].
     pub fn deserialize<U: DeserializeOwned>(self) -> Result<Response<U>, Error> {
         let status = self.status;
-        let body = U::deserialize(&self.body).map_err(|e| {
+        let body = crate::de::from_value::<U>(&self.body).map_err(|e| {
             Error::new(
                 ErrorKind::UnexpectedBody,
                 format!("HTTP {status}: the result does not have the requested shape ({e})"),
@@ -119,7 +92,7 @@ impl Response<Option<Value>> {
     pub fn deserialize<U: DeserializeOwned>(self) -> Result<Response<Option<U>>, Error> {
         let status = self.status;
         let body = match &self.body {
-            Some(value) => Some(U::deserialize(value).map_err(|e| {
+            Some(value) => Some(crate::de::from_value::<U>(value).map_err(|e| {
                 Error::new(
                     ErrorKind::UnexpectedBody,
                     format!("HTTP {status}: the result does not have the requested shape ({e})"),
@@ -140,12 +113,14 @@ impl<T> Deref for Response<T> {
 }
 
 /// Decodes a JSON answer: a non-2xx status or `success: false` is an error; a body that is
-/// not JSON, or not a `T`, is [`ErrorKind::UnexpectedBody`]. Unknown fields are ignored.
-/// `T` is read straight from the bytes (no intermediate JSON tree), so memory follows `T`.
+/// not JSON, or not a `T`, is [`ErrorKind::UnexpectedBody`]. Unknown fields are ignored, and
+/// a float in an integer member is read by [`Lenient`](crate::de::Lenient)'s rule (`2.0` is
+/// 2, `1577836800.5` is 1577836800). `T` is read straight from the bytes (no intermediate
+/// JSON tree), so memory follows `T`.
 pub fn decode_json<T: DeserializeOwned>(raw: RawResponse) -> Result<Response<T>, Error> {
     let messages = success_head(&raw)?.map_or_else(Vec::new, |head| head.messages);
     let body =
-        serde_json::from_slice::<T>(&raw.body).map_err(|e| shape_error(&raw, "the body", &e))?;
+        crate::de::from_slice::<T>(&raw.body).map_err(|e| shape_error(&raw, "the body", &e))?;
     Ok(respond(raw, body, messages))
 }
 
@@ -153,7 +128,7 @@ pub fn decode_json<T: DeserializeOwned>(raw: RawResponse) -> Result<Response<T>,
 /// "result_info"}`) to its `result`: a non-2xx status or `success: false` is an error; a body
 /// that is not an envelope, or whose `result` is not a `T`, is [`ErrorKind::UnexpectedBody`].
 /// A missing `result` reads as `null` (so `T = ()` or `Option<_>` accept it). `T` is read
-/// straight from the bytes.
+/// straight from the bytes, integers as [`decode_json`] reads them.
 pub fn decode_result<T: DeserializeOwned>(raw: RawResponse) -> Result<Response<T>, Error> {
     let unexpected = |why: &str| envelope::body_error(ErrorKind::UnexpectedBody, &raw, why);
     let Some(head) = success_head(&raw)? else {
@@ -161,7 +136,7 @@ pub fn decode_result<T: DeserializeOwned>(raw: RawResponse) -> Result<Response<T
             "the body is not an envelope (an object with `success` or `errors`)",
         ));
     };
-    let parts = serde_json::from_slice::<Parts<T>>(&raw.body)
+    let parts = crate::de::from_slice::<Parts<T>>(&raw.body)
         .map_err(|e| shape_error(&raw, "the result", &e))?;
     let body = match parts.result {
         Some(result) => result,

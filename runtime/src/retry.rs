@@ -1,13 +1,12 @@
 //! When to try again and how long to wait first.
 
-use std::time::{Duration, SystemTime};
+use std::time::Duration;
 
 use rand::Rng;
-use reqwest::header::{HeaderMap, RETRY_AFTER};
-use reqwest::StatusCode;
 
 use crate::error::{Error, ErrorKind};
-use crate::response::RawResponse;
+use crate::raw::RawResponse;
+use crate::retry_rules::{is_retryable_status, parse_retry_after};
 
 /// Backoff settings: exponential from `base`, at most `cap`, and `Retry-After` honoured up
 /// to `retry_after_cap` (a longer wait ends the retries: the caller should decide).
@@ -41,11 +40,6 @@ impl Backoff {
     }
 }
 
-/// The statuses worth another attempt: timeouts, conflicts, rate limits, server errors.
-pub(crate) fn is_retryable_status(status: StatusCode) -> bool {
-    matches!(status.as_u16(), 408 | 409 | 429) || status.is_server_error()
-}
-
 /// How long to wait before another attempt, or `None` if there should be none.
 /// `attempt` is the number of the attempt that just ended (1 for the first). A request
 /// that is not `idempotent` is retried only when it never reached the server (a failed
@@ -76,25 +70,13 @@ pub(crate) fn next_delay(
     }
 }
 
-/// `Retry-After` as a wait: whole seconds, or an HTTP date (a date in the past is no wait).
-pub(crate) fn parse_retry_after(headers: &HeaderMap) -> Option<Duration> {
-    let text = headers.get(RETRY_AFTER)?.to_str().ok()?.trim();
-    if !text.is_empty() && text.bytes().all(|b| b.is_ascii_digit()) {
-        // Too many seconds to count is a wait longer than any cap, not junk.
-        return Some(text.parse().map_or(Duration::MAX, Duration::from_secs));
-    }
-    let when = httpdate::parse_http_date(text).ok()?;
-    Some(
-        when.duration_since(SystemTime::now())
-            .unwrap_or(Duration::ZERO),
-    )
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
     use bytes::Bytes;
     use reqwest::header::HeaderValue;
+    use reqwest::header::{HeaderMap, RETRY_AFTER};
+    use reqwest::StatusCode;
 
     fn raw(status: u16, retry_after: Option<&'static str>) -> Result<RawResponse, Error> {
         let mut headers = HeaderMap::new();

@@ -13,7 +13,7 @@ use tokio::io::{AsyncWrite, AsyncWriteExt};
 use tokio::time::Sleep;
 
 use crate::error::{Error, ErrorKind};
-use crate::transport::StreamedResponse;
+use crate::raw::StreamedResponse;
 
 /// How long a stream may go without delivering a byte before it fails with
 /// [`ErrorKind::Timeout`], unless changed with [`ByteStream::idle_timeout`].

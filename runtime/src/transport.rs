@@ -14,8 +14,8 @@ use tracing::Instrument;
 use crate::auth::{self, Applied, Credentials};
 use crate::encode::push_query_pair;
 use crate::error::{from_transport, Error, ErrorKind};
+use crate::raw::{RawResponse, Streamed, StreamedResponse};
 use crate::request::Request;
-use crate::response::RawResponse;
 use crate::retry::{next_delay, Backoff};
 
 /// Everything a [`Core`] is made of; checked by the builder.
@@ -74,7 +74,7 @@ impl Core {
     /// A longer body is cut and the rest left unread: [`send`](Self::send) then returns
     /// its first `MAX_ERROR_BODY_BYTES + 1` bytes, so that a body longer than this says it
     /// was cut, and the decoders' error says so too.
-    pub const MAX_ERROR_BODY_BYTES: usize = 1 << 20;
+    pub const MAX_ERROR_BODY_BYTES: usize = crate::raw::MAX_ERROR_BODY_BYTES;
 
     pub(crate) fn new(settings: Settings) -> Self {
         Self {
@@ -495,58 +495,6 @@ enum Read {
 enum Answer {
     Read(RawResponse),
     Open(StreamedResponse),
-}
-
-/// What [`Core::send_streaming`] returns.
-#[derive(Debug)]
-pub enum Streamed {
-    /// A 2xx answer whose body has not been read.
-    Open(StreamedResponse),
-    /// Any other answer, read whole, for the decoders to turn into an error.
-    Read(RawResponse),
-}
-
-/// A 2xx answer whose body is still on the connection.
-#[derive(Debug)]
-pub struct StreamedResponse {
-    /// The HTTP status.
-    pub status: StatusCode,
-    /// The headers.
-    pub headers: HeaderMap,
-    /// The operation that was called (its `operationId`).
-    pub operation: &'static str,
-    /// How many attempts it took to get this answer.
-    pub attempts: u32,
-    body: reqwest::Response,
-}
-
-impl StreamedResponse {
-    fn after_attempts(mut self, attempts: u32) -> Self {
-        self.attempts = attempts;
-        self
-    }
-
-    /// The body's length, when the server announced it.
-    pub fn content_length(&self) -> Option<u64> {
-        self.body.content_length()
-    }
-
-    /// The body as a stream of chunks, read as the caller polls it.
-    pub fn into_stream(self) -> impl futures_util::Stream<Item = Result<Bytes, Error>> + Send {
-        use futures_util::TryStreamExt;
-        self.body.bytes_stream().map_err(from_transport)
-    }
-
-    /// The answer with an empty body, for a caller that asked for the whole answer.
-    fn into_raw_unread(self) -> RawResponse {
-        RawResponse {
-            status: self.status,
-            headers: self.headers,
-            body: Bytes::new(),
-            operation: self.operation,
-            attempts: self.attempts,
-        }
-    }
 }
 
 fn finish(

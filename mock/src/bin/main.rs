@@ -36,6 +36,19 @@ struct Args {
     /// Seconds a client has to send a request's headers, and again its body.
     #[arg(long, default_value_t = limits::DEFAULT_READ_TIMEOUT.as_secs())]
     read_timeout_secs: u64,
+    /// Connections served at once; when all are open, the one idle longest makes room.
+    #[arg(long, default_value_t = limits::DEFAULT_MAX_CONNECTIONS)]
+    max_connections: usize,
+    /// Keys one namespace may hold; a write past it is refused (429, code 10048).
+    #[arg(long, default_value_t = cloudflare_kv_mock::DEFAULT_MAX_KEYS_PER_NAMESPACE)]
+    max_keys_per_namespace: usize,
+    /// Namespaces the server may hold, over all accounts (429, code 10048 past it).
+    #[arg(long, default_value_t = cloudflare_kv_mock::DEFAULT_MAX_NAMESPACES)]
+    max_namespaces: usize,
+    /// Bytes the server may store: keys, values and metadata, plus 128 per pair
+    /// (429, code 10048 past it).
+    #[arg(long, default_value_t = cloudflare_kv_mock::DEFAULT_MAX_STORED_BYTES)]
+    max_stored_bytes: u64,
 }
 
 #[tokio::main]
@@ -52,6 +65,10 @@ async fn main() -> ExitCode {
         .strict_namespaces(args.strict_namespaces)
         .log_capacity(args.log_capacity)
         .read_timeout(Duration::from_secs(args.read_timeout_secs))
+        .max_connections(args.max_connections)
+        .max_keys_per_namespace(args.max_keys_per_namespace)
+        .max_namespaces(args.max_namespaces)
+        .max_stored_bytes(args.max_stored_bytes)
         .start()
         .await;
     let server = match started {

@@ -261,6 +261,18 @@ impl Conn {
         }
     }
 
+    /// Whether the server closed the connection: a read ends (or fails) within a guard
+    /// of ten seconds, without data.
+    pub async fn is_closed_by_server(&mut self) -> bool {
+        let mut byte = [0u8; 1];
+        let read = tokio::time::timeout(
+            std::time::Duration::from_secs(10),
+            self.stream.get_mut().read(&mut byte),
+        )
+        .await;
+        matches!(read, Ok(Ok(0)) | Ok(Err(_)))
+    }
+
     /// Sends one request with the default token and reads its answer.
     pub async fn send(&mut self, method: &str, target: &str, body: &[u8]) -> RawResponse {
         self.send_with(method, target, &[BEARER], body).await
