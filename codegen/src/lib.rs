@@ -70,14 +70,19 @@ pub struct Config {
     /// [`Config::runtime_path`] and [`Config::group_features`] do not apply to them.
     pub crates: Option<Crates>,
     /// Which operations to generate: each entry is `tag:NAME`, `path:GLOB` (`*` within a
-    /// segment, `**` across segments; `{braces}` are literal) or `operation:ID`. Empty: all.
-    /// Only the selected operations, and the schemas they reach, are generated.
+    /// segment, `**` across segments, `?` one character; `{braces}` are literal) or
+    /// `operation:ID`; an operation any of them matches is kept. Empty: all. Only the
+    /// selected operations, and the components they reach, are generated
+    /// ([`Output::selected`] counts them). A malformed entry is an error, one that matches
+    /// nothing a warning.
     pub include: Vec<String>,
     /// Operations left out even when `include` selects them, in the same forms.
     pub exclude: Vec<String>,
     /// OpenAPI Overlay documents (1.0 or 1.1, YAML or JSON) applied in order to the spec
     /// after selection and before generation: a user's own additions kept apart from a
-    /// spec they do not own.
+    /// spec they do not own. Paths are read as given (relative to the current directory).
+    /// Components an overlay refers to are kept by a selection's pruning; an action whose
+    /// target matches nothing is a warning, a malformed overlay an error.
     pub overlays: Vec<std::path::PathBuf>,
 }
 
