@@ -4,7 +4,6 @@
 //! quadratic: 8,000 CJK values took seconds).
 
 #[path = "../examples/random_specs.rs"]
-#[allow(dead_code)]
 mod random_specs;
 
 use criterion::{criterion_group, criterion_main, BenchmarkId, Criterion, Throughput};

@@ -43,7 +43,9 @@ fn checked(text: &str, config: &Config) -> Result<Output, Vec<Diagnostic>> {
     let (send, receive) = std::sync::mpsc::channel();
     let (text, config) = (text.to_owned(), config.clone());
     // Not joined on a hang: the thread is left running and the test fails.
-    std::thread::spawn(move || send.send(generate(&text, &config)));
+    std::thread::spawn(move || {
+        let _ = send.send(generate(&text, &config));
+    });
     let result = match receive.recv_timeout(HANG_BOUND) {
         Ok(result) => result,
         Err(_) => panic!("generate did not finish within {HANG_BOUND:?}: a hang"),
@@ -297,8 +299,8 @@ fn huge_numbers_in_every_numeric_keyword() {
         for keyword in keywords {
             for number in random_specs::hostile_numbers() {
                 let mut schema = json!({keyword: number, "exclusiveMinimum": true});
-                if let Some(ty) = ty {
-                    schema["type"] = json!(ty);
+                if let (Some(ty), Some(map)) = (ty, schema.as_object_mut()) {
+                    map.insert("type".to_owned(), json!(ty));
                 }
                 let text = one_operation(schema).to_string();
                 let _ = checked(&text, &Config::default());
