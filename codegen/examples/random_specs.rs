@@ -193,6 +193,208 @@ pub fn clean_documents() -> BoxedStrategy<Value> {
         .boxed()
 }
 
+/// Names that are keywords, raw-identifier spellings, digits, empty, non-ASCII or taken by
+/// generated code: each one goes into every position a name can hold (schema, property,
+/// parameter, enum value, operationId, tag).
+pub fn hostile_names() -> Vec<&'static str> {
+    vec![
+        "self", "Self", "super", "crate", "type", "r#type", "r#self", "_", "__", "0", "1x", "",
+        "Other", "Client", "Result", "Option", "async", "value", "Value", "名前", "é", "a-b",
+        "A B", "r#", "fn", "mod", "extern", "Box",
+    ]
+}
+
+/// Texts that reach doc comments and string literals: control characters, carriage
+/// returns, bidirectional overrides, comment and fence markers.
+pub fn hostile_texts() -> Vec<&'static str> {
+    vec![
+        "plain words",
+        "NUL \u{0} here",
+        "a lone CR\rthen more",
+        "CRLF\r\nline two",
+        "bidi \u{202E}gnirts\u{202C} override",
+        "isolate \u{2066}x\u{2069} and marks \u{200E}\u{200F}\u{061C}",
+        "bell \u{7} escape \u{1b}[31m and DEL \u{7f}",
+        "*/ /* closes */ a comment",
+        "```\nfn main() { panic!() }\n",
+        "    indented code\n\ttabbed",
+        "\"quotes\" and \\ backslashes \\u{0}",
+        "",
+    ]
+}
+
+/// Numbers as JSON text can hold them: huge (they parse as `f64`), tiny, or negative.
+pub fn hostile_numbers() -> Vec<Value> {
+    vec![
+        json!(1e308),
+        json!(-1e308),
+        json!(1.7976931348623157e308),
+        json!(18446744073709552000.0_f64),
+        json!(-9.3e18),
+        json!(5e-324),
+        json!(9223372036854775807_i64),
+        json!(-9223372036854775808_i64),
+        json!(0.5),
+    ]
+}
+
+/// One schema made of hostile parts: numeric keywords with hostile numbers, enums of
+/// hostile names and texts (repeated values included), objects whose properties have
+/// hostile names and descriptions.
+fn hostile_leaf() -> BoxedStrategy<Value> {
+    let name = proptest::sample::select(hostile_names());
+    let text = proptest::sample::select(hostile_texts());
+    let number = proptest::sample::select(hostile_numbers());
+    let numeric = (
+        proptest::sample::select(vec!["integer", "number"]),
+        number.clone(),
+        number.clone(),
+        number,
+        text.clone(),
+    )
+        .prop_map(|(ty, low, high, other, text)| {
+            json!({"type": ty, "minimum": low, "maximum": high, "multipleOf": other,
+                   "default": other, "example": low, "title": text})
+        });
+    let untyped = (proptest::sample::select(hostile_numbers()), text.clone())
+        .prop_map(|(n, text)| json!({"minimum": n, "description": text}));
+    let values = prop::collection::vec(
+        prop_oneof![name.clone(), text.clone()].prop_map(str::to_owned),
+        1..12,
+    );
+    let enumeration = (values, text.clone()).prop_map(|(mut v, text)| {
+        // Every value twice (and the first thrice): repeats must become one variant.
+        let again = v.clone();
+        v.extend(again);
+        v.extend(v.first().cloned());
+        json!({"type": "string", "enum": v, "description": text, "example": text})
+    });
+    let object = prop::collection::btree_map(name.prop_map(str::to_owned), text.clone(), 1..6)
+        .prop_map(|props| {
+            let properties: Map<String, Value> = props
+                .iter()
+                .map(|(k, t)| (k.clone(), json!({"type": "string", "description": t, "title": t})))
+                .collect();
+            let required: Vec<&String> = props.keys().take(2).collect();
+            json!({"type": "object", "properties": properties, "required": required, "description": "x"})
+        });
+    prop_oneof![numeric, untyped, enumeration, object].boxed()
+}
+
+/// An enum of `size` members: CJK values (which all name one identifier), repeats and
+/// keyword-like values; the size of enums real specs carry and more.
+pub fn large_enum(size: usize) -> Value {
+    let names = hostile_names();
+    let values: Vec<String> = (0..size)
+        .map(|i| match i % 4 {
+            0 => cjk(i),
+            1 => format!("v{i}"),
+            2 => names
+                .get(i % names.len())
+                .copied()
+                .unwrap_or("x")
+                .to_owned(),
+            _ => cjk(i % 97),
+        })
+        .collect();
+    json!({"type": "string", "enum": values})
+}
+
+/// Two CJK ideographs numbering `i` (below a million): text with no ASCII in it.
+pub fn cjk(i: usize) -> String {
+    let ideograph = |k: usize| char::from_u32(0x4E00 + (k % 1000) as u32).unwrap_or('一');
+    [ideograph(i / 1000), ideograph(i)].iter().collect()
+}
+
+/// A document that should generate (operations may be left out, the spec never refused) whose
+/// every name and text is hostile: schema names, operationIds, tags, parameter names,
+/// summaries, descriptions and titles. `large` adds an enum of that many members.
+pub fn hostile_document(parts: HostileParts, large: Option<usize>) -> Value {
+    let mut schemas: Map<String, Value> = parts
+        .schemas
+        .into_iter()
+        .map(|(name, mut schema)| {
+            if let Some(map) = schema.as_object_mut() {
+                map.entry("description")
+                    .or_insert_with(|| json!(parts.text));
+            }
+            (name, schema)
+        })
+        .collect();
+    if let Some(size) = large {
+        schemas.insert("large".to_owned(), large_enum(size));
+    }
+    let first = schemas.keys().next().cloned().unwrap_or_default();
+    let reference = json!({"$ref": format!("#/components/schemas/{}", first.replace('~', "~0").replace('/', "~1"))});
+    let mut paths = Map::new();
+    for (i, (id, tag)) in parts.operations.iter().enumerate() {
+        let param = parts
+            .params
+            .get(i % parts.params.len().max(1))
+            .cloned()
+            .unwrap_or_default();
+        paths.insert(
+            format!("/r{i}/{{id}}"),
+            json!({
+                "parameters": [{"name": "id", "in": "path", "required": true, "schema": {"type": "string"}}],
+                "post": {
+                    "operationId": id,
+                    "tags": [tag],
+                    "summary": parts.text,
+                    "description": parts.other_text,
+                    "parameters": [
+                        {"name": param, "in": "query", "description": parts.text, "schema": {"type": "string"}},
+                        {"name": format!("{param}-h"), "in": "header", "schema": reference.clone()},
+                    ],
+                    "requestBody": {"description": parts.other_text, "content": {"application/json": {"schema": reference.clone()}}},
+                    "responses": {"200": {"description": parts.text, "content": {"application/json": {"schema": reference.clone()}}}},
+                }
+            }),
+        );
+    }
+    json!({
+        "openapi": "3.0.3",
+        "info": {"title": parts.text, "description": parts.other_text, "version": "1"},
+        "tags": parts.operations.iter().map(|(_, tag)| json!({"name": tag, "description": parts.other_text})).collect::<Vec<_>>(),
+        "paths": paths,
+        "components": {"schemas": schemas},
+    })
+}
+
+/// What [`hostile_document`] is made of.
+#[derive(Clone, Debug)]
+pub struct HostileParts {
+    schemas: Vec<(String, Value)>,
+    operations: Vec<(String, String)>,
+    params: Vec<String>,
+    text: String,
+    other_text: String,
+}
+
+/// Strategy for hostile documents (without a large enum: see [`large_enum`]).
+pub fn hostile_documents() -> BoxedStrategy<Value> {
+    let name = || proptest::sample::select(hostile_names()).prop_map(str::to_owned);
+    let text = || proptest::sample::select(hostile_texts()).prop_map(str::to_owned);
+    (
+        prop::collection::vec((name(), hostile_leaf()), 1..5),
+        prop::collection::vec((name(), name()), 1..4),
+        prop::collection::vec(name(), 1..3),
+        text(),
+        text(),
+    )
+        .prop_map(|(schemas, operations, params, text, other_text)| {
+            let parts = HostileParts {
+                schemas,
+                operations,
+                params,
+                text,
+                other_text,
+            };
+            hostile_document(parts, None)
+        })
+        .boxed()
+}
+
 fn main() {
     let mut args = std::env::args().skip(1);
     let count: usize = args.next().and_then(|a| a.parse().ok()).unwrap_or(200);
@@ -204,14 +406,12 @@ fn main() {
     std::fs::create_dir_all(&dir).expect("create the output directory");
     let mut runner = TestRunner::deterministic();
     let strategy = clean_documents();
+    let hostile = hostile_documents();
     let (mut written, mut tried) = (0usize, 0usize);
     let mut all = String::new();
     while written < count && tried < count * 20 {
         tried += 1;
-        let doc = strategy
-            .new_tree(&mut runner)
-            .expect("a document")
-            .current();
+        let doc = next_document(tried, &strategy, &hostile, &mut runner);
         let config = kv_codegen::Config {
             source_name: format!("random #{tried}"),
             ..Default::default()
@@ -233,6 +433,29 @@ fn main() {
         "{written} modules from {tried} random documents in {}",
         dir.display()
     );
+}
+
+/// Every third document is hostile (names, texts, numbers), one in fifty of those with an
+/// enum of 4,000 members; the rest are clean random trees.
+fn next_document(
+    tried: usize,
+    clean: &BoxedStrategy<Value>,
+    hostile: &BoxedStrategy<Value>,
+    runner: &mut TestRunner,
+) -> Value {
+    if tried % 3 != 0 {
+        return clean.new_tree(runner).expect("a document").current();
+    }
+    let mut doc = hostile.new_tree(runner).expect("a document").current();
+    if tried % 150 == 0 {
+        if let Some(schemas) = doc
+            .pointer_mut("/components/schemas")
+            .and_then(Value::as_object_mut)
+        {
+            schemas.insert("large".to_owned(), large_enum(4_000));
+        }
+    }
+    doc
 }
 
 /// A crate in DIR that compiles every module against the runtime crate, as the SDK does.

@@ -30,6 +30,10 @@ pub enum Kind {
     Invalid,
     /// A keyword that has no effect where it stands.
     Ignored,
+    /// A fault of kv-codegen itself, not of the spec: the generator stopped unexpectedly, or
+    /// produced tokens that are not Rust. Never expected; the tests assert it never appears,
+    /// and a user who meets one has found a bug to report (with the spec).
+    Internal,
 }
 
 /// One problem, located by a JSON pointer into the specification.

@@ -31,9 +31,10 @@ pub fn format(tokens: TokenStream, source_name: &str, spec: &str) -> Result<Stri
 /// items of a module printed on their own).
 pub fn pretty_items(tokens: TokenStream, depth: usize, out: &mut String) -> Result<(), String> {
     for item in Items::new(tokens) {
-        let file: syn::File = syn::parse2(item).map_err(|err| {
+        let mut file: syn::File = syn::parse2(item).map_err(|err| {
             format!("internal error: the generated tokens are not a Rust file: {err}")
         })?;
+        syn::visit_mut::VisitMut::visit_file_mut(&mut CommentSafeDocs, &mut file);
         let text = prettyplease::unparse(&file);
         if depth == 0 {
             out.push_str(&text);
@@ -49,6 +50,58 @@ pub fn pretty_items(tokens: TokenStream, depth: usize, out: &mut String) -> Resu
         }
     }
     Ok(())
+}
+
+/// Doc text as a comment may hold it: a control character (NUL, a lone carriage return) or a
+/// bidirectional-override character (U+202E and its kin) becomes U+FFFD. prettyplease prints
+/// `#[doc = "…"]` as a `///` comment, where a carriage return is a compile error and a bidi
+/// override a deny-by-default lint (and a way to make a comment read other than it compiles).
+/// Line feeds stay; a tab becomes four spaces (clippy's `tabs_in_doc_comments`). String
+/// literals need nothing: they are printed escaped.
+pub(crate) fn comment_safe(text: &str) -> std::borrow::Cow<'_, str> {
+    if !text.chars().any(unsafe_in_comment) {
+        return std::borrow::Cow::Borrowed(text);
+    }
+    let mut safe = String::with_capacity(text.len());
+    for c in text.chars() {
+        match c {
+            '\t' => safe.push_str("    "),
+            c if unsafe_in_comment(c) => safe.push('\u{FFFD}'),
+            c => safe.push(c),
+        }
+    }
+    std::borrow::Cow::Owned(safe)
+}
+
+/// Control characters but line feed; the explicit direction marks, embeddings, overrides
+/// and isolates of Unicode's bidirectional algorithm.
+fn unsafe_in_comment(c: char) -> bool {
+    (c.is_control() && c != '\n')
+        || matches!(c, '\u{061C}' | '\u{200E}' | '\u{200F}' | '\u{202A}'..='\u{202E}' | '\u{2066}'..='\u{2069}')
+}
+
+/// Makes every doc attribute [`comment_safe`] before prettyplease prints it as a comment,
+/// whichever emitter wrote it (spec text reaches docs in many places).
+struct CommentSafeDocs;
+
+impl syn::visit_mut::VisitMut for CommentSafeDocs {
+    fn visit_attribute_mut(&mut self, attr: &mut syn::Attribute) {
+        let syn::Meta::NameValue(meta) = &mut attr.meta else {
+            return;
+        };
+        let syn::Expr::Lit(syn::ExprLit {
+            lit: syn::Lit::Str(text),
+            ..
+        }) = &mut meta.value
+        else {
+            return;
+        };
+        if meta.path.is_ident("doc") {
+            if let std::borrow::Cow::Owned(safe) = comment_safe(&text.value()) {
+                *text = syn::LitStr::new(&safe, text.span());
+            }
+        }
+    }
 }
 
 /// [`plain`]'s printer onto `out`, indented `depth` levels.

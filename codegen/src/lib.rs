@@ -35,6 +35,7 @@ pub mod phases {
     pub use crate::emit::{render, render_crates, Printer};
     pub use crate::load::load;
     pub use crate::lower::lower;
+    pub use crate::naming::Scope;
 }
 
 use std::path::Path;
@@ -254,19 +255,24 @@ fn generate_request(
             .stack_size(STACK_BYTES)
             .spawn_scoped(scope, || generate_here(request, config));
         match worker {
-            Ok(handle) => handle.join().unwrap_or_else(|_| {
-                let message = "internal error: the generator stopped unexpectedly on this spec";
-                Err(vec![Diagnostic {
-                    severity: Severity::Error,
-                    kind: Kind::Invalid,
-                    pointer: "#".to_owned(),
-                    message: message.to_owned(),
-                }])
-            }),
+            Ok(handle) => handle
+                .join()
+                .unwrap_or_else(|_| Err(vec![internal_error()])),
             // No thread to be had: run here, on the caller's stack.
             Err(_) => generate_here(request, config),
         }
     })
+}
+
+/// What a panic of the generator becomes: an error of its own kind, so that callers (and the
+/// no-panic tests) tell a bug of kv-codegen from a problem of the spec.
+fn internal_error() -> Diagnostic {
+    Diagnostic {
+        severity: Severity::Error,
+        kind: Kind::Internal,
+        pointer: "#".to_owned(),
+        message: "internal error: the generator stopped unexpectedly on this spec (a bug of kv-codegen; please report it with the spec)".to_owned(),
+    }
 }
 
 /// [`generate`] on the current thread.
@@ -327,7 +333,13 @@ fn generate_with(
     let (code, files) = match rendered {
         Ok(rendered) => rendered,
         Err(message) => {
-            diags.error(Kind::Invalid, "#", message);
+            // The crates layout refuses a bad name; anything else is the emitter's own fault.
+            let kind = if message.starts_with("internal error") {
+                Kind::Internal
+            } else {
+                Kind::Invalid
+            };
+            diags.error(kind, "#", message);
             return None;
         }
     };

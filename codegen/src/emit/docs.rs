@@ -51,7 +51,11 @@ pub fn lines_to_attrs(lines: &[String]) -> TokenStream {
 
 /// Spec Markdown → rustdoc Markdown that neither warns nor runs as a doctest: fences without a
 /// language become `text`, and indentation outside fences (an indented code block) is removed.
+/// A lone carriage return (old Mac text) is a line break; other control characters and bidi
+/// overrides are replaced ([`comment_safe`](crate::format::comment_safe)).
 fn sanitize(text: &str) -> Vec<String> {
+    let text = text.replace("\r\n", "\n").replace('\r', "\n");
+    let text = crate::format::comment_safe(&text);
     let mut out = Vec::new();
     let mut in_fence = false;
     for raw in text.trim().lines() {
@@ -89,6 +93,15 @@ mod tests {
         assert_eq!(
             lines(&docs, "x"),
             vec!["Intro", "", "indented", "```text", "code", "```", "", "end"]
+        );
+    }
+
+    #[test]
+    fn control_and_bidi_characters_do_not_reach_a_comment() {
+        let docs = Docs::described(Some("a\rb\r\nc\0d\u{202E}e\u{2066}f\tg\u{7}"));
+        assert_eq!(
+            lines(&docs, "x"),
+            vec!["a", "b", "c\u{FFFD}d\u{FFFD}e\u{FFFD}f    g\u{FFFD}"]
         );
     }
 

@@ -65,18 +65,31 @@ impl Lowerer<'_> {
     }
 
     /// A string enumeration; `null` among the values is nullability, handled by the caller.
-    pub(crate) fn enum_shape(&mut self, values: &[Option<String>], _ctx: &Ctx) -> Shape {
+    /// A value said twice is one variant (a warning names the repeat): two would be two
+    /// match arms for one string, the second unreachable.
+    pub(crate) fn enum_shape(&mut self, values: &[Option<String>], ctx: &Ctx) -> Shape {
         let mut scope = Scope::default();
         scope.claim("Other"); // the variant that keeps unknown values
-        let variants = values
-            .iter()
-            .flatten()
-            .map(|wire| EnumVariant {
+        let mut seen = std::collections::HashSet::new();
+        let mut variants = Vec::new();
+        for wire in values.iter().flatten() {
+            if !seen.insert(wire.as_str()) {
+                self.repeated_enum_value(wire, ctx);
+                continue;
+            }
+            variants.push(EnumVariant {
                 name: scope.claim(&variant_name(wire)),
                 wire: wire.clone(),
-            })
-            .collect();
+            });
+        }
         Shape::Def(TypeKind::Enum(Enum { variants }))
+    }
+
+    /// The schema's pointer, not the value's: the values of a `oneOf` of enums are merged.
+    fn repeated_enum_value(&mut self, wire: &str, ctx: &Ctx) {
+        let message =
+            format!("the enum value {wire:?} is listed more than once; it is one variant");
+        self.diags.warn(Kind::Ignored, ctx.pointer.clone(), message);
     }
 
     /// `type: integer`: i32 or i64, with bounds.
