@@ -52,6 +52,7 @@ fixtures!(
     media_types,
     multipart_union,
     nullable,
+    nullable_members,
     nullable_required,
     objects,
     owner_scopes,
@@ -686,4 +687,40 @@ async fn client_defaults_have_setters_variables_and_names_of_their_own() {
         .map(|r| r.url.path().to_owned())
         .collect();
     assert_eq!(paths, ["/zones/z/sites/s", "/sites/s/timeouts/t"]);
+}
+
+#[tokio::test]
+async fn required_nullable_members_are_plain_values_checked_and_sent() {
+    use nullable_members::things::CreateThingParams;
+    let server = answering(serde_json::json!({"name": null, "document_id": "d"})).await;
+    let client: nullable_members::Client = fixture_client(&server).build().unwrap();
+    let things = client.things();
+    let long = things
+        .create(CreateThingParams::new("abcd", "d", ["t"]))
+        .await
+        .unwrap_err();
+    assert_eq!(
+        long.to_string(),
+        "invalid argument: name: must be at most 3 characters, got 4 characters"
+    );
+    let empty_tag = things
+        .create(CreateThingParams::new("abc", "d", [""]))
+        .await
+        .unwrap_err();
+    assert_eq!(
+        empty_tag.to_string(),
+        "invalid argument: tags: must be at least 1 character, got 0 characters"
+    );
+    let answer = things
+        .create(CreateThingParams::new("abc", "d", ["t"]))
+        .await
+        .unwrap();
+    // The answer's `null` reads as `None`.
+    assert_eq!(answer.body().name, None);
+    assert_eq!(answer.body().document_id.as_deref(), Some("d"));
+    let request = wire_support::only_request(&server).await;
+    assert_eq!(
+        String::from_utf8_lossy(&request.body),
+        r#"{"name":"abc","document_id":"d","tags":["t"]}"#
+    );
 }
