@@ -1,125 +1,16 @@
 //! `allOf`, `anyOf`, `oneOf`, and schemas that mix keywords of several types.
 
 use super::object::ObjectParts;
+use super::predicates::{
+    forbidden_values, invalid_reason, is_annotation, json_kinds, string_values,
+};
 use super::schema::Shape;
 use super::{Ctx, Lowerer};
 use crate::diagnostics::{join, join_index, Kind};
 use crate::model::{Constraint, Newtype, TypeKind, TypeRef, Union, UnionVariant};
 use crate::naming::Scope;
-use crate::refs;
-use openapiv3::{AnySchema, OpenAPI, ReferenceOr, Schema, SchemaKind, Type};
 
-/// True for a member that only annotates (`{description: …, example: …}`): it adds no rule.
-pub(crate) fn is_annotation(_doc: &OpenAPI, member: &ReferenceOr<Schema>) -> bool {
-    match member {
-        ReferenceOr::Item(s) => {
-            matches!(&s.schema_kind, SchemaKind::Any(any) if *any == AnySchema::default())
-                && super::schema::invalid_reason(s).is_none()
-        }
-        ReferenceOr::Reference { .. } => false,
-    }
-}
-
-/// The values of a `{not: {enum: [...]}}` member, if that is what it is.
-fn forbidden_values(doc: &OpenAPI, member: &ReferenceOr<Schema>) -> Option<Vec<String>> {
-    let ReferenceOr::Item(Schema {
-        schema_kind: SchemaKind::Not { not },
-        ..
-    }) = member
-    else {
-        return None;
-    };
-    let target = refs::schema_body(doc, not)?;
-    match &target.schema_kind {
-        SchemaKind::Type(Type::String(s)) if !s.enumeration.is_empty() => {
-            Some(s.enumeration.iter().flatten().cloned().collect())
-        }
-        SchemaKind::Any(any) if !any.enumeration.is_empty() => any
-            .enumeration
-            .iter()
-            .map(|v| v.as_str().map(str::to_owned))
-            .collect(),
-        _ => None,
-    }
-}
-
-/// For a union of strings that are enums or unconstrained (`oneOf: [{enum: [asc]}, {enum:
-/// [desc]}]`, or known values plus any string), the values of one open enum: our enums keep
-/// unknown values, so this admits exactly what the union does. Empty for plain strings only;
-/// `None` when a member is anything else (a constrained string keeps its own variant).
-fn string_values(
-    doc: &OpenAPI,
-    members: &[(usize, &ReferenceOr<Schema>)],
-) -> Option<Vec<Option<String>>> {
-    let mut values: Vec<Option<String>> = Vec::new();
-    for (_, member) in members {
-        let schema = refs::schema_body(doc, member)?;
-        let own: Vec<Option<String>> = match &schema.schema_kind {
-            SchemaKind::Type(Type::String(s)) => {
-                let binary = matches!(
-                    s.format,
-                    openapiv3::VariantOrUnknownOrEmpty::Item(openapiv3::StringFormat::Binary)
-                );
-                if binary {
-                    return None;
-                }
-                let plain = s.pattern.is_none() && s.min_length.is_none() && s.max_length.is_none();
-                if s.enumeration.is_empty() && !plain {
-                    return None;
-                }
-                s.enumeration.clone()
-            }
-            SchemaKind::Any(any) if is_bare_string_enum(any) => any
-                .enumeration
-                .iter()
-                .map(|v| v.as_str().map(str::to_owned))
-                .collect(),
-            _ => return None,
-        };
-        for value in own {
-            if value.is_some() && !values.contains(&value) {
-                values.push(value);
-            }
-        }
-    }
-    Some(values)
-}
-
-/// `{enum: [a, b]}` with no `type` and nothing else: a string enumeration.
-fn is_bare_string_enum(any: &AnySchema) -> bool {
-    let bare = AnySchema {
-        typ: any.typ.clone().filter(|t| t == "string"),
-        enumeration: any.enumeration.clone(),
-        ..Default::default()
-    };
-    !any.enumeration.is_empty()
-        && any.enumeration.iter().all(|v| v.is_string() || v.is_null())
-        && *any == bare
-}
-
-/// The JSON types a member admits, as bits: string, number, boolean, object, array.
-fn json_kinds(doc: &OpenAPI, member: &ReferenceOr<Schema>) -> u8 {
-    let Some(schema) = refs::schema_body(doc, member) else {
-        return 0;
-    };
-    let typ = match &schema.schema_kind {
-        SchemaKind::Type(Type::String(_)) => "string",
-        SchemaKind::Type(Type::Number(_)) | SchemaKind::Type(Type::Integer(_)) => "number",
-        SchemaKind::Type(Type::Boolean(_)) => "boolean",
-        SchemaKind::Type(Type::Object(_)) => "object",
-        SchemaKind::Type(Type::Array(_)) => "array",
-        SchemaKind::Any(any) => any.typ.as_deref().unwrap_or(""),
-        _ => "",
-    };
-    match typ {
-        "string" => 1,
-        "number" | "integer" => 2,
-        "boolean" => 4,
-        "object" => 8,
-        "array" => 16,
-        _ => 0,
-    }
-}
+use openapiv3::{AnySchema, ReferenceOr, Schema, SchemaKind, Type};
 
 impl Lowerer<'_> {
     /// `allOf`: one real member plus annotations and forbidden values, or objects to merge.
@@ -132,7 +23,7 @@ impl Lowerer<'_> {
         let at = join(&ctx.pointer, "allOf");
         let mut real = Vec::new();
         for (i, member) in members.iter().enumerate() {
-            if is_annotation(self.doc, member) {
+            if is_annotation(member) {
                 continue;
             }
             match forbidden_values(self.doc, member) {
@@ -160,7 +51,7 @@ impl Lowerer<'_> {
         let mut parts = ObjectParts::default();
         let doc = self.doc;
         let all_objects = members.iter().enumerate().all(|(i, m)| {
-            is_annotation(doc, m) || self.object_parts(m, &join_index(&at, i), &mut parts)
+            is_annotation(m) || self.object_parts(m, &join_index(&at, i), &mut parts)
         });
         if all_objects {
             return self.struct_from_parts(&parts, extra, ctx);
@@ -178,7 +69,7 @@ impl Lowerer<'_> {
         }
         for (i, member) in real {
             if let ReferenceOr::Item(schema) = member {
-                if let Some(reason) = super::schema::invalid_reason(schema) {
+                if let Some(reason) = invalid_reason(schema) {
                     self.diags
                         .error(Kind::Invalid, join_index(&at, *i), reason.to_owned());
                 }
@@ -249,7 +140,7 @@ impl Lowerer<'_> {
         let real: Vec<(usize, &ReferenceOr<Schema>)> = members
             .iter()
             .enumerate()
-            .filter(|(_, m)| !is_annotation(self.doc, m))
+            .filter(|(_, m)| !is_annotation(m))
             .collect();
         match real.as_slice() {
             [] => self.constrained(TypeRef::Json, extra, ctx),

@@ -3,13 +3,14 @@
 //! with the objects into a struct of their own.
 
 use super::object::ObjectParts;
+use super::predicates::{is_annotation, union_branches};
 use super::schema::Shape;
 use super::{Ctx, Lowerer};
 use crate::diagnostics::{join, join_index};
 use crate::model::{Constraint, IntWidth, Newtype, TypeKind, TypeRef, Union, UnionVariant};
 use crate::naming::{self, Scope};
 use crate::refs;
-use openapiv3::{ReferenceOr, Schema, SchemaKind};
+use openapiv3::{ReferenceOr, Schema};
 
 impl Lowerer<'_> {
     /// Members that all hold one primitive type: that type with every member's constraints;
@@ -101,15 +102,14 @@ impl Lowerer<'_> {
         let doc = self.doc;
         let mut union_at = None;
         for (i, member) in members.iter().enumerate() {
-            if super::combinator::is_annotation(doc, member) {
+            if is_annotation(member) {
                 continue;
             }
             let member_at = join_index(&at, i);
             if self.object_parts(member, &member_at, &mut ObjectParts::default()) {
                 continue;
             }
-            let found = refs::schema_body(doc, member)
-                .and_then(|s| super::object::union_branches(s, &member_at));
+            let found = refs::schema_body(doc, member).and_then(|s| union_branches(s, &member_at));
             match (found, &union_at) {
                 (Some((branches, branches_at)), None) => {
                     union_at = Some((i, branches, branches_at))
@@ -126,7 +126,7 @@ impl Lowerer<'_> {
                 let ok = match i == union_index {
                     true => self.object_parts(branch, &join_index(&branches_at, b), &mut parts),
                     false => {
-                        super::combinator::is_annotation(doc, member)
+                        is_annotation(member)
                             || self.object_parts(member, &join_index(&at, i), &mut parts)
                     }
                 };
@@ -186,27 +186,5 @@ fn narrower(a: &TypeRef, b: &TypeRef) -> Option<TypeRef> {
             Some(TypeRef::Integer(*w))
         }
         _ => None,
-    }
-}
-
-/// True for a branch that only lists `required` properties (`anyOf: [{required: [a]},
-/// {required: [b]}]`): it adds no property and no type, so merging ignores it.
-pub(crate) fn only_requires(member: &ReferenceOr<Schema>) -> bool {
-    let ReferenceOr::Item(schema) = member else {
-        return false;
-    };
-    match &schema.schema_kind {
-        SchemaKind::Type(openapiv3::Type::Object(o)) => {
-            o.properties.is_empty() && o.additional_properties.is_none()
-        }
-        SchemaKind::Any(any) => {
-            let bare = openapiv3::AnySchema {
-                typ: any.typ.clone().filter(|t| t == "object"),
-                required: any.required.clone(),
-                ..Default::default()
-            };
-            *any == bare
-        }
-        _ => false,
     }
 }

@@ -1,5 +1,6 @@
 //! Schema dispatch: references, nullability, and which shape function handles a schema.
 
+use super::predicates::invalid_reason;
 use super::{Ctx, Lowerer};
 use crate::diagnostics::Kind;
 use crate::model::{Docs, TypeKind, TypeRef};
@@ -168,15 +169,6 @@ impl Lowerer<'_> {
         );
         Shape::Ref(TypeRef::Json)
     }
-}
-
-/// Why the load guard refused this schema, if it did (see [`crate::guard`]).
-pub(crate) fn invalid_reason(schema: &Schema) -> Option<&str> {
-    schema
-        .schema_data
-        .extensions
-        .get(crate::guard::INVALID)
-        .and_then(serde_json::Value::as_str)
 }
 
 /// Documentation of a schema: its title as summary, its description, and notes on defaults.
