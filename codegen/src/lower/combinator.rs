@@ -2,7 +2,7 @@
 
 use super::object::ObjectParts;
 use super::predicates::{
-    forbidden_values, invalid_reason, is_annotation, json_kinds, string_values,
+    forbidden_values, invalid_reason, is_annotation, json_kinds, kind_name, string_values,
 };
 use super::schema::Shape;
 use super::{Ctx, Lowerer};
@@ -10,7 +10,7 @@ use crate::diagnostics::{join, join_index, Kind};
 use crate::model::{Constraint, Newtype, TypeKind, TypeRef, Union, UnionVariant};
 use crate::naming::Scope;
 
-use openapiv3::{AnySchema, ReferenceOr, Schema, SchemaKind, Type};
+use openapiv3::{AnySchema, ReferenceOr, Schema, Type};
 
 impl Lowerer<'_> {
     /// `allOf`: one real member plus annotations and forbidden values, or objects to merge.
@@ -64,7 +64,12 @@ impl Lowerer<'_> {
                 return shape;
             }
         }
-        if let Some(shape) = self.objects_with_union(members, extra, ctx) {
+        let pointed: Vec<(&ReferenceOr<Schema>, String)> = members
+            .iter()
+            .enumerate()
+            .map(|(i, m)| (m, join_index(&at, i)))
+            .collect();
+        if let Some(shape) = self.objects_with_union(&pointed, extra, ctx) {
             return shape;
         }
         for (i, member) in real {
@@ -74,6 +79,10 @@ impl Lowerer<'_> {
                         .error(Kind::Invalid, join_index(&at, *i), reason.to_owned());
                 }
             }
+        }
+        if let Some(message) = contradiction(real, &kinds) {
+            self.diags.error(Kind::Invalid, at, message);
+            return Shape::Ref(TypeRef::Json);
         }
         let message = "`allOf` is supported for one type plus annotations or forbidden values, for members of one primitive type, or for objects (with at most one union of objects); this one mixes other types";
         self.diags.error(Kind::Unsupported, at, message);
@@ -235,7 +244,7 @@ impl Lowerer<'_> {
         mut extra: Vec<Constraint>,
         ctx: &Ctx,
     ) -> Shape {
-        for c in sibling_constraints(any) {
+        for c in super::siblings::sibling_constraints(any) {
             let checked = match &c {
                 Constraint::Pattern(p) => self.pattern_ok(p, ctx),
                 _ => true,
@@ -260,7 +269,7 @@ impl Lowerer<'_> {
                 Type::String(s) => self.string_shape(&s, Vec::new(), ctx),
                 Type::Integer(i) => self.integer_shape(&i, bounds, ctx),
                 Type::Number(n) => self.number_shape(&n, Vec::new(), ctx),
-                Type::Boolean(_) => Shape::Ref(TypeRef::Boolean),
+                Type::Boolean(b) => self.boolean_shape(&b, Vec::new(), ctx),
                 Type::Object(o) => self.object_shape(&o, Vec::new(), ctx),
                 Type::Array(a) => self.array_shape(&a, Vec::new(), ctx),
             };
@@ -273,51 +282,18 @@ impl Lowerer<'_> {
         }
         self.constrained(TypeRef::Json, extra, ctx)
     }
-
-    /// `allOf` with sibling keywords: the siblings act as one more member.
-    fn any_all_of(&mut self, any: &AnySchema, extra: Vec<Constraint>, ctx: &Ctx) -> Shape {
-        if any.properties.is_empty()
-            && any.one_of.is_empty()
-            && any.any_of.is_empty()
-            && any.typ.is_none()
-        {
-            return self.all_of_shape(&any.all_of, extra, ctx);
-        }
-        // Properties beside `allOf`: an object built from both.
-        let whole = Schema {
-            schema_data: Default::default(),
-            schema_kind: SchemaKind::Any(any.clone()),
-        };
-        let mut parts = ObjectParts::default();
-        if self.schema_object_parts(&whole, &ctx.pointer, &mut parts) {
-            return self.struct_from_parts(&parts, extra, ctx);
-        }
-        let message = "`allOf` combined with `anyOf`/`oneOf`, or with members that are not objects, is not supported here";
-        self.diags
-            .error(Kind::Unsupported, join(&ctx.pointer, "allOf"), message);
-        Shape::Ref(TypeRef::Json)
-    }
 }
 
-/// Size and bound keywords written beside a combinator (`allOf: […], minLength: 1`).
-fn sibling_constraints(any: &AnySchema) -> Vec<Constraint> {
-    if any.typ.is_some() || any.all_of.is_empty() && any.any_of.is_empty() && any.one_of.is_empty()
-    {
-        return Vec::new();
-    }
-    let mut out = Vec::new();
-    out.extend(any.max_length.map(|n| Constraint::MaxChars(n as u64)));
-    out.extend(any.min_length.map(|n| Constraint::MinChars(n as u64)));
-    out.extend(any.min_items.map(|n| Constraint::MinItems(n as u64)));
-    out.extend(any.max_items.map(|n| Constraint::MaxItems(n as u64)));
-    out.extend(any.pattern.clone().map(Constraint::Pattern));
-    out.extend(any.minimum.map(|b| Constraint::Minimum {
-        bound: b,
-        exclusive: any.exclusive_minimum.unwrap_or(false),
-    }));
-    out.extend(any.maximum.map(|b| Constraint::Maximum {
-        bound: b,
-        exclusive: any.exclusive_maximum.unwrap_or(false),
-    }));
-    out
+/// Why members of `real` (with their [`json_kinds`]) admit no common value, when two of
+/// them name different JSON types (an object envelope and a string): such an `allOf`
+/// describes nothing.
+fn contradiction(real: &[(usize, &ReferenceOr<Schema>)], kinds: &[u8]) -> Option<String> {
+    let mut typed = real.iter().zip(kinds).filter(|(_, k)| **k != 0);
+    let ((first, _), first_kind) = typed.next()?;
+    let ((other, _), other_kind) = typed.find(|(_, k)| *k != first_kind)?;
+    Some(format!(
+        "`allOf` member {first} is {} and member {other} is {}: no value is both, so this schema describes no value",
+        kind_name(*first_kind),
+        kind_name(*other_kind)
+    ))
 }

@@ -14,6 +14,7 @@ mod raw_body;
 mod resources;
 mod responses;
 mod schema;
+mod siblings;
 mod untyped;
 
 pub use info::override_env_prefix;
@@ -270,6 +271,7 @@ mod tests {
         ("resources", include_str!("resources.rs")),
         ("responses", include_str!("responses.rs")),
         ("schema", include_str!("schema.rs")),
+        ("siblings", include_str!("siblings.rs")),
         ("untyped", include_str!("untyped.rs")),
     ];
 

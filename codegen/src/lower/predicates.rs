@@ -153,8 +153,8 @@ fn type_name(t: &Type) -> &'static str {
     }
 }
 
-/// The bit [`json_kinds`] uses for a `type` name.
-fn kind_bit(typ: &str) -> u8 {
+/// The bit [`json_kinds`] uses for a `type` name (0 for a name OpenAPI does not define).
+pub(crate) fn kind_bit(typ: &str) -> u8 {
     match typ {
         "string" => 1,
         "number" | "integer" => 2,
@@ -162,6 +162,18 @@ fn kind_bit(typ: &str) -> u8 {
         "object" => 8,
         "array" => 16,
         _ => 0,
+    }
+}
+
+/// What values of the kinds `bits` are, for messages: `a string`, `an object`.
+pub(crate) fn kind_name(bits: u8) -> &'static str {
+    match bits {
+        1 => "a string",
+        2 => "a number",
+        4 => "a boolean",
+        8 => "an object",
+        16 => "an array",
+        _ => "a value of several types",
     }
 }
 
@@ -265,6 +277,37 @@ fn values_type<'v>(values: impl Iterator<Item = &'v Value>) -> Option<&'static s
         };
     }
     found
+}
+
+/// True for a union branch that only narrows an object whose properties are `declared`:
+/// it is an object (no combinator of its own) that lists `required` names and restates
+/// declared properties (`{properties: {status: {enum: [completed]}}, required: [status]}`),
+/// adds no property and refuses no extra member. Such a branch says which values go
+/// together, not what the object holds.
+pub(crate) fn refines(doc: &OpenAPI, branch: &ReferenceOr<Schema>, declared: &[String]) -> bool {
+    let Some(schema) = refs::schema_body(doc, branch) else {
+        return false;
+    };
+    let open = |ap: Option<&openapiv3::AdditionalProperties>| {
+        !matches!(ap, Some(openapiv3::AdditionalProperties::Any(false)))
+    };
+    let known = |props: &indexmap::IndexMap<String, _>| props.keys().all(|n| declared.contains(n));
+    match &schema.schema_kind {
+        SchemaKind::Type(Type::Object(o)) => {
+            known(&o.properties) && open(o.additional_properties.as_ref())
+        }
+        SchemaKind::Any(any) => {
+            any.typ.as_deref().is_none_or(|t| t == "object")
+                && any.all_of.is_empty()
+                && any.one_of.is_empty()
+                && any.any_of.is_empty()
+                && any.not.is_none()
+                && any.items.is_none()
+                && known(&any.properties)
+                && open(any.additional_properties.as_ref())
+        }
+        _ => false,
+    }
 }
 
 #[cfg(test)]

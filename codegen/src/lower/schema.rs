@@ -145,7 +145,7 @@ impl Lowerer<'_> {
             SchemaKind::Type(Type::String(s)) => self.string_shape(s, extra, ctx),
             SchemaKind::Type(Type::Integer(i)) => self.integer_shape(i, extra, ctx),
             SchemaKind::Type(Type::Number(n)) => self.number_shape(n, extra, ctx),
-            SchemaKind::Type(Type::Boolean(_)) => self.constrained(TypeRef::Boolean, extra, ctx),
+            SchemaKind::Type(Type::Boolean(b)) => self.boolean_shape(b, extra, ctx),
             SchemaKind::Type(Type::Object(o)) => self.object_shape(o, extra, ctx),
             SchemaKind::Type(Type::Array(a)) => self.array_shape(a, extra, ctx),
             SchemaKind::AllOf { all_of } => self.all_of_shape(all_of, extra, ctx),
