@@ -84,14 +84,14 @@ EOF
 echo "-- generation (release CLI)"
 measure "cloudflare: generation, crates layout" \
     target/release/kv-codegen generate --crates cloudflare-api --no-workspace \
-    --runtime-dependency-path "$PWD/runtime" "${specs[0]}" -o "$dir/cloudflare" 2>"$dir/cloudflare.log"
+    --runtime-dependency-path "$PWD/runtime" "${specs[0]}" -o "$dir/cloudflare" >"$dir/cloudflare.log" 2>&1
 check_left_out "$dir/cloudflare.log" "${left_out_cloudflare[@]}"
 echo "cloudflare: $(find "$dir/cloudflare" -name Cargo.toml | wc -l) crates, $(cat "$dir"/cloudflare/*/src/*.rs | wc -l) lines"
 for name in github nexus; do
     spec=$shared/specs/$([ "$name" = github ] && echo github-api || echo nexus).json
     mkdir -p "$dir/$name"
     measure "$name: generation, one module" \
-        target/release/kv-codegen generate "$spec" -o "$dir/$name" 2>"$dir/$name.log"
+        target/release/kv-codegen generate "$spec" -o "$dir/$name" >"$dir/$name.log" 2>&1
     list="left_out_$name[@]"
     check_left_out "$dir/$name.log" "${!list}"
     module=$(basename "$dir/$name"/*.rs)

@@ -180,7 +180,9 @@ fn report(name: &str, text: &str, config: &Config) {
         }
     };
     let elapsed = clock.elapsed();
-    let peak = counting_alloc::PEAK.load(Ordering::Relaxed).saturating_sub(start);
+    let peak = counting_alloc::PEAK
+        .load(Ordering::Relaxed)
+        .saturating_sub(start);
     let lines = output.code.lines().count()
         + output
             .files

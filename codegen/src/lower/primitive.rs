@@ -137,8 +137,8 @@ impl Lowerer<'_> {
         extra: Vec<Constraint>,
         ctx: &Ctx,
     ) -> Shape {
-        let admits = |value: bool| b.enumeration.iter().any(|v| *v == Some(value));
-        if !b.enumeration.is_empty() && !(admits(true) && admits(false)) {
+        let both = b.enumeration.contains(&Some(true)) && b.enumeration.contains(&Some(false));
+        if !(b.enumeration.is_empty() || both) {
             let message =
                 "a boolean `enum` that leaves out a value is not enforced; any boolean is accepted";
             self.diags
