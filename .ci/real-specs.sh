@@ -60,6 +60,10 @@ check_left_out() {
     done
 }
 
+# `"${logged[@]}" LOG COMMAND…`: COMMAND with its output in LOG, as a program `measure` can time.
+# shellcheck disable=SC2016
+logged=(bash -c 'log=$1; shift; exec "$@" >"$log" 2>&1' logged)
+
 # A crate that compiles a generated module warning-free against the runtime.
 module_crate() { # dir, package name, module file name
     cat >"$1/Cargo.toml" <<EOF
@@ -82,19 +86,19 @@ EOF
 }
 
 echo "-- generation (release CLI)"
-measure "cloudflare: generation, crates layout" \
+measure "cloudflare: generation, crates layout" "${logged[@]}" "$dir/cloudflare.log" \
     target/release/kv-codegen generate --crates cloudflare-api --no-workspace \
-    --runtime-dependency-path "$PWD/runtime" "${specs[0]}" -o "$dir/cloudflare" >"$dir/cloudflare.log" 2>&1
+    --runtime-dependency-path "$PWD/runtime" "${specs[0]}" -o "$dir/cloudflare"
 check_left_out "$dir/cloudflare.log" "${left_out_cloudflare[@]}"
 echo "cloudflare: $(find "$dir/cloudflare" -name Cargo.toml | wc -l) crates, $(cat "$dir"/cloudflare/*/src/*.rs | wc -l) lines"
 for name in github nexus; do
     spec=$shared/specs/$([ "$name" = github ] && echo github-api || echo nexus).json
     mkdir -p "$dir/$name"
-    measure "$name: generation, one module" \
-        target/release/kv-codegen generate "$spec" -o "$dir/$name" >"$dir/$name.log" 2>&1
+    measure "$name: generation, one module" "${logged[@]}" "$dir/$name.log" \
+        target/release/kv-codegen generate "$spec" -o "$dir/$name"
     list="left_out_$name[@]"
     check_left_out "$dir/$name.log" "${!list}"
-    module=$(basename "$dir/$name"/*.rs)
+    module=$(cd "$dir/$name" && ls -- *.rs)
     echo "$name: $(wc -l <"$dir/$name/$module") lines"
     module_crate "$dir/$name" "real-$name" "$module"
 done
