@@ -20,42 +20,9 @@ groups=${LARGE_SPEC_GROUPS:-100}
 cargo build --quiet --release -p kv-codegen
 cargo run --quiet -p kv-codegen --example synthetic_spec -- "$dir" "$groups"
 
-tree_rss() { # pid: the RSS (KB) of that process and all its descendants, together
-    ps -e -o pid=,ppid=,rss= | awk -v root="$1" '
-        { parent[$1] = $2; rss[$1] = $3 }
-        END {
-            for (p in parent) {
-                x = p
-                for (n = 0; x != root && (x in parent) && n < 100; n++) x = parent[x]
-                if (x == root) sum += rss[p]
-            }
-            print sum + 0
-        }'
-}
-
-measure() { # label, command…: runs it under /usr/bin/time, prints wall time and peak RSS
-    local label=$1 log pid peak=0 now
-    shift
-    log=$(mktemp)
-    /usr/bin/time -v -o "$log" "$@" &
-    pid=$!
-    while kill -0 "$pid" 2>/dev/null; do
-        now=$(tree_rss "$pid")
-        if ((now > peak)); then peak=$now; fi
-        sleep 0.2
-    done
-    if ! wait "$pid"; then
-        cat "$log" >&2
-        rm -f "$log"
-        return 1
-    fi
-    printf '%s: %s wall, %s KB peak RSS (largest process), %s KB (all processes together)\n' \
-        "$label" \
-        "$(sed -n 's/.*Elapsed (wall clock) time (h:mm:ss or m:ss): //p' "$log")" \
-        "$(sed -n 's/.*Maximum resident set size (kbytes): //p' "$log")" \
-        "$peak"
-    rm -f "$log"
-}
+# measure LABEL COMMAND…: wall, CPU and peak memory of COMMAND (tree_rss, measure).
+# shellcheck source=.ci/measure.sh
+source .ci/measure.sh
 
 quiet_build() { # log, cargo build arguments…: builds; fails on any warning (printed from log)
     local log=$1

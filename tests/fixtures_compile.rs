@@ -34,7 +34,10 @@ macro_rules! fixtures {
 
 fixtures!(
     all_of,
+    all_of_beside_type,
+    all_of_boolean_enum,
     all_of_mixed,
+    all_of_nested_strings,
     big_bounds,
     big_numbers,
     client_defaults,
@@ -54,6 +57,7 @@ fixtures!(
     multi_file,
     multipart_union,
     nullable,
+    nullable_members,
     nullable_required,
     objects,
     openapi31,
@@ -65,6 +69,7 @@ fixtures!(
     params,
     path_level_params,
     primitives,
+    properties_with_union,
     raw_response,
     refs,
     responses,
@@ -715,4 +720,119 @@ async fn a_declared_error_body_is_read_as_its_schema() {
     );
     // Another shape is an error of its own, not a panic.
     assert!(error.api_body::<Vec<u8>>().unwrap().is_err());
+}
+
+#[tokio::test]
+async fn required_nullable_members_are_plain_values_checked_and_sent() {
+    use nullable_members::things::CreateThingParams;
+    let server = answering(serde_json::json!({"name": null, "document_id": "d"})).await;
+    let client: nullable_members::Client = fixture_client(&server).build().unwrap();
+    let things = client.things();
+    let long = things
+        .create(CreateThingParams::new("abcd", "d", ["t"]))
+        .await
+        .unwrap_err();
+    assert_eq!(
+        long.to_string(),
+        "invalid argument: name: must be at most 3 characters, got 4 characters"
+    );
+    let empty_tag = things
+        .create(CreateThingParams::new("abc", "d", [""]))
+        .await
+        .unwrap_err();
+    assert_eq!(
+        empty_tag.to_string(),
+        "invalid argument: tags: must be at least 1 character, got 0 characters"
+    );
+    let answer = things
+        .create(CreateThingParams::new("abc", "d", ["t"]))
+        .await
+        .unwrap();
+    // The answer's `null` reads as `None`.
+    assert_eq!(answer.body().name, None);
+    assert_eq!(answer.body().document_id.as_deref(), Some("d"));
+    let request = wire_support::only_request(&server).await;
+    assert_eq!(
+        String::from_utf8_lossy(&request.body),
+        r#"{"name":"abc","document_id":"d","tags":["t"]}"#
+    );
+}
+
+#[tokio::test]
+async fn type_beside_all_of_reads_the_union_of_merged_structs() {
+    use all_of_beside_type::sites::ListAppConfigsParams;
+    use all_of_beside_type::types::AppConfig;
+    let server = answering(serde_json::json!([
+        {"id": "a", "site_id": "s", "account_app_id": "x"},
+        {"id": "b", "site_id": "s", "managed_app_id": "y", "priority": 2}
+    ]))
+    .await;
+    let client: all_of_beside_type::Client = fixture_client(&server).build().unwrap();
+    let answer = client
+        .sites()
+        .app_configs()
+        .list("s", ListAppConfigsParams::new())
+        .await
+        .unwrap();
+    match answer.body().as_slice() {
+        [AppConfig::AccountApp(a), AppConfig::ManagedApp(m)] => {
+            assert_eq!((a.id.as_str(), a.account_app_id.as_str()), ("a", "x"));
+            assert_eq!((m.managed_app_id.as_str(), m.priority), ("y", Some(2)));
+        }
+        other => panic!("unexpected {other:?}"),
+    }
+}
+
+#[tokio::test]
+async fn properties_beside_a_union_read_as_the_api_answers() {
+    use properties_with_union::check_runs::CreateCheckRunParams;
+    use properties_with_union::lists::ListItemsParams;
+    use properties_with_union::pets::ListPetsParams;
+    use properties_with_union::types::{CreateCheckRunBodyStatus, Pet};
+    // `lists_item`: the declared properties, whichever one is set.
+    let server = answering(serde_json::json!([{"id": "i", "ip": "10.0.0.1"}, {"asn": 5567}])).await;
+    let client: properties_with_union::Client = fixture_client(&server).build().unwrap();
+    let items = client
+        .lists()
+        .items()
+        .list("l", ListItemsParams::new())
+        .await
+        .unwrap();
+    assert_eq!(items.body()[0].ip.as_deref(), Some("10.0.0.1"));
+    assert_eq!(items.body()[1].asn, Some(5567));
+    // Object branches: a union of merged structs.
+    let server = answering(serde_json::json!([{"name": "Rex", "barks": true}])).await;
+    let client: properties_with_union::Client = fixture_client(&server).build().unwrap();
+    let pets = client.pets().list(ListPetsParams::new()).await.unwrap();
+    assert!(matches!(&pets.body()[..], [Pet::Variant1(p)] if p.name == "Rex" && p.barks));
+    // Branches that only narrow: the parameters are the declared properties, set flat.
+    let server = answering(serde_json::json!({})).await;
+    let client: properties_with_union::Client = fixture_client(&server).build().unwrap();
+    let params = CreateCheckRunParams::new("cov", "abc").status(CreateCheckRunBodyStatus::Queued);
+    client.check_runs().create(params).await.unwrap();
+    let request = wire_support::only_request(&server).await;
+    assert_eq!(
+        String::from_utf8_lossy(&request.body),
+        r#"{"name":"cov","head_sha":"abc","status":"queued"}"#
+    );
+}
+
+#[tokio::test]
+async fn a_nested_all_of_of_strings_checks_every_level() {
+    use all_of_nested_strings::operations::DeleteOperationsParams;
+    use all_of_nested_strings::types::ObjectWithOperationId;
+    let server = answering(serde_json::json!({})).await;
+    let client: all_of_nested_strings::Client = fixture_client(&server).build().unwrap();
+    let short = ObjectWithOperationId {
+        operation_id: "abc".to_owned(),
+    };
+    let err = client
+        .operations()
+        .delete(DeleteOperationsParams::new(vec![short]))
+        .await
+        .unwrap_err();
+    assert_eq!(
+        err.to_string(),
+        "invalid argument: operation_id: must be at least 36 characters, got 3 characters"
+    );
 }

@@ -128,7 +128,7 @@ fn a_split_spec_lists_every_file_it_read() {
 #[test]
 fn broken_specs_report_every_problem_with_its_pointer() {
     let specs = specs_in(&root().join("tests/fixtures/errors"));
-    assert_eq!(specs.len(), 7);
+    assert_eq!(specs.len(), 8);
     for spec in specs {
         let text = std::fs::read_to_string(&spec).unwrap();
         let name = relative(&spec);

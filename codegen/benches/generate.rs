@@ -2,15 +2,24 @@
 //! synthetic document the size and shape of Cloudflare's whole API (1,500 operations, 3,700
 //! schemas: `examples/synthetic_spec.rs`), each phase of that one alone, and the load guard's
 //! cost per level of nesting around an invalid schema (linear, where it once doubled). The
-//! phases include emitting and printing the crates layout (`--crates`).
+//! phases include emitting and printing the crates layout (`--crates`). And the real documents
+//! in `../shared` (skipped, with a note, where absent): Cloudflare's whole API in the crates
+//! layout, GitHub's REST API and nexus as one module each, each reported once beforehand
+//! (operations, lines, types, peak heap). `.ci/real-specs.sh` measures the same documents as a
+//! user's process: CPU time, peak memory, and compiling the output.
 
 #[path = "../examples/synthetic_spec.rs"]
 mod synthetic_spec;
+
+#[path = "../../tests/counting_alloc/mod.rs"]
+mod counting_alloc;
 
 use criterion::{criterion_group, criterion_main, BenchmarkId, Criterion, Throughput};
 use kv_codegen::{generate, Config};
 use serde_json::json;
 use std::path::Path;
+use std::sync::atomic::Ordering;
+use std::time::{Duration, Instant};
 
 fn workspace() -> &'static Path {
     Path::new(concat!(env!("CARGO_MANIFEST_DIR"), "/.."))
@@ -124,5 +133,72 @@ fn nesting(c: &mut Criterion) {
     group.finish();
 }
 
-criterion_group!(benches, whole, phases, nesting);
+/// The real documents: (benchmark name, path from the workspace, crates layout name).
+const REAL: &[(&str, &str, Option<&str>)] = &[
+    (
+        "cloudflare-whole-api-crates",
+        "../shared/cloudflare/cloudflare-openapi.json",
+        Some("cloudflare-api"),
+    ),
+    ("github-module", "../shared/specs/github-api.json", None),
+    ("nexus-module", "../shared/specs/nexus.json", None),
+];
+
+/// The real documents, generated as their users would.
+fn real(c: &mut Criterion) {
+    let mut group = c.benchmark_group("real-documents");
+    group.sample_size(10);
+    group.measurement_time(Duration::from_secs(20));
+    for (name, path, crates) in REAL {
+        let Ok(text) = std::fs::read_to_string(workspace().join(path)) else {
+            eprintln!("{path} not found; the {name} benchmark is skipped");
+            continue;
+        };
+        let config = Config {
+            crates: crates.map(kv_codegen::Crates::named),
+            ..config(path)
+        };
+        report(name, &text, &config);
+        group.throughput(Throughput::Bytes(text.len() as u64));
+        group.bench_with_input(BenchmarkId::from_parameter(name), &text, |b, text| {
+            b.iter(|| generate(text, &config).map(|o| o.types).unwrap_or(0))
+        });
+    }
+    group.finish();
+}
+
+/// One generation of `text`, described: what it wrote, how long it took, its peak heap.
+fn report(name: &str, text: &str, config: &Config) {
+    let start = counting_alloc::LIVE.load(Ordering::Relaxed);
+    counting_alloc::PEAK.store(start, Ordering::Relaxed);
+    let clock = Instant::now();
+    let output = match generate(text, config) {
+        Ok(output) => output,
+        Err(diags) => {
+            eprintln!("{name}: refused with {} diagnostic(s)", diags.len());
+            return;
+        }
+    };
+    let elapsed = clock.elapsed();
+    let peak = counting_alloc::PEAK
+        .load(Ordering::Relaxed)
+        .saturating_sub(start);
+    let lines = output.code.lines().count()
+        + output
+            .files
+            .iter()
+            .filter(|f| f.path.ends_with(".rs"))
+            .map(|f| f.contents.lines().count())
+            .sum::<usize>();
+    eprintln!(
+        "{name}: {} operations generated, {} left out, {lines} lines, {} types; one run {:.2} s wall, {:.0} MB peak heap",
+        output.operations,
+        output.left_out.len(),
+        output.types,
+        elapsed.as_secs_f64(),
+        peak as f64 / 1e6
+    );
+}
+
+criterion_group!(benches, whole, phases, nesting, real);
 criterion_main!(benches);

@@ -3,18 +3,41 @@
 
 use super::{docs, ident, Emitter};
 use crate::model::{
-    BodyKind, BodyPlan, BodyVariant, Docs, IntWidth, Operation, PageStyle, ParamRole, TypeRef, Unit,
+    BodyKind, BodyPlan, BodyVariant, Docs, Holding, IntWidth, Operation, PageStyle, ParamRole,
+    TypeRef, Unit,
 };
 use proc_macro2::TokenStream;
 use quote::quote;
 
-/// A field of a parameters struct, whatever it came from.
+/// A field of a parameters struct, whatever it came from. Made only by [`ParamField::new`],
+/// which asks the model's one rule ([`Holding::parameter`]) whether it is an `Option`.
 pub(super) struct ParamField<'o> {
     pub name: &'o str,
     pub wire: &'o str,
+    /// The type of a present value (`null` taken away: a caller sends a value or nothing).
     pub ty: &'o TypeRef,
+    /// True when the field is not an `Option`: `new` takes it.
     pub required: bool,
     pub docs: &'o Docs,
+    held: Holding<'o>,
+}
+
+impl<'o> ParamField<'o> {
+    fn new(name: &'o str, wire: &'o str, held: Holding<'o>, docs: &'o Docs) -> Self {
+        ParamField {
+            name,
+            wire,
+            ty: held.value,
+            required: !held.optional,
+            docs,
+            held,
+        }
+    }
+
+    /// The type the field's checks are written for (`Nullable` when it is an `Option`).
+    pub fn checked(&self) -> TypeRef {
+        self.held.checked()
+    }
 }
 
 /// How a setter takes its value.
@@ -60,22 +83,14 @@ impl Emitter<'_> {
             .params
             .iter()
             .filter(|p| p.role != ParamRole::Argument)
-            .map(|p| ParamField {
-                name: &p.name,
-                wire: &p.wire_name,
-                ty: &p.ty,
-                required: p.required && p.role == ParamRole::Field,
-                docs: &p.docs,
-            })
+            .map(|p| ParamField::new(&p.name, &p.wire_name, p.holding(), &p.docs))
             .collect();
         if let Some((_, s)) = self.flat_body(op) {
-            out.extend(s.fields.iter().map(|f| ParamField {
-                name: &f.name,
-                wire: &f.wire_name,
-                ty: &f.ty,
-                required: f.required,
-                docs: &f.docs,
-            }));
+            out.extend(
+                s.fields
+                    .iter()
+                    .map(|f| ParamField::new(&f.name, &f.wire_name, f.as_parameter(), &f.docs)),
+            );
             return out;
         }
         if let Some(body) = &op.body {
@@ -213,7 +228,7 @@ impl Emitter<'_> {
     }
 
     fn field_type(&self, f: &ParamField<'_>) -> TokenStream {
-        let inner = self.lenient(f.ty.non_null());
+        let inner = self.lenient(f.ty);
         if f.required {
             inner
         } else {
@@ -244,7 +259,7 @@ impl Emitter<'_> {
             Taking::Serialize if !f.required => quote!(impl serde::Serialize),
             Taking::Items(item) => quote!(impl IntoIterator<Item = impl Into<#item>>),
             _ => {
-                let ty = self.lenient(f.ty.non_null());
+                let ty = self.lenient(f.ty);
                 quote!(impl Into<#ty>)
             }
         }
@@ -370,22 +385,15 @@ fn variant_fields<'o>(
     v: &'o BodyVariant,
 ) -> Vec<ParamField<'o>> {
     match &v.kind {
-        BodyKind::Json(ty) | BodyKind::Raw(ty) => vec![ParamField {
-            name: &body.field_name,
-            wire: "body",
-            ty,
-            required: body.required,
-            docs: &body.docs,
-        }],
+        BodyKind::Json(ty) | BodyKind::Raw(ty) => vec![ParamField::new(
+            &body.field_name,
+            "body",
+            body.holding(ty),
+            &body.docs,
+        )],
         BodyKind::Multipart(fields) | BodyKind::Form(fields) => fields
             .iter()
-            .map(|f| ParamField {
-                name: &f.name,
-                wire: &f.wire_name,
-                ty: &f.ty,
-                required: f.required,
-                docs: &f.docs,
-            })
+            .map(|f| ParamField::new(&f.name, &f.wire_name, f.holding(), &f.docs))
             .collect(),
     }
 }

@@ -6,7 +6,7 @@
 use super::{ident, Emitter};
 use crate::model::{
     BodyKind, BodyPlan, BodyVariant, FormField, Operation, Param, ParamLocation, ParamRole,
-    PathPart, Scheme, TypeRef,
+    PathPart, RequestBody, Scheme, TypeRef,
 };
 use proc_macro2::{Ident, TokenStream};
 use quote::quote;
@@ -25,10 +25,11 @@ impl Emitter<'_> {
         let rt = &self.rt;
         let args = self.path_arguments(op).into_iter().map(|p| {
             let name = ident(&p.name);
-            let ty = if self.is_text(&p.ty) {
+            let value = p.holding().value;
+            let ty = if self.is_text(value) {
                 quote!(&str)
             } else {
-                let ty = self.lenient(p.ty.non_null());
+                let ty = self.lenient(value);
                 quote!(&#ty)
             };
             quote! { #name: #ty, }
@@ -107,9 +108,11 @@ impl Emitter<'_> {
             .iter()
             .filter(|p| p.location == ParamLocation::Path)
         {
-            // Path parameters are locals already borrowed: `&str` or `&T`.
+            // Path parameters are locals already borrowed (`&str` or `&T`), client defaults
+            // included: never an `Option` here.
             let name = ident(&p.name);
-            stmts.push(self.check_stmts(&p.ty, quote!(#name), Some(&p.wire_name)));
+            let ty = p.holding().value;
+            stmts.push(self.check_stmts(ty, quote!(#name), Some(&p.wire_name)));
         }
         for f in self.fields(op).iter().filter(|f| {
             !op.params
@@ -117,11 +120,7 @@ impl Emitter<'_> {
                 .any(|p| p.name == f.name && p.location == ParamLocation::Path)
         }) {
             let field = ident(f.name);
-            let ty = if f.required {
-                f.ty.clone()
-            } else {
-                TypeRef::Nullable(Box::new(f.ty.non_null().clone()))
-            };
+            let ty = f.checked();
             stmts.push(self.check_stmts(&ty, quote!(&self.#field), Some(f.wire)));
         }
         stmts.retain(|s| !s.is_empty());
@@ -192,10 +191,10 @@ impl Emitter<'_> {
                 },
                 _ => push_one(quote!(value)),
             };
-            if p.required {
-                quote! { { let value = &self.#field; #write } }
-            } else {
+            if p.holding().optional {
                 quote! { if let Some(value) = &self.#field { #write } }
+            } else {
+                quote! { { let value = &self.#field; #write } }
             }
         });
         quote! {
@@ -213,8 +212,10 @@ impl Emitter<'_> {
             let name = self.type_path(id);
             let members = s.fields.iter().map(|f| {
                 let field = ident(&f.name);
-                // A required member that may be `null` is an `Option` in the struct.
-                if f.required && f.ty.is_nullable() {
+                // A required member that may be `null` is an `Option` in the struct, a
+                // plain value in the parameters.
+                let member = self.model.member_holding(id, f);
+                if member.optional && !f.as_parameter().optional {
                     quote!(#field: Some(self.#field),)
                 } else {
                     quote!(#field: self.#field,)
@@ -226,7 +227,7 @@ impl Emitter<'_> {
         match body.plan() {
             BodyPlan::None => quote! { let request_body = #rt::Body::Empty; },
             BodyPlan::Single(v) | BodyPlan::FirstOnly(v) => {
-                let built = self.variant_body(v, &field, body.required);
+                let built = self.variant_body(body, v, &field);
                 quote! { let request_body = #built; }
             }
             BodyPlan::RawOrMultipart {
@@ -242,7 +243,8 @@ impl Emitter<'_> {
                     return TokenStream::new();
                 };
                 let primary_field = ident(&primary.name);
-                let raw_value = self.binary_expr(quote!(self.#primary_field), &primary.ty);
+                let raw_value =
+                    self.binary_expr(quote!(self.#primary_field), primary.holding().value);
                 let unset = fields.iter().filter(|f| f.name != primary.name).map(|f| {
                     let name = ident(&f.name);
                     quote!(self.#name.is_none())
@@ -258,21 +260,23 @@ impl Emitter<'_> {
         }
     }
 
-    fn variant_body(&self, v: &BodyVariant, field: &Ident, required: bool) -> TokenStream {
+    fn variant_body(&self, body: &RequestBody, v: &BodyVariant, field: &Ident) -> TokenStream {
         let rt = &self.rt;
         let media = &v.media_type;
         match &v.kind {
-            BodyKind::Json(_) if required => quote! { #rt::Body::json(&self.#field)? },
-            BodyKind::Json(_) => {
+            BodyKind::Json(ty) if body.holding(ty).optional => {
                 quote! { match &self.#field { Some(v) => #rt::Body::json(v)?, None => #rt::Body::Empty } }
             }
-            BodyKind::Raw(ty) if required => {
-                let value = self.binary_expr(quote!(self.#field), ty);
-                quote! { #rt::Body::raw(#media, #value) }
-            }
+            BodyKind::Json(_) => quote! { #rt::Body::json(&self.#field)? },
             BodyKind::Raw(ty) => {
-                let value = self.binary_expr(quote!(v), ty);
-                quote! { match self.#field { Some(v) => #rt::Body::raw(#media, #value), None => #rt::Body::Empty } }
+                let held = body.holding(ty);
+                if held.optional {
+                    let value = self.binary_expr(quote!(v), held.value);
+                    quote! { match self.#field { Some(v) => #rt::Body::raw(#media, #value), None => #rt::Body::Empty } }
+                } else {
+                    let value = self.binary_expr(quote!(self.#field), held.value);
+                    quote! { #rt::Body::raw(#media, #value) }
+                }
             }
             BodyKind::Multipart(fields) => self.multipart(fields),
             BodyKind::Form(fields) => self.url_encoded(media, fields),
@@ -287,14 +291,14 @@ impl Emitter<'_> {
         let pushes = fields.iter().map(|f| {
             let name = ident(&f.name);
             let wire = &f.wire_name;
-            let write = match self.resolved(&f.ty) {
+            let write = match self.resolved(f.holding().value) {
                 TypeRef::Array(_) => quote! { for v in value { pairs.push((#wire, #rt::encode::ToQuery::to_query(v))); } },
                 _ => quote! { pairs.push((#wire, #rt::encode::ToQuery::to_query(value))); },
             };
-            if f.required {
-                quote! { { let value = &self.#name; #write } }
-            } else {
+            if f.holding().optional {
                 quote! { if let Some(value) = &self.#name { #write } }
+            } else {
+                quote! { { let value = &self.#name; #write } }
             }
         });
         quote! {
@@ -312,18 +316,18 @@ impl Emitter<'_> {
         let count_literal = proc_macro2::Literal::usize_unsuffixed(fields.len());
         let pushes = fields.iter().map(|f| {
             let name = ident(&f.name);
-            let by_value = self.is_bytes_like(&f.ty);
+            let by_value = self.is_bytes_like(f.holding().value);
             let source = if by_value {
                 quote!(self.#name)
             } else {
                 quote!(&self.#name)
             };
-            if f.required {
-                let part = self.part(f, source);
-                quote! { parts.push(#part); }
-            } else {
+            if f.holding().optional {
                 let part = self.part(f, quote!(v));
                 quote! { if let Some(v) = #source { parts.push(#part); } }
+            } else {
+                let part = self.part(f, source);
+                quote! { parts.push(#part); }
             }
         });
         quote! {
@@ -340,10 +344,11 @@ impl Emitter<'_> {
         let rt = &self.rt;
         let wire = &f.wire_name;
         let ct = &f.content_type;
-        if self.is_bytes_like(&f.ty) {
-            let value = self.binary_expr(value, &f.ty);
+        let ty = f.holding().value;
+        if self.is_bytes_like(ty) {
+            let value = self.binary_expr(value, ty);
             quote! { #rt::Part::binary(#wire, #ct, #value) }
-        } else if self.is_scalar(&f.ty) {
+        } else if self.is_scalar(ty) {
             quote! { #rt::Part::text(#wire, Some(#ct), #rt::encode::ToQuery::to_query(#value)) }
         } else {
             quote! { #rt::Part::json(#wire, #ct, #value)? }

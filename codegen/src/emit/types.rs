@@ -108,26 +108,25 @@ impl Emitter<'_> {
         let wire = &f.wire_name;
         let rename = (crate::naming::unraw(&f.name) != f.wire_name)
             .then(|| quote!(#[serde(rename = #wire)]));
-        let mut inner = self.lenient(f.ty.non_null());
-        let boxed = self.contains_directly(f.ty.non_null(), owner);
-        if boxed {
+        let held = self.model.member_holding(owner, f);
+        let mut inner = self.lenient(held.value);
+        if held.boxed {
             inner = quote!(Box<#inner>);
         }
         // A missing list or map reads as empty: answers are read leniently.
         let collection = matches!(
-            f.ty.non_null(),
+            held.value,
             TypeRef::Array(_) | TypeRef::Map(_) | TypeRef::JsonObject
         ) || matches!(
-            self.resolved(&f.ty),
+            self.resolved(held.value),
             TypeRef::Array(_) | TypeRef::Map(_) | TypeRef::JsonObject
         );
-        // A required member that contains its own struct could never be built: optional here.
-        let required = f.required && !boxed;
-        let (ty, attr, missing_is_error) = match (required, f.ty.is_nullable()) {
-            (true, false) if collection => (inner, quote!(#[serde(default)]), false),
-            (true, false) => (inner, TokenStream::new(), true),
+        // A required member that may be `null` is always written; an absent one is skipped.
+        let (ty, attr, missing_is_error) = match (held.optional, f.required && !held.boxed) {
+            (false, _) if collection => (inner, quote!(#[serde(default)]), false),
+            (false, _) => (inner, TokenStream::new(), true),
             (true, true) => (quote!(Option<#inner>), quote!(#[serde(default)]), false),
-            (false, _) => (
+            (true, false) => (
                 quote!(Option<#inner>),
                 quote!(#[serde(default, skip_serializing_if = "Option::is_none")]),
                 false,
@@ -149,11 +148,7 @@ impl Emitter<'_> {
             .filter(|f| self.has_checks(&f.ty))
             .map(|f| {
                 let field = ident(&f.name);
-                let ty = if f.required && !self.contains_directly(f.ty.non_null(), id) {
-                    f.ty.clone()
-                } else {
-                    TypeRef::Nullable(Box::new(f.ty.non_null().clone()))
-                };
+                let ty = self.model.member_holding(id, f).checked();
                 self.check_stmts(&ty, quote!(&self.#field), Some(&f.wire_name))
             })
             .collect();

@@ -109,11 +109,9 @@ impl Emitter<'_> {
         let Some(TypeKind::Struct(s)) = self.def(id).map(|d| &d.kind) else {
             return false;
         };
-        s.fields.iter().all(|f| {
-            let optional =
-                !f.required || f.ty.is_nullable() || self.contains_directly(f.ty.non_null(), id);
-            optional || self.has_default(&f.ty, budget)
-        })
+        s.fields
+            .iter()
+            .all(|f| self.model.member_holding(id, f).optional || self.has_default(&f.ty, budget))
     }
 
     /// True when the lenient spelling of `ty` implements `Default`.
@@ -208,23 +206,6 @@ impl Emitter<'_> {
 
     /// True when `ty` holds `owner` without indirection (so the field must be boxed).
     pub fn contains_directly(&self, ty: &TypeRef, owner: TypeId) -> bool {
-        let mut seen = BTreeSet::new();
-        self.contains_in(ty, owner, &mut seen)
-    }
-
-    fn contains_in(&self, ty: &TypeRef, owner: TypeId, seen: &mut BTreeSet<TypeId>) -> bool {
-        match ty {
-            TypeRef::Nullable(t) => self.contains_in(t, owner, seen),
-            TypeRef::Named(id) if *id == owner => true,
-            TypeRef::Named(id) => {
-                // Vec and map members live on the heap: only direct fields count.
-                seen.insert(*id)
-                    && self.model.refs_of(*id).iter().any(|t| {
-                        !matches!(t, TypeRef::Array(_) | TypeRef::Map(_))
-                            && self.contains_in(t, owner, seen)
-                    })
-            }
-            _ => false,
-        }
+        self.model.contains_directly(ty, owner)
     }
 }

@@ -1,125 +1,16 @@
 //! `allOf`, `anyOf`, `oneOf`, and schemas that mix keywords of several types.
 
 use super::object::ObjectParts;
+use super::predicates::{
+    forbidden_values, invalid_reason, is_annotation, json_kinds, kind_name, string_values,
+};
 use super::schema::Shape;
 use super::{Ctx, Lowerer};
 use crate::diagnostics::{join, join_index, Kind};
 use crate::model::{Constraint, Newtype, TypeKind, TypeRef, Union, UnionVariant};
 use crate::naming::Scope;
-use crate::refs;
-use openapiv3::{AnySchema, OpenAPI, ReferenceOr, Schema, SchemaKind, Type};
 
-/// True for a member that only annotates (`{description: …, example: …}`): it adds no rule.
-pub(crate) fn is_annotation(_doc: &OpenAPI, member: &ReferenceOr<Schema>) -> bool {
-    match member {
-        ReferenceOr::Item(s) => {
-            matches!(&s.schema_kind, SchemaKind::Any(any) if *any == AnySchema::default())
-                && super::schema::invalid_reason(s).is_none()
-        }
-        ReferenceOr::Reference { .. } => false,
-    }
-}
-
-/// The values of a `{not: {enum: [...]}}` member, if that is what it is.
-fn forbidden_values(doc: &OpenAPI, member: &ReferenceOr<Schema>) -> Option<Vec<String>> {
-    let ReferenceOr::Item(Schema {
-        schema_kind: SchemaKind::Not { not },
-        ..
-    }) = member
-    else {
-        return None;
-    };
-    let target = refs::schema_body(doc, not)?;
-    match &target.schema_kind {
-        SchemaKind::Type(Type::String(s)) if !s.enumeration.is_empty() => {
-            Some(s.enumeration.iter().flatten().cloned().collect())
-        }
-        SchemaKind::Any(any) if !any.enumeration.is_empty() => any
-            .enumeration
-            .iter()
-            .map(|v| v.as_str().map(str::to_owned))
-            .collect(),
-        _ => None,
-    }
-}
-
-/// For a union of strings that are enums or unconstrained (`oneOf: [{enum: [asc]}, {enum:
-/// [desc]}]`, or known values plus any string), the values of one open enum: our enums keep
-/// unknown values, so this admits exactly what the union does. Empty for plain strings only;
-/// `None` when a member is anything else (a constrained string keeps its own variant).
-fn string_values(
-    doc: &OpenAPI,
-    members: &[(usize, &ReferenceOr<Schema>)],
-) -> Option<Vec<Option<String>>> {
-    let mut values: Vec<Option<String>> = Vec::new();
-    for (_, member) in members {
-        let schema = refs::schema_body(doc, member)?;
-        let own: Vec<Option<String>> = match &schema.schema_kind {
-            SchemaKind::Type(Type::String(s)) => {
-                let binary = matches!(
-                    s.format,
-                    openapiv3::VariantOrUnknownOrEmpty::Item(openapiv3::StringFormat::Binary)
-                );
-                if binary {
-                    return None;
-                }
-                let plain = s.pattern.is_none() && s.min_length.is_none() && s.max_length.is_none();
-                if s.enumeration.is_empty() && !plain {
-                    return None;
-                }
-                s.enumeration.clone()
-            }
-            SchemaKind::Any(any) if is_bare_string_enum(any) => any
-                .enumeration
-                .iter()
-                .map(|v| v.as_str().map(str::to_owned))
-                .collect(),
-            _ => return None,
-        };
-        for value in own {
-            if value.is_some() && !values.contains(&value) {
-                values.push(value);
-            }
-        }
-    }
-    Some(values)
-}
-
-/// `{enum: [a, b]}` with no `type` and nothing else: a string enumeration.
-fn is_bare_string_enum(any: &AnySchema) -> bool {
-    let bare = AnySchema {
-        typ: any.typ.clone().filter(|t| t == "string"),
-        enumeration: any.enumeration.clone(),
-        ..Default::default()
-    };
-    !any.enumeration.is_empty()
-        && any.enumeration.iter().all(|v| v.is_string() || v.is_null())
-        && *any == bare
-}
-
-/// The JSON types a member admits, as bits: string, number, boolean, object, array.
-fn json_kinds(doc: &OpenAPI, member: &ReferenceOr<Schema>) -> u8 {
-    let Some(schema) = refs::schema_body(doc, member) else {
-        return 0;
-    };
-    let typ = match &schema.schema_kind {
-        SchemaKind::Type(Type::String(_)) => "string",
-        SchemaKind::Type(Type::Number(_)) | SchemaKind::Type(Type::Integer(_)) => "number",
-        SchemaKind::Type(Type::Boolean(_)) => "boolean",
-        SchemaKind::Type(Type::Object(_)) => "object",
-        SchemaKind::Type(Type::Array(_)) => "array",
-        SchemaKind::Any(any) => any.typ.as_deref().unwrap_or(""),
-        _ => "",
-    };
-    match typ {
-        "string" => 1,
-        "number" | "integer" => 2,
-        "boolean" => 4,
-        "object" => 8,
-        "array" => 16,
-        _ => 0,
-    }
-}
+use openapiv3::{AnySchema, ReferenceOr, Schema, Type};
 
 impl Lowerer<'_> {
     /// `allOf`: one real member plus annotations and forbidden values, or objects to merge.
@@ -132,7 +23,7 @@ impl Lowerer<'_> {
         let at = join(&ctx.pointer, "allOf");
         let mut real = Vec::new();
         for (i, member) in members.iter().enumerate() {
-            if is_annotation(self.doc, member) {
+            if is_annotation(member) {
                 continue;
             }
             match forbidden_values(self.doc, member) {
@@ -160,7 +51,7 @@ impl Lowerer<'_> {
         let mut parts = ObjectParts::default();
         let doc = self.doc;
         let all_objects = members.iter().enumerate().all(|(i, m)| {
-            is_annotation(doc, m) || self.object_parts(m, &join_index(&at, i), &mut parts)
+            is_annotation(m) || self.object_parts(m, &join_index(&at, i), &mut parts)
         });
         if all_objects {
             return self.struct_from_parts(&parts, extra, ctx);
@@ -173,16 +64,25 @@ impl Lowerer<'_> {
                 return shape;
             }
         }
-        if let Some(shape) = self.objects_with_union(members, extra, ctx) {
+        let pointed: Vec<(&ReferenceOr<Schema>, String)> = members
+            .iter()
+            .enumerate()
+            .map(|(i, m)| (m, join_index(&at, i)))
+            .collect();
+        if let Some(shape) = self.objects_with_union(&pointed, extra, ctx) {
             return shape;
         }
         for (i, member) in real {
             if let ReferenceOr::Item(schema) = member {
-                if let Some(reason) = super::schema::invalid_reason(schema) {
+                if let Some(reason) = invalid_reason(schema) {
                     self.diags
                         .error(Kind::Invalid, join_index(&at, *i), reason.to_owned());
                 }
             }
+        }
+        if let Some(message) = contradiction(real, &kinds) {
+            self.diags.error(Kind::Invalid, at, message);
+            return Shape::Ref(TypeRef::Json);
         }
         let message = "`allOf` is supported for one type plus annotations or forbidden values, for members of one primitive type, or for objects (with at most one union of objects); this one mixes other types";
         self.diags.error(Kind::Unsupported, at, message);
@@ -249,7 +149,7 @@ impl Lowerer<'_> {
         let real: Vec<(usize, &ReferenceOr<Schema>)> = members
             .iter()
             .enumerate()
-            .filter(|(_, m)| !is_annotation(self.doc, m))
+            .filter(|(_, m)| !is_annotation(m))
             .collect();
         match real.as_slice() {
             [] => self.constrained(TypeRef::Json, extra, ctx),
@@ -344,7 +244,7 @@ impl Lowerer<'_> {
         mut extra: Vec<Constraint>,
         ctx: &Ctx,
     ) -> Shape {
-        for c in sibling_constraints(any) {
+        for c in super::siblings::sibling_constraints(any) {
             let checked = match &c {
                 Constraint::Pattern(p) => self.pattern_ok(p, ctx),
                 _ => true,
@@ -369,7 +269,7 @@ impl Lowerer<'_> {
                 Type::String(s) => self.string_shape(&s, Vec::new(), ctx),
                 Type::Integer(i) => self.integer_shape(&i, bounds, ctx),
                 Type::Number(n) => self.number_shape(&n, Vec::new(), ctx),
-                Type::Boolean(_) => Shape::Ref(TypeRef::Boolean),
+                Type::Boolean(b) => self.boolean_shape(&b, Vec::new(), ctx),
                 Type::Object(o) => self.object_shape(&o, Vec::new(), ctx),
                 Type::Array(a) => self.array_shape(&a, Vec::new(), ctx),
             };
@@ -382,51 +282,18 @@ impl Lowerer<'_> {
         }
         self.constrained(TypeRef::Json, extra, ctx)
     }
-
-    /// `allOf` with sibling keywords: the siblings act as one more member.
-    fn any_all_of(&mut self, any: &AnySchema, extra: Vec<Constraint>, ctx: &Ctx) -> Shape {
-        if any.properties.is_empty()
-            && any.one_of.is_empty()
-            && any.any_of.is_empty()
-            && any.typ.is_none()
-        {
-            return self.all_of_shape(&any.all_of, extra, ctx);
-        }
-        // Properties beside `allOf`: an object built from both.
-        let whole = Schema {
-            schema_data: Default::default(),
-            schema_kind: SchemaKind::Any(any.clone()),
-        };
-        let mut parts = ObjectParts::default();
-        if self.schema_object_parts(&whole, &ctx.pointer, &mut parts) {
-            return self.struct_from_parts(&parts, extra, ctx);
-        }
-        let message = "`allOf` combined with `anyOf`/`oneOf`, or with members that are not objects, is not supported here";
-        self.diags
-            .error(Kind::Unsupported, join(&ctx.pointer, "allOf"), message);
-        Shape::Ref(TypeRef::Json)
-    }
 }
 
-/// Size and bound keywords written beside a combinator (`allOf: […], minLength: 1`).
-fn sibling_constraints(any: &AnySchema) -> Vec<Constraint> {
-    if any.typ.is_some() || any.all_of.is_empty() && any.any_of.is_empty() && any.one_of.is_empty()
-    {
-        return Vec::new();
-    }
-    let mut out = Vec::new();
-    out.extend(any.max_length.map(|n| Constraint::MaxChars(n as u64)));
-    out.extend(any.min_length.map(|n| Constraint::MinChars(n as u64)));
-    out.extend(any.min_items.map(|n| Constraint::MinItems(n as u64)));
-    out.extend(any.max_items.map(|n| Constraint::MaxItems(n as u64)));
-    out.extend(any.pattern.clone().map(Constraint::Pattern));
-    out.extend(any.minimum.map(|b| Constraint::Minimum {
-        bound: b,
-        exclusive: any.exclusive_minimum.unwrap_or(false),
-    }));
-    out.extend(any.maximum.map(|b| Constraint::Maximum {
-        bound: b,
-        exclusive: any.exclusive_maximum.unwrap_or(false),
-    }));
-    out
+/// Why members of `real` (with their [`json_kinds`]) admit no common value, when two of
+/// them name different JSON types (an object envelope and a string): such an `allOf`
+/// describes nothing.
+fn contradiction(real: &[(usize, &ReferenceOr<Schema>)], kinds: &[u8]) -> Option<String> {
+    let mut typed = real.iter().zip(kinds).filter(|(_, k)| **k != 0);
+    let ((first, _), first_kind) = typed.next()?;
+    let ((other, _), other_kind) = typed.find(|(_, k)| *k != first_kind)?;
+    Some(format!(
+        "`allOf` member {first} is {} and member {other} is {}: no value is both, so this schema describes no value",
+        kind_name(*first_kind),
+        kind_name(*other_kind)
+    ))
 }

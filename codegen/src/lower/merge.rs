@@ -3,15 +3,16 @@
 //! with the objects into a struct of their own.
 
 use super::object::ObjectParts;
+use super::predicates::{is_annotation, union_branches};
 use super::schema::Shape;
 use super::{Ctx, Lowerer};
 use crate::diagnostics::{join, join_index};
 use crate::model::{Constraint, IntWidth, Newtype, TypeKind, TypeRef, Union, UnionVariant};
 use crate::naming::{self, Scope};
 use crate::refs;
-use openapiv3::{ReferenceOr, Schema, SchemaKind};
+use openapiv3::{ReferenceOr, Schema};
 
-impl Lowerer<'_> {
+impl<'a> Lowerer<'a> {
     /// Members that all hold one primitive type: that type with every member's constraints;
     /// an enum among strings wins (its values are the closer rule). `None` when they differ.
     pub(crate) fn merged_primitives(
@@ -91,43 +92,24 @@ impl Lowerer<'_> {
 
     /// Objects and one union of objects: a union whose every variant is a struct holding the
     /// objects' properties and the variant's own. `None` when the members are not that.
+    /// `members` come with their pointers (an `allOf`'s members, or a schema's own
+    /// properties beside its `oneOf`).
     pub(crate) fn objects_with_union(
         &mut self,
-        members: &[ReferenceOr<Schema>],
+        members: &[(&ReferenceOr<Schema>, String)],
         extra: Vec<Constraint>,
         ctx: &Ctx,
     ) -> Option<Shape> {
-        let at = join(&ctx.pointer, "allOf");
-        let doc = self.doc;
-        let mut union_at = None;
-        for (i, member) in members.iter().enumerate() {
-            if super::combinator::is_annotation(doc, member) {
-                continue;
-            }
-            let member_at = join_index(&at, i);
-            if self.object_parts(member, &member_at, &mut ObjectParts::default()) {
-                continue;
-            }
-            let found = refs::schema_body(doc, member)
-                .and_then(|s| super::object::union_branches(s, &member_at));
-            match (found, &union_at) {
-                (Some((branches, branches_at)), None) => {
-                    union_at = Some((i, branches, branches_at))
-                }
-                _ => return None,
-            }
-        }
-        let (union_index, branches, branches_at) = union_at?;
+        let (union_index, branches, branches_at) = self.the_one_union(members)?;
         let mut scope = Scope::default();
         let mut variants = Vec::with_capacity(branches.len());
         for (b, branch) in branches.iter().enumerate() {
             let mut parts = ObjectParts::default();
-            for (i, member) in members.iter().enumerate() {
+            for (i, (member, member_at)) in members.iter().enumerate() {
                 let ok = match i == union_index {
                     true => self.object_parts(branch, &join_index(&branches_at, b), &mut parts),
                     false => {
-                        super::combinator::is_annotation(doc, member)
-                            || self.object_parts(member, &join_index(&at, i), &mut parts)
+                        is_annotation(member) || self.object_parts(member, member_at, &mut parts)
                     }
                 };
                 if !ok {
@@ -140,20 +122,7 @@ impl Lowerer<'_> {
                 name: format!("{}{label}", ctx.name),
                 wire: ctx.wire.clone(),
             };
-            let ty = match self.struct_from_parts(&parts, Vec::new(), &variant_ctx) {
-                Shape::Ref(ty) => ty,
-                Shape::Def(kind) => {
-                    let docs = refs::schema_body(doc, branch).map(super::schema::schema_docs);
-                    let id = self.define(
-                        &variant_ctx.name,
-                        &variant_ctx.wire,
-                        &variant_ctx.pointer,
-                        docs.unwrap_or_default(),
-                        kind,
-                    );
-                    TypeRef::Named(id)
-                }
-            };
+            let ty = self.merged_variant(branch, &parts, &variant_ctx);
             variants.push(UnionVariant {
                 name: scope.claim(&label),
                 ty,
@@ -165,16 +134,70 @@ impl Lowerer<'_> {
             constraints: Vec::new(),
         })))
     }
+
+    /// The index of the one member that is a union (every other one an object), with its
+    /// branches and their pointer; `None` when there is no such member or several.
+    fn the_one_union<'m>(
+        &self,
+        members: &[(&'m ReferenceOr<Schema>, String)],
+    ) -> Option<(usize, &'m [ReferenceOr<Schema>], String)>
+    where
+        'a: 'm,
+    {
+        let mut found = None;
+        for (i, (member, member_at)) in members.iter().enumerate() {
+            if is_annotation(member)
+                || self.object_parts(member, member_at, &mut ObjectParts::default())
+            {
+                continue;
+            }
+            let branches =
+                refs::schema_body(self.doc, member).and_then(|s| union_branches(s, member_at));
+            match (branches, &found) {
+                (Some((branches, at)), None) => found = Some((i, branches, at)),
+                _ => return None,
+            }
+        }
+        found
+    }
+
+    /// The struct of one merged variant, defined under `ctx`'s name.
+    fn merged_variant(
+        &mut self,
+        branch: &ReferenceOr<Schema>,
+        parts: &ObjectParts<'_>,
+        ctx: &Ctx,
+    ) -> TypeRef {
+        match self.struct_from_parts(parts, Vec::new(), ctx) {
+            Shape::Ref(ty) => ty,
+            Shape::Def(kind) => {
+                let docs = refs::schema_body(self.doc, branch).map(super::schema::schema_docs);
+                let id = self.define(
+                    &ctx.name,
+                    &ctx.wire,
+                    &ctx.pointer,
+                    docs.unwrap_or_default(),
+                    kind,
+                );
+                TypeRef::Named(id)
+            }
+        }
+    }
 }
 
-/// The name a merged variant takes: the referenced schema's, else its position.
+/// The name a merged variant takes: the referenced schema's, else its `title`, else its
+/// position.
 fn branch_label(branch: &ReferenceOr<Schema>, index: usize) -> String {
-    match branch {
-        ReferenceOr::Reference { reference } => refs::component_name(reference, "schemas")
-            .map(refs::unescape)
-            .map_or_else(|| format!("Variant{index}"), |n| naming::type_name(&n)),
-        ReferenceOr::Item(_) => format!("Variant{index}"),
-    }
+    let named = match branch {
+        ReferenceOr::Reference { reference } => {
+            refs::component_name(reference, "schemas").map(refs::unescape)
+        }
+        ReferenceOr::Item(schema) => schema.schema_data.title.clone(),
+    };
+    named
+        .map(|n| naming::type_name(&n))
+        .filter(|n| !n.is_empty())
+        .unwrap_or_else(|| format!("Variant{index}"))
 }
 
 /// The type both `a` and `b` allow: the same one, or the narrower integer.
@@ -186,27 +209,5 @@ fn narrower(a: &TypeRef, b: &TypeRef) -> Option<TypeRef> {
             Some(TypeRef::Integer(*w))
         }
         _ => None,
-    }
-}
-
-/// True for a branch that only lists `required` properties (`anyOf: [{required: [a]},
-/// {required: [b]}]`): it adds no property and no type, so merging ignores it.
-pub(crate) fn only_requires(member: &ReferenceOr<Schema>) -> bool {
-    let ReferenceOr::Item(schema) = member else {
-        return false;
-    };
-    match &schema.schema_kind {
-        SchemaKind::Type(openapiv3::Type::Object(o)) => {
-            o.properties.is_empty() && o.additional_properties.is_none()
-        }
-        SchemaKind::Any(any) => {
-            let bare = openapiv3::AnySchema {
-                typ: any.typ.clone().filter(|t| t == "object"),
-                required: any.required.clone(),
-                ..Default::default()
-            };
-            *any == bare
-        }
-        _ => false,
     }
 }

@@ -1,5 +1,6 @@
 //! Objects: structs, maps, free-form JSON objects, and the property lists `allOf` merges.
 
+use super::predicates::{invalid_reason, is_annotation, only_requires, union_branches};
 use super::schema::{schema_docs, Shape};
 use super::{Ctx, Lowerer};
 use crate::diagnostics::join;
@@ -96,7 +97,7 @@ impl<'a> Lowerer<'a> {
     where
         'a: 'p,
     {
-        if super::schema::invalid_reason(schema).is_some() {
+        if invalid_reason(schema).is_some() {
             return false;
         }
         match &schema.schema_kind {
@@ -106,10 +107,10 @@ impl<'a> Lowerer<'a> {
             }
             // Branches that only say which properties are required add no property.
             SchemaKind::OneOf { one_of: branches } | SchemaKind::AnyOf { any_of: branches } => {
-                branches.iter().all(super::merge::only_requires)
+                branches.iter().all(only_requires)
             }
             SchemaKind::AllOf { all_of } => all_of.iter().enumerate().all(|(i, m)| {
-                super::combinator::is_annotation(self.doc, m)
+                is_annotation(m)
                     || self.object_parts(
                         m,
                         &crate::diagnostics::join_index(&join(at, "allOf"), i),
@@ -118,12 +119,12 @@ impl<'a> Lowerer<'a> {
             }),
             SchemaKind::Any(any) if any.typ.as_deref().is_none_or(|t| t == "object") => {
                 let unions = any.one_of.iter().chain(&any.any_of);
-                if !unions.clone().all(super::merge::only_requires) || any.not.is_some() {
+                if !unions.clone().all(only_requires) || any.not.is_some() {
                     return false;
                 }
                 let all_of_at = join(at, "allOf");
                 let members_ok = any.all_of.iter().enumerate().all(|(i, m)| {
-                    super::combinator::is_annotation(self.doc, m)
+                    is_annotation(m)
                         || self.object_parts(
                             m,
                             &crate::diagnostics::join_index(&all_of_at, i),
@@ -274,24 +275,5 @@ impl<'a> Lowerer<'a> {
         refs::schema_body(self.doc, item)
             .map(schema_docs)
             .unwrap_or_default()
-    }
-}
-
-/// The branches of a `oneOf` / `anyOf` schema, with the pointer of their list.
-pub(crate) fn union_branches<'s>(
-    schema: &'s Schema,
-    pointer: &str,
-) -> Option<(&'s [ReferenceOr<Schema>], String)> {
-    match &schema.schema_kind {
-        SchemaKind::OneOf { one_of } => Some((one_of, join(pointer, "oneOf"))),
-        SchemaKind::AnyOf { any_of } => Some((any_of, join(pointer, "anyOf"))),
-        SchemaKind::Any(any) if any.properties.is_empty() && any.all_of.is_empty() => {
-            match (any.one_of.is_empty(), any.any_of.is_empty()) {
-                (false, true) => Some((&any.one_of, join(pointer, "oneOf"))),
-                (true, false) => Some((&any.any_of, join(pointer, "anyOf"))),
-                _ => None,
-            }
-        }
-        _ => None,
     }
 }

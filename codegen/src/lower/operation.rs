@@ -390,7 +390,9 @@ impl Lowerer<'_> {
                 name: format!("{}{}", ctx.name, naming::type_name(wire)),
                 wire: wire.clone(),
             };
+            // A part is sent or left out, never `null`.
             let ty = self.lower_boxed(prop, &field_ctx);
+            let ty = self.without_null(ty);
             let content_type = match media
                 .encoding
                 .get(wire)

@@ -142,6 +142,24 @@ impl Lowerer<'_> {
         self.constrained(TypeRef::Number, extra, ctx)
     }
 
+    /// `type: boolean`. An `enum` that admits one value only (`[true]`) is a rule a `bool`
+    /// cannot hold: any boolean is accepted, and a warning says so.
+    pub(crate) fn boolean_shape(
+        &mut self,
+        b: &openapiv3::BooleanType,
+        extra: Vec<Constraint>,
+        ctx: &Ctx,
+    ) -> Shape {
+        let both = b.enumeration.contains(&Some(true)) && b.enumeration.contains(&Some(false));
+        if !(b.enumeration.is_empty() || both) {
+            let message =
+                "a boolean `enum` that leaves out a value is not enforced; any boolean is accepted";
+            self.diags
+                .warn(Kind::Ignored, join(&ctx.pointer, "enum"), message);
+        }
+        self.constrained(TypeRef::Boolean, extra, ctx)
+    }
+
     /// Numeric `enum` and `multipleOf` are not enforced; say so rather than drop them silently.
     fn ignored_numeric(&mut self, has_enum: bool, has_multiple: bool, ctx: &Ctx) {
         if has_enum {

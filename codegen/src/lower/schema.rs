@@ -1,5 +1,6 @@
 //! Schema dispatch: references, nullability, and which shape function handles a schema.
 
+use super::predicates::invalid_reason;
 use super::{Ctx, Lowerer};
 use crate::diagnostics::Kind;
 use crate::model::{Docs, TypeKind, TypeRef};
@@ -144,7 +145,7 @@ impl Lowerer<'_> {
             SchemaKind::Type(Type::String(s)) => self.string_shape(s, extra, ctx),
             SchemaKind::Type(Type::Integer(i)) => self.integer_shape(i, extra, ctx),
             SchemaKind::Type(Type::Number(n)) => self.number_shape(n, extra, ctx),
-            SchemaKind::Type(Type::Boolean(_)) => self.constrained(TypeRef::Boolean, extra, ctx),
+            SchemaKind::Type(Type::Boolean(b)) => self.boolean_shape(b, extra, ctx),
             SchemaKind::Type(Type::Object(o)) => self.object_shape(o, extra, ctx),
             SchemaKind::Type(Type::Array(a)) => self.array_shape(a, extra, ctx),
             SchemaKind::AllOf { all_of } => self.all_of_shape(all_of, extra, ctx),
@@ -168,15 +169,6 @@ impl Lowerer<'_> {
         );
         Shape::Ref(TypeRef::Json)
     }
-}
-
-/// Why the load guard refused this schema, if it did (see [`crate::guard`]).
-pub(crate) fn invalid_reason(schema: &Schema) -> Option<&str> {
-    schema
-        .schema_data
-        .extensions
-        .get(crate::guard::INVALID)
-        .and_then(serde_json::Value::as_str)
 }
 
 /// Documentation of a schema: its title as summary, its description, and notes on defaults.

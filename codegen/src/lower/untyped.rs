@@ -2,6 +2,7 @@
 //! the one `type` names, else the one the other keywords imply (`minimum` → a number,
 //! `minLength` → a string, `default: 20` → an integer, an `enum` of strings → a string).
 
+use super::predicates::implied_type;
 use super::{Ctx, Lowerer};
 use crate::diagnostics::{join, Kind};
 use crate::model::Constraint;
@@ -126,67 +127,6 @@ fn whole_numbers_as_integers(map: &mut Map<String, Value>) {
     }
 }
 
-/// The type a schema without `type` implies by its other keywords, if any.
-fn implied_type(any: &AnySchema, default: Option<&Value>) -> Option<&'static str> {
-    if !any.properties.is_empty() || any.additional_properties.is_some() {
-        return Some("object");
-    }
-    if any.items.is_some() || any.min_items.is_some() || any.max_items.is_some() {
-        return Some("array");
-    }
-    if any.pattern.is_some() || any.min_length.is_some() || any.max_length.is_some() {
-        return Some("string");
-    }
-    if let Some(typ) = any.format.as_deref().and_then(format_type) {
-        return Some(typ);
-    }
-    let numbers: Vec<f64> = [any.minimum, any.maximum, any.multiple_of]
-        .into_iter()
-        .flatten()
-        .collect();
-    if !numbers.is_empty() {
-        let whole = numbers.iter().all(|n| n.fract() == 0.0)
-            && default.is_none_or(|d| d.is_i64() || d.is_u64());
-        return Some(if whole { "integer" } else { "number" });
-    }
-    if !any.enumeration.is_empty() {
-        return values_type(any.enumeration.iter().filter(|v| !v.is_null()));
-    }
-    values_type(default.into_iter())
-}
-
-/// The type a `format` belongs to, for the formats OpenAPI and JSON Schema name.
-fn format_type(format: &str) -> Option<&'static str> {
-    match format {
-        "int32" | "int64" => Some("integer"),
-        "float" | "double" => Some("number"),
-        "byte" | "binary" | "date" | "date-time" | "password" | "uuid" | "uri" | "email"
-        | "hostname" | "ipv4" | "ipv6" => Some("string"),
-        _ => None,
-    }
-}
-
-/// The one scalar type all `values` share, if they share one.
-fn values_type<'v>(values: impl Iterator<Item = &'v Value>) -> Option<&'static str> {
-    let mut found: Option<&'static str> = None;
-    for value in values {
-        let typ = match value {
-            Value::String(_) => "string",
-            Value::Bool(_) => "boolean",
-            Value::Number(n) if n.is_i64() || n.is_u64() => "integer",
-            Value::Number(_) => "number",
-            _ => return None,
-        };
-        found = match (found, typ) {
-            (None, t) => Some(t),
-            (Some(a), b) if a == b => Some(a),
-            (Some("integer"), "number") | (Some("number"), "integer") => Some("number"),
-            _ => return None,
-        };
-    }
-    found
-}
-
 /// Keywords of `map` that belong to another type than `typ`.
 fn foreign_keywords(typ: &str, map: &Map<String, Value>) -> Vec<String> {
     let own: &[&str] = match typ {
@@ -224,64 +164,4 @@ fn foreign_keywords(typ: &str, map: &Map<String, Value>) -> Vec<String> {
         .filter(|k| !own.contains(&k.as_str()))
         .cloned()
         .collect()
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    fn any(value: Value) -> AnySchema {
-        serde_json::from_value(value).unwrap_or_default()
-    }
-
-    #[test]
-    fn keywords_imply_a_type() {
-        let cases = [
-            (serde_json::json!({"minimum": 1}), None, Some("integer")),
-            (serde_json::json!({"maximum": 0.5}), None, Some("number")),
-            (
-                serde_json::json!({"minimum": 1}),
-                Some(serde_json::json!(1.5)),
-                Some("number"),
-            ),
-            (serde_json::json!({"maxLength": 3}), None, Some("string")),
-            (serde_json::json!({"format": "uuid"}), None, Some("string")),
-            (
-                serde_json::json!({"format": "int64"}),
-                None,
-                Some("integer"),
-            ),
-            (
-                serde_json::json!({"enum": ["a", null]}),
-                None,
-                Some("string"),
-            ),
-            (serde_json::json!({"enum": [1, 2.5]}), None, Some("number")),
-            (serde_json::json!({"enum": [1, "a"]}), None, None),
-            (
-                serde_json::json!({}),
-                Some(serde_json::json!(20)),
-                Some("integer"),
-            ),
-            (
-                serde_json::json!({}),
-                Some(serde_json::json!(false)),
-                Some("boolean"),
-            ),
-            (
-                serde_json::json!({}),
-                Some(serde_json::json!({"a": 1})),
-                None,
-            ),
-            (serde_json::json!({"minItems": 1}), None, Some("array")),
-            (serde_json::json!({}), None, None),
-        ];
-        for (schema, default, expected) in cases {
-            assert_eq!(
-                implied_type(&any(schema.clone()), default.as_ref()),
-                expected,
-                "{schema} with default {default:?}"
-            );
-        }
-    }
 }

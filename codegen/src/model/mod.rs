@@ -3,9 +3,11 @@
 //! No `openapiv3` type and no `TokenStream` lives here, so several backends can read it
 //! (the client emitter today). Everything is ordered (`Vec`, `BTreeMap`): same spec, same model.
 
+mod holding;
 mod operation;
 mod types;
 
+pub use holding::Holding;
 pub use operation::*;
 pub use types::*;
 
