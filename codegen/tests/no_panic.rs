@@ -384,12 +384,11 @@ fn a_very_large_enum_generates() {
 /// Non-finite numbers, which YAML can spell (`.inf`, `-.inf`, `.nan`), in every numeric
 /// keyword of every kind of schema: code or diagnostics, never an internal error.
 ///
-/// Today every one of these panics inside `openapiv3`'s parser (`ReferenceOr`: "somehow this
-/// parsed successfully the second time"), which `load` calls: loading is to drop a non-finite
-/// number with a warning before the parser sees it (the rewrite of `load.rs`). Past loading,
-/// [`non_finite_bounds_lower_and_emit`] shows lowering and emitting handle such numbers.
+/// `openapiv3`'s parser panics on them (`ReferenceOr`: "somehow this parsed successfully the
+/// second time"), so `load` drops a non-finite bound with a warning before the parser sees
+/// it. Past loading, [`non_finite_bounds_lower_and_emit`] shows lowering and emitting handle
+/// such numbers.
 #[test]
-#[ignore = "panics in openapiv3's parser until load drops non-finite numbers"]
 fn non_finite_numbers_in_yaml() {
     let keywords = [
         "minimum",
