@@ -214,6 +214,7 @@ fn main() {
             .current();
         let config = kv_codegen::Config {
             source_name: format!("random #{tried}"),
+            allow_partial: true,
             ..Default::default()
         };
         if let Ok(output) = kv_codegen::generate(&doc.to_string(), &config) {

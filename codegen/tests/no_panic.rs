@@ -29,14 +29,14 @@ proptest! {
         let doc = hazardous_document(schemas, param, body, response, location);
         let text = serde_json::to_string(&doc).unwrap();
         // Either outcome is fine; what matters is that there is one, in either layout.
-        let _ = generate(&text, &Config::default());
+        let _ = generate(&text, &partial());
         let _ = generate(&text, &crates_config());
     }
 
     #[test]
     fn clean_specs_never_panic(doc in clean_documents()) {
         let text = doc.to_string();
-        let module = generate(&text, &Config::default());
+        let module = generate(&text, &partial());
         // The crates layout too, and it defines what the module does, each item once.
         let crates = generate(&text, &crates_config());
         match (module, crates) {
@@ -65,14 +65,23 @@ proptest! {
 
     #[test]
     fn arbitrary_text_never_panics(text in ".{0,200}") {
-        let _ = generate(&text, &Config::default());
+        let _ = generate(&text, &partial());
+    }
+}
+
+/// Partial generation allowed, so that a spec with a broken operation still goes through
+/// the emitter with the rest.
+fn partial() -> Config {
+    Config {
+        allow_partial: true,
+        ..Config::default()
     }
 }
 
 fn crates_config() -> Config {
     Config {
         crates: Some(kv_codegen::Crates::named("api")),
-        ..Config::default()
+        ..partial()
     }
 }
 
@@ -103,7 +112,7 @@ fn a_spec_with_every_hazard_reports_instead_of_panicking() {
         json!({"type": "string", "pattern": "("}),
         "cookie",
     );
-    let diags = match generate(&doc.to_string(), &Config::default()) {
+    let diags = match generate(&doc.to_string(), &partial()) {
         Ok(output) => output.diagnostics,
         Err(diags) => diags,
     };
@@ -122,7 +131,7 @@ fn a_fair_share_of_clean_specs_generate_so_the_emitter_is_exercised() {
     let generated = (0..200)
         .filter(|_| {
             let doc = strategy.new_tree(&mut runner).unwrap().current();
-            generate(&doc.to_string(), &Config::default()).is_ok_and(|output| output.operations > 0)
+            generate(&doc.to_string(), &partial()).is_ok_and(|output| output.operations > 0)
         })
         .count();
     // Most do; the rest have both operations left out (an `allOf` of types that cannot merge
@@ -174,7 +183,7 @@ fn deeply_nested_invalid_schemas_are_diagnosed() {
                 }}},
                 "components": {"schemas": {"deep": schema}},
             });
-            let diags = match generate(&doc.to_string(), &Config::default()) {
+            let diags = match generate(&doc.to_string(), &partial()) {
                 Ok(output) => output.diagnostics,
                 Err(diags) => diags,
             };
