@@ -171,12 +171,19 @@ pub fn render(items: &[Diagnostic]) -> String {
             out.push_str("  = left out because of it:\n");
         }
         for operation in operations {
-            out.push_str(&format!("    operation `{}` at {}\n", operation.id, operation.pointer));
+            out.push_str(&format!(
+                "    operation `{}` at {}\n",
+                operation.id, operation.pointer
+            ));
         }
         errors += usize::from(item.severity == Severity::Error);
     }
     let left_out = items.iter().filter(|d| is_left_out(d)).count();
-    let warnings = items.len() - items.iter().filter(|d| d.severity == Severity::Error).count();
+    let warnings = items.len()
+        - items
+            .iter()
+            .filter(|d| d.severity == Severity::Error)
+            .count();
     out.push_str(&format!("{errors} error(s), {warnings} warning(s)"));
     if left_out > 0 {
         out.push_str(&format!("; {left_out} operation(s) left out"));
@@ -284,15 +291,24 @@ mod tests {
     #[test]
     fn operations_left_out_are_listed_under_their_cause() {
         let mut d = Diagnostics::default();
-        d.error(Kind::Reference, "#/components/schemas/a/properties/x", "points nowhere");
-        d.error(Kind::Unsupported, "#/paths/~1p/get/parameters/0", "cookie parameter");
+        d.error(
+            Kind::Reference,
+            "#/components/schemas/a/properties/x",
+            "points nowhere",
+        );
+        d.error(
+            Kind::Unsupported,
+            "#/paths/~1p/get/parameters/0",
+            "cookie parameter",
+        );
         for (id, op) in [("get-a", "#/paths/~1a/get"), ("put-a", "#/paths/~1a/put")] {
             let message = format!(
                 "operation `{id}` is left out: it uses `a`: points nowhere (at #/components/schemas/a/properties/x)"
             );
             d.error(Kind::Unsupported, op, message);
         }
-        let own = "operation `get-p` is left out: cookie parameter (at #/paths/~1p/get/parameters/0)";
+        let own =
+            "operation `get-p` is left out: cookie parameter (at #/paths/~1p/get/parameters/0)";
         d.error(Kind::Unsupported, "#/paths/~1p/get", own);
         let orphan = "operation `x` is left out: its path template cannot be read";
         d.error(Kind::Unsupported, "#/paths/~1x/get", orphan);

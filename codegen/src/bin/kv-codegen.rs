@@ -160,10 +160,19 @@ impl Args {
         ];
         let valued = [
             ("--env-prefix", self.env_prefix.as_deref()),
-            ("--runtime-path", Some(self.runtime_path.as_str()).filter(|p| *p != "kv_runtime")),
+            (
+                "--runtime-path",
+                Some(self.runtime_path.as_str()).filter(|p| *p != "kv_runtime"),
+            ),
             ("--crates", self.crates.as_deref()),
-            ("--crate-version", Some(self.crate_version.as_str()).filter(|v| *v != "0.1.0")),
-            ("--runtime-dependency-path", self.runtime_dependency_path.as_deref()),
+            (
+                "--crate-version",
+                Some(self.crate_version.as_str()).filter(|v| *v != "0.1.0"),
+            ),
+            (
+                "--runtime-dependency-path",
+                self.runtime_dependency_path.as_deref(),
+            ),
         ];
         for (name, value) in valued {
             if let Some(value) = value {
@@ -218,7 +227,10 @@ fn run(args: &Args) -> Option<kv_codegen::Output> {
     match kv_codegen::generate_file(spec, &config) {
         Ok(output) => {
             if !output.diagnostics.is_empty() {
-                eprint!("{}", prefixed(spec, &diagnostics::render(&output.diagnostics)));
+                eprint!(
+                    "{}",
+                    prefixed(spec, &diagnostics::render(&output.diagnostics))
+                );
             }
             Some(output)
         }
@@ -279,7 +291,10 @@ fn rustfmt(dir: &Path, code: &str, edition: &str) -> Option<String> {
     let writer = std::thread::spawn(move || stdin.write_all(input.as_bytes()));
     let output = child.wait_with_output().ok()?;
     let written = writer.join().ok()?.is_ok();
-    (written && output.status.success()).then(|| String::from_utf8(output.stdout).ok())?
+    if !(written && output.status.success()) {
+        return None;
+    }
+    String::from_utf8(output.stdout).ok()
 }
 
 /// A path as a shell word: quoted when it holds anything but plain characters.
