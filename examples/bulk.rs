@@ -2,7 +2,7 @@
 //! (as text, and parsed as JSON with their metadata), delete them in one request.
 //!
 //! ```sh
-//! cargo run --example bulk
+//! cargo run -p examples --example bulk
 //! ```
 //!
 //! Runs against the embedded mock server (`cloudflare-kv-mock`) on 127.0.0.1: no
@@ -53,8 +53,7 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
         .await?;
     println!(
         "Bulk write:  {} written, {:?} not",
-        written.successful_key_count.unwrap_or(0),
-        written.unsuccessful_keys.as_deref().unwrap_or_default()
+        written.successful_key_count, written.unsuccessful_keys
     );
 
     // Up to 100 keys per request; a missing key reads as null.
@@ -90,7 +89,7 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
         .await?;
     println!(
         "Bulk delete: {} deleted; {} key(s) left",
-        deleted.successful_key_count.unwrap_or(0),
+        deleted.successful_key_count,
         server.keys(ACCOUNT_ID, NAMESPACE_ID).len()
     );
     server.shutdown().await;

@@ -2,7 +2,7 @@
 //! read the metadata into a struct, delete the pair.
 //!
 //! ```sh
-//! cargo run --example quickstart
+//! cargo run -p examples --example quickstart
 //! ```
 //!
 //! With no `CLOUDFLARE_API_TOKEN` and no `CLOUDFLARE_ACCOUNT_ID` in the environment it
@@ -16,7 +16,7 @@
 //!
 //! ```sh
 //! CLOUDFLARE_API_TOKEN=… CLOUDFLARE_ACCOUNT_ID=… CLOUDFLARE_KV_NAMESPACE_ID=… \
-//!     cargo run --example quickstart
+//!     cargo run -p examples --example quickstart
 //! ```
 
 use std::process::ExitCode;

@@ -3,7 +3,7 @@
 //! Reads the credentials and the account from the environment:
 //!
 //! ```sh
-//! CLOUDFLARE_API_TOKEN=… CLOUDFLARE_ACCOUNT_ID=… cargo run --example update_value
+//! CLOUDFLARE_API_TOKEN=… CLOUDFLARE_ACCOUNT_ID=… cargo run -p examples --example update_value
 //! ```
 //!
 //! `CLOUDFLARE_BASE_URL` points it at another server, such as the local mock.

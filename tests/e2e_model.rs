@@ -186,7 +186,7 @@ enum Answer {
     Value(Vec<u8>, Option<String>),
     Metadata(Value),
     /// `successful_key_count` and `unsuccessful_keys` of a bulk write or delete.
-    Counted(Option<i64>, Option<Vec<String>>),
+    Counted(i64, Vec<String>),
     Values(Map<String, Value>),
     Pages(Vec<Page>),
     /// The API's refusal: status, code, message.
@@ -252,7 +252,7 @@ impl Model {
             Op::Delete(key) => self.delete(std::slice::from_ref(key), Answer::Done),
             Op::BulkDelete(keys) => {
                 let count = i64::try_from(keys.len()).unwrap();
-                self.delete(keys, Answer::Counted(Some(count), Some(Vec::new())))
+                self.delete(keys, Answer::Counted(count, Vec::new()))
             }
             Op::Get(key) => self.read(key, |e| {
                 Answer::Value(e.value.clone(), e.expiration.map(|at| at.to_string()))
@@ -335,7 +335,7 @@ impl Model {
         }
         self.entries.extend(checked);
         self.exists = true;
-        Answer::Counted(Some(i64::try_from(pairs.len()).unwrap()), Some(Vec::new()))
+        Answer::Counted(i64::try_from(pairs.len()).unwrap(), Vec::new())
     }
 
     fn delete(&mut self, keys: &[String], done: Answer) -> Answer {

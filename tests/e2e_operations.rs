@@ -903,8 +903,8 @@ async fn bulk_update_writes_text_and_base64_pairs_with_ttl_and_metadata() {
         .bulk_update(NAMESPACE, BulkUpdateParams::new(items))
         .await
         .unwrap();
-    assert_eq!(written.successful_key_count, Some(5));
-    assert_eq!(written.unsuccessful_keys, Some(Vec::new()));
+    assert_eq!(written.successful_key_count, 5);
+    assert_eq!(written.unsuccessful_keys, Vec::<String>::new());
 
     let read = |key: &'static str| get_value(&client, NAMESPACE, key);
     assert_eq!(read("text").await.unwrap(), b"last one wins");
@@ -1073,8 +1073,8 @@ async fn bulk_delete_removes_every_named_key_and_counts_absent_ones() {
         )
         .await
         .unwrap();
-    assert_eq!(deleted.successful_key_count, Some(4));
-    assert_eq!(deleted.unsuccessful_keys, Some(Vec::new()));
+    assert_eq!(deleted.successful_key_count, 4);
+    assert_eq!(deleted.unsuccessful_keys, Vec::<String>::new());
     assert_eq!(server.keys(ACCOUNT, NAMESPACE), ["b", "c"]);
     let gone = get_value(&client, NAMESPACE, "d/e").await.unwrap_err();
     assert_not_found(&gone, 10009, NOT_FOUND);

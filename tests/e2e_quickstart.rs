@@ -22,7 +22,7 @@ fn example_binary() -> &'static PathBuf {
             .to_path_buf();
         let profile_dir = deps.parent().unwrap().to_path_buf();
         let mut build = Command::new(env!("CARGO"));
-        build.args(["build", "-p", "cloudflare-kv", "--example", "quickstart"]);
+        build.args(["build", "--workspace", "--example", "quickstart"]);
         // Cargo gives tests variables a shell does not have; some build scripts (ring's)
         // rerun when `CARGO_MANIFEST_DIR` changes, so passing them on would rebuild the
         // TLS stack here and again in the next ordinary build.

@@ -167,7 +167,7 @@ async fn bulk_write_get_and_delete() {
         .bulk_update(NAMESPACE, BulkUpdateParams::new(items))
         .await
         .unwrap();
-    assert_eq!(written.successful_key_count, Some(2));
+    assert_eq!(written.successful_key_count, 2);
     assert_eq!(
         server.get(ACCOUNT, NAMESPACE, "b").unwrap().value.as_ref(),
         [0, 1, 255]
@@ -196,6 +196,6 @@ async fn bulk_write_get_and_delete() {
         .bulk_delete(NAMESPACE, BulkDeleteParams::new(["a", "b"]))
         .await
         .unwrap();
-    assert_eq!(deleted.successful_key_count, Some(2));
+    assert_eq!(deleted.successful_key_count, 2);
     assert!(server.keys(ACCOUNT, NAMESPACE).is_empty());
 }

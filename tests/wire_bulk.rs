@@ -41,8 +41,8 @@ async fn bulk_update_puts_the_pairs_as_a_json_array() {
     assert_eq!(
         response.body(),
         &BulkResult {
-            successful_key_count: Some(1),
-            unsuccessful_keys: Some(vec!["b".into()]),
+            successful_key_count: 1,
+            unsuccessful_keys: vec!["b".into()],
         }
     );
     let request = only_request(&server).await;
@@ -129,7 +129,7 @@ async fn bulk_delete_posts_the_keys_and_is_retried_like_a_delete() {
         .bulk_delete(NAMESPACE, BulkDeleteParams::new(["a", "dir/b"]))
         .await
         .unwrap();
-    assert_eq!(response.successful_key_count, Some(2));
+    assert_eq!(response.successful_key_count, 2);
     let requests = received(&server).await;
     assert_eq!(requests.len(), 2, "retried once after the 503");
     for request in &requests {

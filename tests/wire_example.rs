@@ -22,7 +22,7 @@ fn binary_of(example: &str) -> PathBuf {
     let binary = deps.parent().unwrap().join("examples").join(example);
     if !binary.exists() {
         let status = Command::new(env!("CARGO"))
-            .args(["build", "-p", "cloudflare-kv", "--example", example])
+            .args(["build", "--workspace", "--example", example])
             .status()
             .unwrap();
         assert!(status.success());

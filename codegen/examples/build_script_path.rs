@@ -17,6 +17,7 @@ fn main() {
     let config = kv_codegen::Config {
         source_name: kv_codegen::source_name(std::path::Path::new(&spec)),
         pretty,
+        allow_partial: true,
         ..Default::default()
     };
     let started = Instant::now();

@@ -414,6 +414,7 @@ fn main() {
         let doc = next_document(tried, &strategy, &hostile, &mut runner);
         let config = kv_codegen::Config {
             source_name: format!("random #{tried}"),
+            allow_partial: true,
             ..Default::default()
         };
         if let Ok(output) = kv_codegen::generate(&doc.to_string(), &config) {

@@ -178,19 +178,107 @@ pub fn join_index(pointer: &str, index: usize) -> String {
 }
 
 /// Renders every diagnostic, one block each, with a closing count line.
+///
+/// A problem that left operations out is shown once, at its cause, with those operations
+/// listed under it (a typo in a schema that seven operations use is one error, not eight).
+/// The count line counts causes, then the operations left out.
 pub fn render(items: &[Diagnostic]) -> String {
+    let grouped = group_left_out(items);
     let mut out = String::new();
-    for item in items {
+    let mut errors = 0;
+    for (item, operations) in items.iter().zip(&grouped) {
+        let Some(operations) = operations else {
+            continue; // listed under its cause
+        };
         out.push_str(&item.to_string());
         out.push('\n');
+        if !operations.is_empty() {
+            out.push_str("  = left out because of it:\n");
+        }
+        for operation in operations {
+            out.push_str(&format!(
+                "    operation `{}` at {}\n",
+                operation.id, operation.pointer
+            ));
+        }
+        errors += usize::from(item.severity == Severity::Error);
     }
-    let errors = items
-        .iter()
-        .filter(|d| d.severity == Severity::Error)
-        .count();
-    let warnings = items.len() - errors;
-    out.push_str(&format!("{errors} error(s), {warnings} warning(s)\n"));
+    let left_out = items.iter().filter(|d| is_left_out(d)).count();
+    let warnings = items.len()
+        - items
+            .iter()
+            .filter(|d| d.severity == Severity::Error)
+            .count();
+    out.push_str(&format!("{errors} error(s), {warnings} warning(s)"));
+    if left_out > 0 {
+        out.push_str(&format!("; {left_out} operation(s) left out"));
+    }
+    out.push('\n');
     out
+}
+
+/// An operation listed under the problem that left it out.
+struct LeftOutOperation<'a> {
+    id: &'a str,
+    pointer: &'a str,
+}
+
+/// For each diagnostic: `None` when it is an "operation … is left out" error listed under
+/// its cause, else the operations to list under it (often none). A left-out error whose
+/// cause is not among `items` stays on its own.
+fn group_left_out(items: &[Diagnostic]) -> Vec<Option<Vec<LeftOutOperation<'_>>>> {
+    let causes: HashMap<(&str, &str), usize> = items
+        .iter()
+        .enumerate()
+        .filter(|(_, d)| d.severity == Severity::Error)
+        .map(|(index, d)| ((d.pointer.as_str(), d.message.as_str()), index))
+        .collect();
+    let mut grouped: Vec<Option<Vec<LeftOutOperation<'_>>>> =
+        items.iter().map(|_| Some(Vec::new())).collect();
+    for (index, item) in items.iter().enumerate() {
+        let Some((id, cause)) = left_out_cause(item) else {
+            continue;
+        };
+        let Some(&cause_index) = causes.get(&cause) else {
+            continue;
+        };
+        let operation = LeftOutOperation {
+            id,
+            pointer: &item.pointer,
+        };
+        if let Some(Some(list)) = grouped.get_mut(cause_index) {
+            list.push(operation);
+        }
+        if let Some(slot) = grouped.get_mut(index) {
+            *slot = None;
+        }
+    }
+    grouped
+}
+
+/// True for the error lowering writes for an operation it leaves out.
+fn is_left_out(item: &Diagnostic) -> bool {
+    item.severity == Severity::Error
+        && item
+            .message
+            .strip_prefix("operation `")
+            .is_some_and(|rest| rest.contains("` is left out: "))
+}
+
+/// The operation id and the cause `(pointer, message)` of an error lowering writes as
+/// "operation `ID` is left out: [it uses `TYPE`: ]MESSAGE (at POINTER)".
+fn left_out_cause(item: &Diagnostic) -> Option<(&str, (&str, &str))> {
+    if item.severity != Severity::Error {
+        return None;
+    }
+    let rest = item.message.strip_prefix("operation `")?;
+    let (id, reason) = rest.split_once("` is left out: ")?;
+    let (message, pointer) = reason.strip_suffix(')')?.rsplit_once(" (at ")?;
+    let message = match message.strip_prefix("it uses `") {
+        Some(used) => used.split_once("`: ").map_or(message, |(_, m)| m),
+        None => message,
+    };
+    Some((id, (pointer, message)))
 }
 
 #[cfg(test)]
@@ -222,6 +310,39 @@ mod tests {
         assert_eq!(
             render(d.items()),
             "error: bad\n  --> #/a\nwarning: meh\n  --> #/b\n1 error(s), 1 warning(s)\n"
+        );
+    }
+
+    #[test]
+    fn operations_left_out_are_listed_under_their_cause() {
+        let mut d = Diagnostics::default();
+        d.error(
+            Kind::Reference,
+            "#/components/schemas/a/properties/x",
+            "points nowhere",
+        );
+        d.error(
+            Kind::Unsupported,
+            "#/paths/~1p/get/parameters/0",
+            "cookie parameter",
+        );
+        for (id, op) in [("get-a", "#/paths/~1a/get"), ("put-a", "#/paths/~1a/put")] {
+            let message = format!(
+                "operation `{id}` is left out: it uses `a`: points nowhere (at #/components/schemas/a/properties/x)"
+            );
+            d.error(Kind::Unsupported, op, message);
+        }
+        let own =
+            "operation `get-p` is left out: cookie parameter (at #/paths/~1p/get/parameters/0)";
+        d.error(Kind::Unsupported, "#/paths/~1p/get", own);
+        let orphan = "operation `x` is left out: its path template cannot be read";
+        d.error(Kind::Unsupported, "#/paths/~1x/get", orphan);
+        assert_eq!(
+            render(d.items()),
+            "error: points nowhere\n  --> #/components/schemas/a/properties/x\n  = left out because of it:\n    operation `get-a` at #/paths/~1a/get\n    operation `put-a` at #/paths/~1a/put\n\
+             error: cookie parameter\n  --> #/paths/~1p/get/parameters/0\n  = left out because of it:\n    operation `get-p` at #/paths/~1p/get\n\
+             error: operation `x` is left out: its path template cannot be read\n  --> #/paths/~1x/get\n\
+             3 error(s), 0 warning(s); 4 operation(s) left out\n"
         );
     }
 }

@@ -46,17 +46,26 @@ pub struct Config {
     /// The path generated code uses to reach the SDK runtime.
     pub runtime_path: String,
     /// The spec's name as printed in the `@generated` header (not a full path: output must not
-    /// depend on where the checkout lives).
+    /// depend on where the checkout lives). Set it with [`source_name()`](source_name)`(path)`; the default,
+    /// `openapi.yaml`, is only a placeholder.
     pub source_name: String,
+    /// The command that regenerates the output, shown in its `@generated` header
+    /// ("Regenerate with `…`"). `None` (the default) shows none: right for a build script's
+    /// output, which the build regenerates. The CLI sets its own command line.
+    pub regenerate: Option<String>,
     /// Path parameters that fall back to a value set on the client, as if they carried
     /// `x-kv-client-default: true` (for specs one cannot edit, e.g. `account_id`).
     pub client_defaults: Vec<String>,
     /// Puts `#[cfg(feature = "<group>")]` on each group's module (and on the types only
     /// the enabled groups use), so a crate can compile only the groups it needs.
     pub group_features: bool,
-    /// Refuse the whole spec when any operation would be left out (or any other error was
-    /// found), instead of generating the rest. Our own spec is built this way.
-    pub strict: bool,
+    /// Generate what can be generated when some operations cannot be: each one left out is
+    /// reported (an error-level [`Diagnostic`], and in [`Output::left_out`]) and the rest is
+    /// generated. Off by default: any error refuses the whole spec, and [`generate`] returns
+    /// every diagnostic, so that a build script fails rather than compile a client that is
+    /// silently missing methods. Turn it on only where a partial client is what you want
+    /// (exploring a large third-party spec); the CLI's `--allow-partial` does the same.
+    pub allow_partial: bool,
     /// Pretty-print the module (`prettyplease`), as the checked-in copy is. Off, the code is
     /// printed as it comes, one statement per line: for a build script's `OUT_DIR`, which only
     /// the compiler reads, and several times faster on a large API.
@@ -158,10 +167,11 @@ impl Default for Config {
     fn default() -> Self {
         Config {
             runtime_path: "kv_runtime".to_owned(),
-            source_name: "spec/cloudflare-kv.yaml".to_owned(),
+            source_name: "openapi.yaml".to_owned(),
+            regenerate: None,
             client_defaults: Vec::new(),
             group_features: false,
-            strict: false,
+            allow_partial: false,
             pretty: true,
             env_prefix: None,
             crates: None,
@@ -219,7 +229,8 @@ pub struct Selected {
 }
 
 impl Output {
-    /// True when something was left out or found in error (what `--strict` refuses).
+    /// True when something was left out or found in error (what is refused unless
+    /// [`Config::allow_partial`] is set).
     pub fn is_partial(&self) -> bool {
         !self.left_out.is_empty()
             || self
@@ -237,8 +248,9 @@ const STACK_BYTES: usize = 64 << 20;
 /// Generates the SDK module for a specification given as text.
 ///
 /// Refuses the whole text (`Err`) when it is not an OpenAPI 3.0.x document; otherwise
-/// generates what can be generated, leaving out (and reporting) the operations that cannot,
-/// unless [`Config::strict`] is set. Runs on a thread of its own with a known stack.
+/// refuses it too when any operation cannot be generated, with every diagnostic, unless
+/// [`Config::allow_partial`] is set: then the operations that cannot be generated are left
+/// out (and reported) and the rest is generated. Runs on a thread of its own with a known stack.
 pub fn generate(text: &str, config: &Config) -> Result<Output, Vec<Diagnostic>> {
     let request = load::Request { text, path: None };
     generate_request(&request, config)
@@ -311,7 +323,7 @@ fn generate_with(
         config.env_prefix.as_deref(),
         diags,
     );
-    if config.strict && diags.has_errors() {
+    if !config.allow_partial && diags.has_errors() {
         return None;
     }
     if let Some(crates) = &config.crates {
@@ -323,7 +335,11 @@ fn generate_with(
     } else {
         emit::Printer::Plain
     };
-    let header = format::header(&config.source_name, request.text);
+    let header = format::header(
+        &config.source_name,
+        request.text,
+        config.regenerate.as_deref(),
+    );
     let rendered = match &config.crates {
         None => emit::render(&model, config, printer, header).map(|code| (code, Vec::new())),
         Some(crates) => {

@@ -1,11 +1,15 @@
-//! The `kv-codegen` binary: its output line, its exit codes (0, 1 stale, 2 refused spec), and
-//! partial generation (left-out operations reported; `--strict` refuses them).
+//! The `kv-codegen` binary: its output line, its exit codes (0, 1 stale, 2 refused spec),
+//! left-out operations (refused, each cause printed once with the operations it leaves out;
+//! generated around with `--allow-partial`), the `@generated` header's command, and `check`
+//! after `rustfmt`.
 #![allow(clippy::unwrap_used, clippy::panic, clippy::indexing_slicing)]
 
 use std::path::Path;
 use std::process::{Command, Output};
 
 const BIN: &str = env!("CARGO_BIN_EXE_kv-codegen");
+/// Our spec, as [`scratch`] places it.
+const SPEC: &str = "spec/cloudflare-kv.yaml";
 
 fn run(args: &[&str], cwd: &Path) -> Output {
     Command::new(BIN)
@@ -31,7 +35,7 @@ fn scratch() -> tempfile::TempDir {
 #[test]
 fn generate_writes_once_and_check_agrees() {
     let dir = scratch();
-    let first = run(&["generate"], dir.path());
+    let first = run(&["generate", SPEC], dir.path());
     assert_eq!(first.status.code(), Some(0), "{}", text(&first.stderr));
     let line = text(&first.stdout);
     assert!(
@@ -45,10 +49,10 @@ fn generate_writes_once_and_check_agrees() {
         "{line}"
     );
 
-    let again = run(&["generate"], dir.path());
+    let again = run(&["generate", SPEC], dir.path());
     assert!(text(&again.stdout).starts_with("unchanged generated/cloudflare_kv.rs"));
 
-    let check = run(&["check"], dir.path());
+    let check = run(&["check", SPEC], dir.path());
     assert_eq!(check.status.code(), Some(0));
     assert_eq!(
         text(&check.stdout),
@@ -71,7 +75,9 @@ fn generate_writes_once_and_check_agrees() {
 fn check_names_a_stale_file_and_exits_1() {
     let dir = scratch();
     assert_eq!(
-        run(&["generate", "-o", "out"], dir.path()).status.code(),
+        run(&["generate", SPEC, "-o", "out"], dir.path())
+            .status
+            .code(),
         Some(0)
     );
     let target = dir.path().join("out/cloudflare_kv.rs");
@@ -89,7 +95,7 @@ fn check_names_a_stale_file_and_exits_1() {
     assert_eq!(check.status.code(), Some(1));
     assert_eq!(
         text(&check.stderr),
-        "out/cloudflare_kv.rs is stale: it differs from a fresh generation of spec/cloudflare-kv.yaml at line 5; run `cargo run -p kv-codegen -- generate`\n"
+        "out/cloudflare_kv.rs is stale: it differs from a fresh generation of spec/cloudflare-kv.yaml at line 5; run `kv-codegen generate spec/cloudflare-kv.yaml -o out`\n"
     );
     let missing = run(
         &["check", "spec/cloudflare-kv.yaml", "-o", "nowhere"],
@@ -103,45 +109,124 @@ const PARTIAL: &str = "openapi: 3.0.3\ninfo: {title: t, version: '1'}\npaths:\n 
 
 const PARTIAL_DIAGNOSTICS: &str = "\
 error: reference `#/components/schemas/nope` points to nothing: no such entry in `components/schemas`\n  --> #/paths/~1a~1{id}/put/responses/200/content/application~1json/schema\n\
-error: operation `put-a` is left out: reference `#/components/schemas/nope` points to nothing: no such entry in `components/schemas` (at #/paths/~1a~1{id}/put/responses/200/content/application~1json/schema)\n  --> #/paths/~1a~1{id}/put\n";
+\x20 = left out because of it:\n    operation `put-a` at #/paths/~1a~1{id}/put\n\
+1 error(s), 0 warning(s); 1 operation(s) left out\n";
 
 #[test]
-fn an_operation_that_cannot_be_generated_is_left_out_and_reported() {
+fn an_operation_that_cannot_be_generated_fails_the_command_and_writes_nothing() {
     let dir = scratch();
     std::fs::write(dir.path().join("spec/partial.yaml"), PARTIAL).unwrap();
-    let out = run(&["generate", "spec/partial.yaml"], dir.path());
+    for command in ["generate", "check"] {
+        let out = run(&[command, "spec/partial.yaml"], dir.path());
+        assert_eq!(out.status.code(), Some(2), "{command}");
+        assert_eq!(out.stdout, b"");
+        assert_eq!(
+            text(&out.stderr),
+            format!("spec/partial.yaml:\n{PARTIAL_DIAGNOSTICS}")
+        );
+    }
+    assert!(!dir.path().join("generated/partial.rs").exists());
+    // `--strict`, the default now, is still accepted.
+    let strict = run(&["generate", "--strict", "spec/partial.yaml"], dir.path());
+    assert_eq!(strict.status.code(), Some(2));
+    let both = run(
+        &[
+            "generate",
+            "--strict",
+            "--allow-partial",
+            "spec/partial.yaml",
+        ],
+        dir.path(),
+    );
+    assert_eq!(both.status.code(), Some(2), "the two contradict each other");
+}
+
+#[test]
+fn allow_partial_generates_the_rest_and_lists_what_it_left_out() {
+    let dir = scratch();
+    std::fs::write(dir.path().join("spec/partial.yaml"), PARTIAL).unwrap();
+    let args = ["generate", "--allow-partial", "spec/partial.yaml"];
+    let out = run(&args, dir.path());
     assert_eq!(out.status.code(), Some(0), "{}", text(&out.stderr));
     let line = text(&out.stdout);
     assert!(
         line.starts_with("wrote generated/partial.rs: 1 operation(s) generated, 1 left out, "),
         "{line}"
     );
-    // Each diagnostic (two lines) prefixed by the spec's path.
-    let lines: Vec<&str> = PARTIAL_DIAGNOSTICS.lines().collect();
-    let expected: String = lines
-        .chunks(2)
-        .map(|block| format!("spec/partial.yaml: {}\n", block.join("\n")))
-        .collect();
-    assert_eq!(text(&out.stderr), expected);
+    assert_eq!(
+        text(&out.stderr),
+        format!("spec/partial.yaml:\n{PARTIAL_DIAGNOSTICS}")
+    );
     let code = std::fs::read_to_string(dir.path().join("generated/partial.rs")).unwrap();
     assert!(code.contains("operation: \"get-a\""), "get-a is generated");
     assert!(!code.contains("put-a"), "put-a is left out");
+    assert!(
+        code.starts_with("// @generated by kv-codegen from spec/partial.yaml. Do not edit by hand.\n// Regenerate with `kv-codegen generate spec/partial.yaml --allow-partial`.\n// spec-hash: fnv1a64:"),
+        "{code}"
+    );
+    let check = run(
+        &["check", "--allow-partial", "spec/partial.yaml"],
+        dir.path(),
+    );
+    assert_eq!(check.status.code(), Some(0), "{}", text(&check.stderr));
 }
 
+/// A typo in a schema several operations use: one error at the typo, the operations under it.
 #[test]
-fn strict_turns_a_left_out_operation_into_exit_2() {
+fn a_spec_error_is_reported_once_at_its_cause() {
     let dir = scratch();
-    std::fs::write(dir.path().join("spec/partial.yaml"), PARTIAL).unwrap();
-    let out = run(&["generate", "--strict", "spec/partial.yaml"], dir.path());
+    let mut spec = String::from("openapi: 3.0.3\ninfo: {title: t, version: '1'}\npaths:\n");
+    for op in ["a", "b", "c"] {
+        spec.push_str(&format!(
+            "  /{op}:\n    get:\n      operationId: get-{op}\n      responses:\n        '200':\n          description: ok\n          content:\n            application/json:\n              schema: {{$ref: '#/components/schemas/Task'}}\n"
+        ));
+    }
+    spec.push_str("components:\n  schemas:\n    Task:\n      type: object\n      properties:\n        owner: {$ref: '#/components/schemas/Usr'}\n    User: {type: string}\n");
+    std::fs::write(dir.path().join("spec/typo.yaml"), spec).unwrap();
+    let out = run(&["generate", "spec/typo.yaml"], dir.path());
     assert_eq!(out.status.code(), Some(2));
-    assert_eq!(out.stdout, b"");
     assert_eq!(
         text(&out.stderr),
-        format!("spec/partial.yaml:\n{PARTIAL_DIAGNOSTICS}2 error(s), 0 warning(s)\n")
+        "spec/typo.yaml:\n\
+         error: reference `#/components/schemas/Usr` points to nothing: no such entry in `components/schemas`; did you mean `User`?\n  --> #/components/schemas/Task/properties/owner\n\
+         \x20 = left out because of it:\n\
+         \x20   operation `get-a` at #/paths/~1a/get\n\
+         \x20   operation `get-b` at #/paths/~1b/get\n\
+         \x20   operation `get-c` at #/paths/~1c/get\n\
+         1 error(s), 0 warning(s); 3 operation(s) left out\n"
     );
-    assert!(!dir.path().join("generated/partial.rs").exists());
-    let check = run(&["check", "--strict", "spec/partial.yaml"], dir.path());
-    assert_eq!(check.status.code(), Some(2));
+}
+
+/// `cargo fmt` on a checked-in module (rustfmt lays out some items otherwise than the
+/// generator's printer): `check` still passes and `generate` leaves the file as it is.
+#[test]
+fn a_module_rustfmt_reformatted_is_still_fresh() {
+    let dir = scratch();
+    let args = ["generate", SPEC, "-o", "out"];
+    assert_eq!(run(&args, dir.path()).status.code(), Some(0));
+    let module = dir.path().join("out/cloudflare_kv.rs");
+    let generated = std::fs::read_to_string(&module).unwrap();
+    let rustfmt = Command::new("rustfmt")
+        .args(["--edition", "2021"])
+        .arg(&module)
+        .status()
+        .unwrap();
+    assert!(rustfmt.success());
+    let formatted = std::fs::read_to_string(&module).unwrap();
+    assert_ne!(formatted, generated, "rustfmt changed nothing: a weak test");
+    let check = run(&["check", SPEC, "-o", "out"], dir.path());
+    assert_eq!(check.status.code(), Some(0), "{}", text(&check.stderr));
+    let again = run(&args, dir.path());
+    assert!(
+        text(&again.stdout).starts_with("unchanged out/cloudflare_kv.rs"),
+        "{}",
+        text(&again.stdout)
+    );
+    assert_eq!(std::fs::read_to_string(&module).unwrap(), formatted);
+    // A real change is still one.
+    std::fs::write(&module, formatted.replacen("pub struct", "struct", 1)).unwrap();
+    let stale = run(&["check", SPEC, "-o", "out"], dir.path());
+    assert_eq!(stale.status.code(), Some(1));
 }
 
 #[test]
@@ -179,17 +264,26 @@ fn client_default_option_equals_the_extension() {
     let plain = spec.replace("      x-kv-client-default: true\n", "");
     assert_ne!(plain, spec);
     std::fs::write(dir.path().join("spec/cloudflare-kv.yaml"), plain).unwrap();
-    let without = run(&["generate", "-o", "without"], dir.path());
+    let without = run(&["generate", SPEC, "-o", "without"], dir.path());
     assert_eq!(without.status.code(), Some(0));
     let with = run(
-        &["generate", "-o", "with", "--client-default", "account_id"],
+        &[
+            "generate",
+            SPEC,
+            "-o",
+            "with",
+            "--client-default",
+            "account_id",
+        ],
         dir.path(),
     );
     assert_eq!(with.status.code(), Some(0));
-    // The header's spec hash is of the edited text; the module itself may not differ.
+    // The header's spec hash is of the edited text, and its command differs; the module
+    // itself may not.
     let unhashed = |code: String| {
         let hash_line = kv_codegen::SPEC_HASH_PREFIX;
-        let lines = code.lines().filter(|l| !l.starts_with(hash_line));
+        let header = |l: &str| l.starts_with(hash_line) || l.starts_with("// Regenerate with");
+        let lines = code.lines().filter(|l| !header(l));
         lines.collect::<Vec<_>>().join("\n")
     };
     let read = |d: &str| {
@@ -216,6 +310,7 @@ fn crates_layout_is_written_and_checked_file_by_file() {
     let dir = scratch();
     let args = [
         "generate",
+        SPEC,
         "--crates",
         "kv-sdk",
         "--crate-version",
@@ -277,7 +372,10 @@ fn crates_layout_is_written_and_checked_file_by_file() {
         text(&stale.stderr)
     );
 
-    let refused = run(&["generate", "--crates", "1sdk", "-o", "bad"], dir.path());
+    let refused = run(
+        &["generate", SPEC, "--crates", "1sdk", "-o", "bad"],
+        dir.path(),
+    );
     assert_eq!(refused.status.code(), Some(2));
     assert_eq!(
         text(&refused.stderr),
@@ -285,7 +383,7 @@ fn crates_layout_is_written_and_checked_file_by_file() {
     );
     assert!(!dir.path().join("bad").exists());
     // The layout's options mean nothing without it.
-    let orphan = run(&["generate", "--no-workspace"], dir.path());
+    let orphan = run(&["generate", SPEC, "--no-workspace"], dir.path());
     assert_eq!(orphan.status.code(), Some(2));
 }
 
@@ -367,7 +465,7 @@ fn a_crate_no_longer_generated_is_reported_then_removed() {
     assert_eq!(stale.status.code(), Some(1));
     assert_eq!(
         text(&stale.stderr),
-        "sdk/pets-dogs is stale: a crate spec/pets.yaml no longer generates; run `kv-codegen generate` with the same options\n"
+        "sdk/pets-dogs is stale: a crate spec/pets.yaml no longer generates; run `kv-codegen generate spec/pets.yaml -o sdk --crates pets`\n"
     );
     let again = run(&args, dir.path());
     assert_eq!(again.status.code(), Some(0), "{}", text(&again.stderr));

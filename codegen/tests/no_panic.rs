@@ -78,14 +78,14 @@ proptest! {
         let doc = hazardous_document(schemas, param, body, response, location);
         let text = serde_json::to_string(&doc).unwrap();
         // Code or diagnostics are both fine, in either layout; `checked` fails on the rest.
-        let _ = checked(&text, &Config::default());
+        let _ = checked(&text, &partial());
         let _ = checked(&text, &crates_config());
     }
 
     #[test]
     fn clean_specs_never_panic(doc in clean_documents()) {
         let text = doc.to_string();
-        let module = checked(&text, &Config::default());
+        let module = checked(&text, &partial());
         // The crates layout too, and it defines what the module does, each item once.
         let crates = checked(&text, &crates_config());
         match (module, crates) {
@@ -114,7 +114,7 @@ proptest! {
 
     #[test]
     fn arbitrary_text_never_panics(text in ".{0,200}") {
-        let _ = checked(&text, &Config::default());
+        let _ = checked(&text, &partial());
     }
 }
 
@@ -123,7 +123,7 @@ proptest! {
     #![proptest_config(ProptestConfig {
         cases: cases(128),
         max_shrink_time: 120_000,
-        ..ProptestConfig::default()
+        ..Proptestpartial()
     })]
 
     /// Hostile names, texts and numbers never refuse the whole spec: at worst an operation
@@ -131,7 +131,7 @@ proptest! {
     #[test]
     fn hostile_specs_generate(doc in hostile_documents()) {
         let text = doc.to_string();
-        for config in [Config::default(), crates_config()] {
+        for config in [partial(), crates_config()] {
             if let Err(diags) = checked(&text, &config) {
                 prop_assert!(false, "refused: {}", kv_codegen::diagnostics::render(&diags));
             }
@@ -139,10 +139,19 @@ proptest! {
     }
 }
 
+/// Partial generation allowed, so that a spec with a broken operation still goes through
+/// the emitter with the rest.
+fn partial() -> Config {
+    Config {
+        allow_partial: true,
+        ..Config::default()
+    }
+}
+
 fn crates_config() -> Config {
     Config {
         crates: Some(kv_codegen::Crates::named("api")),
-        ..Config::default()
+        ..partial()
     }
 }
 
@@ -173,7 +182,7 @@ fn a_spec_with_every_hazard_reports_instead_of_panicking() {
         json!({"type": "string", "pattern": "("}),
         "cookie",
     );
-    let diags = match checked(&doc.to_string(), &Config::default()) {
+    let diags = match checked(&doc.to_string(), &partial()) {
         Ok(output) => output.diagnostics,
         Err(diags) => diags,
     };
@@ -192,7 +201,7 @@ fn a_fair_share_of_clean_specs_generate_so_the_emitter_is_exercised() {
     let generated = (0..200)
         .filter(|_| {
             let doc = strategy.new_tree(&mut runner).unwrap().current();
-            checked(&doc.to_string(), &Config::default()).is_ok_and(|output| output.operations > 0)
+            checked(&doc.to_string(), &partial()).is_ok_and(|output| output.operations > 0)
         })
         .count();
     // Most do; the rest have both operations left out (an `allOf` of types that cannot merge
@@ -244,7 +253,7 @@ fn deeply_nested_invalid_schemas_are_diagnosed() {
                 }}},
                 "components": {"schemas": {"deep": schema}},
             });
-            let diags = match checked(&doc.to_string(), &Config::default()) {
+            let diags = match checked(&doc.to_string(), &partial()) {
                 Ok(output) => output.diagnostics,
                 Err(diags) => diags,
             };

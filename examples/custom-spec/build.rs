@@ -1,7 +1,5 @@
-//! Generates the client from `spec/todo.yaml` into `OUT_DIR/todo.rs` on every build where
-//! the spec changed: the README's "Your own API" recipe, with the generator's warnings passed
-//! on as cargo warnings.
-
+// build.rs: generates the client from spec/todo.yaml into OUT_DIR/todo.rs whenever the spec
+// changes. A spec the generator cannot generate whole fails the build with every diagnostic.
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
@@ -12,8 +10,9 @@ fn main() -> ExitCode {
     let spec = Path::new(SPEC);
     let config = kv_codegen::Config {
         source_name: kv_codegen::source_name(spec),
-        // Generated code names the runtime by this path (a dependency of this crate).
-        runtime_path: "kv_runtime".to_owned(),
+        // The defaults: the runtime is reached as `kv_runtime` (a dependency of this crate),
+        // and an operation that cannot be generated fails the build (`allow_partial: true`
+        // would generate the rest and list what it left out, as warnings).
         ..Default::default()
     };
     let output = match kv_codegen::generate_file(spec, &config) {
@@ -24,15 +23,15 @@ fn main() -> ExitCode {
             return ExitCode::FAILURE;
         }
     };
-    for warning in &output.warnings {
-        let line = warning.to_string().replace('\n', " ");
+    for diagnostic in &output.diagnostics {
+        let line = diagnostic.to_string().replace('\n', " ");
         println!("cargo:warning={SPEC}: {line}");
     }
     let Some(out_dir) = std::env::var_os("OUT_DIR").map(PathBuf::from) else {
         eprintln!("error: OUT_DIR is not set; build.rs runs under cargo only");
         return ExitCode::FAILURE;
     };
-    let target = out_dir.join(kv_codegen::output_file_name(spec));
+    let target = out_dir.join(kv_codegen::output_file_name(spec)); // todo.rs
     if let Err(err) = kv_codegen::write_if_changed(&target, &output.code) {
         eprintln!("error: cannot write {}: {err}", target.display());
         return ExitCode::FAILURE;

@@ -1,4 +1,5 @@
-//! The `cloudflare-kv-mock` binary: prints its base URL and token, serves, stops on Ctrl-C.
+//! The `cloudflare-kv-mock` binary: prints its base URL, token and an account id, serves,
+//! stops on Ctrl-C.
 
 mod common;
 
@@ -24,6 +25,11 @@ async fn binary_serves_until_interrupted() {
         "{base_url}"
     );
     assert_eq!(token_line, "token:    cli-token");
+    let _email = lines.next().unwrap().unwrap();
+    assert_eq!(
+        lines.next().unwrap().unwrap(),
+        "account:  023e105f4ecef8ad9ca31a8372d0c353 (any id works; each account has its own namespaces)"
+    );
 
     let authority = base_url
         .trim_start_matches("http://")

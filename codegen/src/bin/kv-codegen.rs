@@ -1,4 +1,4 @@
-//! `kv-codegen generate|check [SPEC] [-o DIR]`: write or verify the generated SDK module.
+//! `kv-codegen generate|check SPEC [-o DIR]`: write or verify the generated SDK module.
 
 use clap::{Parser, Subcommand};
 use kv_codegen::{diagnostics, Config};
@@ -24,8 +24,11 @@ struct Cli {
 
 /// Exit status of both commands, shown under their `--help`.
 const EXIT_STATUS: &str = "Exit status: 0 on success; 1 when `check` finds DIR stale; 2 when \
-the spec has errors (each printed with its JSON pointer) or a file cannot be read or written. \
-Warnings are printed and do not change the status.";
+the spec has errors (each printed once with its JSON pointer, the operations it leaves out \
+listed under it) or a file cannot be read or written. An operation that cannot be generated \
+is such an error: nothing is written. With --allow-partial the rest is generated, the \
+left-out operations are printed, and the status is 0. Warnings are printed and do not \
+change the status.";
 
 /// From this many operations, `generate` suggests the crates layout.
 const LARGE_MODULE: usize = 500;
@@ -43,7 +46,7 @@ enum Command {
 #[derive(clap::Args)]
 struct Args {
     /// The OpenAPI 3.0.x document to read, YAML or JSON (told apart by its content).
-    #[arg(default_value = "spec/cloudflare-kv.yaml", value_name = "SPEC")]
+    #[arg(value_name = "SPEC")]
     spec: PathBuf,
     /// The directory the module is written to (`generate`) or compared with (`check`); the
     /// file is named after SPEC: `cloudflare-kv.yaml` → `DIR/cloudflare_kv.rs`.
@@ -64,8 +67,14 @@ struct Args {
     /// a crate behind a feature anyway.)
     #[arg(long = "group-features", conflicts_with = "crates")]
     group_features: bool,
-    /// Fail (exit 2) when any operation would be left out, instead of generating the rest.
-    #[arg(long)]
+    /// Generate what can be generated when some operations cannot be: each one left out is
+    /// printed (with the error that kept it out) and the status is 0. Without it, an
+    /// operation that cannot be generated fails the command (exit 2) and nothing is written.
+    #[arg(long = "allow-partial")]
+    allow_partial: bool,
+    /// Refuse a spec when any operation would be left out: the default now, accepted so
+    /// that existing scripts keep working.
+    #[arg(long, hide = true, conflicts_with = "allow_partial")]
     strict: bool,
     /// The prefix of the environment variables the generated client reads
     /// (`<PREFIX>_API_TOKEN`, `<PREFIX>_EMAIL`, `<PREFIX>_API_KEY`, `<PREFIX>_BASE_URL`, and
@@ -140,6 +149,59 @@ impl Args {
         Some(crates)
     }
 
+    /// This invocation as `kv-codegen COMMAND SPEC [options]`, each option shown only when it
+    /// is not its default, so that `generate` and `check` with the same settings agree on it
+    /// (it goes into the `@generated` header) however they were typed.
+    fn command_line(&self, command: &str) -> String {
+        let mut words = vec![
+            "kv-codegen".to_owned(),
+            command.to_owned(),
+            quoted(&kv_codegen::source_name(&self.spec)),
+        ];
+        let mut option = |name: &str, value: Option<&str>| {
+            words.push(name.to_owned());
+            words.extend(value.map(quoted));
+        };
+        if self.out != Path::new("generated") {
+            option("-o", Some(&self.out.to_string_lossy()));
+        }
+        for name in &self.client_defaults {
+            option("--client-default", Some(name));
+        }
+        let flags = [
+            (self.group_features, "--group-features"),
+            (self.allow_partial, "--allow-partial"),
+            (self.no_workspace, "--no-workspace"),
+        ];
+        let valued = [
+            ("--env-prefix", self.env_prefix.as_deref()),
+            (
+                "--runtime-path",
+                Some(self.runtime_path.as_str()).filter(|p| *p != "kv_runtime"),
+            ),
+            ("--crates", self.crates.as_deref()),
+            (
+                "--crate-version",
+                Some(self.crate_version.as_str()).filter(|v| *v != "0.1.0"),
+            ),
+            (
+                "--runtime-dependency-path",
+                self.runtime_dependency_path.as_deref(),
+            ),
+        ];
+        for (name, value) in valued {
+            if let Some(value) = value {
+                option(name, Some(value));
+            }
+        }
+        for (set, flag) in flags {
+            if set {
+                option(flag, None);
+            }
+        }
+        words.join(" ")
+    }
+
     /// What generation writes: (path under DIR, text) per file.
     fn files<'o>(&self, output: &'o kv_codegen::Output) -> Vec<(PathBuf, &'o str)> {
         if self.crates.is_some() {
@@ -167,9 +229,11 @@ fn run(args: &Args) -> Option<kv_codegen::Output> {
     let spec = args.spec.as_path();
     let config = Config {
         source_name: kv_codegen::source_name(spec),
+        regenerate: Some(args.command_line("generate")),
         client_defaults: args.client_defaults.clone(),
         group_features: args.group_features,
-        strict: args.strict,
+        // `--strict` conflicts with `--allow-partial`: it is the default.
+        allow_partial: args.allow_partial && !args.strict,
         env_prefix: args.env_prefix.clone(),
         runtime_path: args.runtime_path.clone(),
         crates: args.crates(),
@@ -180,8 +244,11 @@ fn run(args: &Args) -> Option<kv_codegen::Output> {
     };
     match kv_codegen::generate_file(spec, &config) {
         Ok(output) => {
-            for diagnostic in &output.diagnostics {
-                eprintln!("{}: {diagnostic}", spec.display());
+            if !output.diagnostics.is_empty() {
+                eprint!(
+                    "{}",
+                    prefixed(spec, &diagnostics::render(&output.diagnostics))
+                );
             }
             Some(output)
         }
@@ -189,6 +256,72 @@ fn run(args: &Args) -> Option<kv_codegen::Output> {
             eprint!("{}", prefixed(spec, &diagnostics::render(&diags)));
             None
         }
+    }
+}
+
+/// True when `target` holds `fresh`, either as generated or as `rustfmt` lays it out (what
+/// `cargo fmt` does to a module of a crate): rustfmt sorts imports, breaks lines elsewhere
+/// and adds braces and trailing commas, so the text differs where the code does not.
+///
+/// rustfmt runs on the fresh text from `target`'s directory, so that the project's
+/// `rustfmt.toml` applies, once per style edition (2021, 2024) until one matches; only when
+/// the file differs from the generation but keeps its header (the same spec and command).
+/// Without rustfmt installed, only the exact text is fresh.
+fn is_fresh(target: &Path, fresh: &str) -> bool {
+    let Ok(current) = std::fs::read_to_string(target) else {
+        return false;
+    };
+    if current == fresh {
+        return true;
+    }
+    let header = |text: &str| -> Vec<String> {
+        let lines = text.lines().take_while(|line| line.starts_with("//"));
+        lines.map(str::to_owned).collect()
+    };
+    if header(&current) != header(fresh) {
+        return false;
+    }
+    let dir = match target.parent() {
+        Some(dir) if !dir.as_os_str().is_empty() => dir,
+        _ => Path::new("."),
+    };
+    ["2021", "2024"]
+        .iter()
+        .any(|edition| rustfmt(dir, fresh, edition).is_some_and(|text| text == current))
+}
+
+/// `code` as `rustfmt --edition EDITION` prints it, run in `dir`; `None` when rustfmt is
+/// missing or refuses it.
+fn rustfmt(dir: &Path, code: &str, edition: &str) -> Option<String> {
+    use std::io::Write;
+    use std::process::{Command, Stdio};
+    let mut child = Command::new("rustfmt")
+        .args(["--edition", edition, "--emit", "stdout"])
+        .current_dir(dir)
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::null())
+        .spawn()
+        .ok()?;
+    let mut stdin = child.stdin.take()?;
+    let input = code.to_owned();
+    // Written from a thread of its own, so that a full pipe cannot stall both sides.
+    let writer = std::thread::spawn(move || stdin.write_all(input.as_bytes()));
+    let output = child.wait_with_output().ok()?;
+    let written = writer.join().ok()?.is_ok();
+    if !(written && output.status.success()) {
+        return None;
+    }
+    String::from_utf8(output.stdout).ok()
+}
+
+/// A path as a shell word: quoted when it holds anything but plain characters.
+fn quoted(word: &str) -> String {
+    let plain = |c: char| c.is_ascii_alphanumeric() || "-_./:=@+,".contains(c);
+    if !word.is_empty() && word.chars().all(plain) {
+        word.to_owned()
+    } else {
+        format!("'{}'", word.replace('\'', "'\\''"))
     }
 }
 
@@ -212,6 +345,10 @@ fn generate(args: &Args) -> ExitCode {
     let files = args.files(&output);
     let mut written = 0;
     for (target, contents) in &files {
+        // A copy `cargo fmt` reformatted is the same code: left as it is, not churned.
+        if is_fresh(target, contents) {
+            continue;
+        }
         match kv_codegen::write_if_changed(target, contents) {
             Ok(true) => written += 1,
             Ok(false) => {}
@@ -265,20 +402,25 @@ fn check(args: &Args) -> ExitCode {
     };
     if let Some(dir) = stale(args, &output.files).first() {
         eprintln!(
-            "{} is stale: a crate {} no longer generates; run `kv-codegen generate` with the same options",
+            "{} is stale: a crate {} no longer generates; run `{}`",
             dir.display(),
-            args.spec.display()
+            args.spec.display(),
+            args.command_line("generate")
         );
         return ExitCode::from(1);
     }
     let files = args.files(&output);
     for (target, contents) in &files {
+        if is_fresh(target, contents) {
+            continue;
+        }
         let current = std::fs::read_to_string(target).unwrap_or_default();
         if let Some(line) = kv_codegen::first_difference(&current, contents) {
             eprintln!(
-                "{} is stale: it differs from a fresh generation of {} at line {line}; run `cargo run -p kv-codegen -- generate`",
+                "{} is stale: it differs from a fresh generation of {} at line {line}; run `{}`",
                 target.display(),
-                args.spec.display()
+                args.spec.display(),
+                args.command_line("generate")
             );
             return ExitCode::from(1);
         }

@@ -1,7 +1,6 @@
 //! `cloudflare-kv-mock`: run the mock Workers KV server until Ctrl-C.
 //!
-//! Built only with the `cli` feature:
-//! `cargo run -p cloudflare-kv-mock --features cli -- --port 8787`.
+//! `cargo run -p cloudflare-kv-mock -- --port 8787` (the `cli` feature, on by default).
 
 use std::future::Future;
 use std::process::ExitCode;
@@ -10,6 +9,9 @@ use std::time::Duration;
 
 use clap::Parser;
 use cloudflare_kv_mock::{limits, MockServer, DEFAULT_EMAIL, DEFAULT_KEY, DEFAULT_TOKEN};
+
+/// The account id printed for clients to use (the one in the API reference's examples).
+const ACCOUNT_ID: &str = "023e105f4ecef8ad9ca31a8372d0c353";
 
 /// A local, stateful, validating mock of Cloudflare's Workers KV API.
 #[derive(Debug, Parser)]
@@ -85,6 +87,13 @@ async fn main() -> ExitCode {
     println!("base URL: {}", server.base_url());
     println!("token:    {}", args.token);
     println!("email:    {} / key: {}", args.email, args.key);
+    // Any account id is accepted (each has its own namespaces); this one is the docs'.
+    println!("account:  {ACCOUNT_ID} (any id works; each account has its own namespaces)");
+    println!();
+    println!("export CLOUDFLARE_BASE_URL={}", server.base_url());
+    println!("export CLOUDFLARE_API_TOKEN={}", args.token);
+    println!("export CLOUDFLARE_ACCOUNT_ID={ACCOUNT_ID}");
+    println!();
     println!("Ctrl-C to stop.");
     let signal = match early {
         Poll::Ready(result) => result,
