@@ -182,6 +182,18 @@ pub struct Output {
     /// Every file read: the spec, the files its `$ref`s reach, the overlays (what a build
     /// script reruns on).
     pub sources: Vec<std::path::PathBuf>,
+    /// With a selection ([`Config::include`], [`Config::exclude`]): how many operations it
+    /// kept. `None` when the whole spec was generated.
+    pub selected: Option<Selected>,
+}
+
+/// What a selection kept of a spec.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Selected {
+    /// The operations selected (some may still be left out, see [`Output::left_out`]).
+    pub operations: usize,
+    /// The operations the spec holds.
+    pub total: usize,
 }
 
 impl Output {
@@ -243,7 +255,8 @@ fn generate_here(request: &load::Request<'_>, config: &Config) -> Result<Output,
     let Some(load::Loaded {
         doc,
         files: sources,
-    }) = load::load_request(request, &mut diags)
+        selected,
+    }) = load::load_request(request, config, &mut diags)
     else {
         return Err(diags.into_items());
     };
@@ -291,6 +304,7 @@ fn generate_here(request: &load::Request<'_>, config: &Config) -> Result<Output,
         diagnostics: diags.into_items(),
         warnings,
         sources,
+        selected: selected.map(|(operations, total)| Selected { operations, total }),
     })
 }
 

@@ -110,6 +110,21 @@ struct Args {
     /// own workspace.
     #[arg(long = "no-workspace", requires = "crates")]
     no_workspace: bool,
+    /// Generate only the operations SELECTOR matches (repeatable: any of them), and the
+    /// schemas they reach: `tag:NAME`, `path:GLOB` (`*` within one segment, `**` across
+    /// segments, `?` one character; `{braces}` are literal) or `operation:ID`. E.g.
+    /// `--include 'path:/accounts/{account_id}/storage/kv/**'`.
+    #[arg(long = "include", value_name = "SELECTOR")]
+    include: Vec<String>,
+    /// Leave out the operations SELECTOR matches, even when `--include` selects them
+    /// (repeatable; same forms as `--include`).
+    #[arg(long = "exclude", value_name = "SELECTOR")]
+    exclude: Vec<String>,
+    /// Apply an OpenAPI Overlay document (1.0 or 1.1, YAML or JSON) to SPEC after the
+    /// selection and before generation (repeatable: applied in order). A path relative to
+    /// the current directory.
+    #[arg(long = "overlay", value_name = "FILE")]
+    overlays: Vec<PathBuf>,
 }
 
 impl Args {
@@ -158,6 +173,9 @@ fn run(args: &Args) -> Option<kv_codegen::Output> {
         env_prefix: args.env_prefix.clone(),
         runtime_path: args.runtime_path.clone(),
         crates: args.crates(),
+        include: args.include.clone(),
+        exclude: args.exclude.clone(),
+        overlays: args.overlays.clone(),
         ..Config::default()
     };
     match kv_codegen::generate_file(spec, &config) {
@@ -222,8 +240,12 @@ fn generate(args: &Args) -> ExitCode {
             files.len()
         ),
     };
+    let selected = match output.selected {
+        Some(s) => format!("{} of {} operations selected, ", s.operations, s.total),
+        None => String::new(),
+    };
     println!(
-        "{state} {what}: {operations} operation(s) generated, {left_out} left out, {types} type(s), {} ms",
+        "{state} {what}: {selected}{operations} operation(s) generated, {left_out} left out, {types} type(s), {} ms",
         started.elapsed().as_millis()
     );
     ExitCode::SUCCESS

@@ -14,6 +14,7 @@
 //!    `openapiv3` read the whole: loading stays linear in the input.
 
 mod parse;
+mod select;
 
 use crate::diagnostics::{Diagnostics, Kind};
 use openapiv3::OpenAPI;
@@ -34,6 +35,9 @@ pub(crate) struct Loaded {
     /// Every file read (the spec, the files it refers to, overlays), in the order read: what a
     /// build script reruns on.
     pub files: Vec<PathBuf>,
+    /// With a selection (`include`/`exclude`): the operations kept out of those the
+    /// document holds.
+    pub selected: Option<(usize, usize)>,
 }
 
 /// Where the text came from and how to load it.
@@ -48,11 +52,16 @@ pub(crate) struct Request<'a> {
 /// Problems go into `diags`; `None` means stop.
 pub fn load(text: &str, diags: &mut Diagnostics) -> Option<OpenAPI> {
     let request = Request { text, path: None };
-    load_request(&request, diags).map(|loaded| loaded.doc)
+    load_request(&request, &crate::Config::default(), diags).map(|loaded| loaded.doc)
 }
 
 /// Loads a spec, every step of the module's list.
-pub(crate) fn load_request(request: &Request<'_>, diags: &mut Diagnostics) -> Option<Loaded> {
+/// `config` gives the selection (`include`, `exclude`) and the overlays.
+pub(crate) fn load_request(
+    request: &Request<'_>,
+    config: &crate::Config,
+    diags: &mut Diagnostics,
+) -> Option<Loaded> {
     let name = request
         .path
         .map_or_else(|| "the spec".to_owned(), |p| p.display().to_string());
@@ -63,9 +72,30 @@ pub(crate) fn load_request(request: &Request<'_>, diags: &mut Diagnostics) -> Op
         return None;
     }
     let files: Vec<PathBuf> = request.path.iter().map(|p| p.to_path_buf()).collect();
+    let selected = tailor(&mut value, config, diags)?;
     crate::guard::guard(&mut value);
     let doc = read_openapi(value, diags)?;
-    Some(Loaded { doc, files })
+    Some(Loaded {
+        doc,
+        files,
+        selected,
+    })
+}
+
+/// Steps 4 to 6: selection, overlays, pruning. `None` means stop; else the counts of a
+/// selection, if one was asked for.
+fn tailor(
+    value: &mut Value,
+    config: &crate::Config,
+    diags: &mut Diagnostics,
+) -> Option<Option<(usize, usize)>> {
+    let selection = select::Selection::parse(&config.include, &config.exclude, diags)?;
+    let counts = selection.map(|mut selection| selection.apply(value, diags));
+    // Pruned after the overlays, which may add references of their own.
+    if counts.is_some() {
+        select::prune(value);
+    }
+    Some(counts.map(|c| (c.selected, c.total)))
 }
 
 /// The tree as `openapiv3` reads it (every schema already passed the guard).
