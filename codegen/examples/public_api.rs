@@ -80,8 +80,13 @@ fn run() -> Result<bool, String> {
         ..Default::default()
     };
     let started = Instant::now();
-    let output = kv_codegen::generate_file(spec, &config)
-        .map_err(|d| format!("{}:\n{}", spec.display(), kv_codegen::diagnostics::render(&d)))?;
+    let output = kv_codegen::generate_file(spec, &config).map_err(|d| {
+        format!(
+            "{}:\n{}",
+            spec.display(),
+            kv_codegen::diagnostics::render(&d)
+        )
+    })?;
     for diagnostic in &output.diagnostics {
         eprintln!("{}: {diagnostic}", spec.display());
     }

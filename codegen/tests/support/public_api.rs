@@ -86,7 +86,27 @@ pub fn report(expected: &Listing, actual: &Listing, differences: &[Difference]) 
     text
 }
 
-/// The allow-list: each entry a difference line, each justified by the `# reason` comment
+/// Whether `line` matches `pattern`, in which `*` stands for any text.
+pub fn glob(pattern: &str, line: &str) -> bool {
+    let mut parts = pattern.split('*');
+    let first = parts.next().unwrap_or_default();
+    let Some(mut rest) = line.strip_prefix(first) else {
+        return false;
+    };
+    let parts: Vec<&str> = parts.collect();
+    let Some((last, middle)) = parts.split_last() else {
+        return rest.is_empty();
+    };
+    for part in middle {
+        match rest.find(part) {
+            Some(at) => rest = &rest[at + part.len()..],
+            None => return false,
+        }
+    }
+    rest.ends_with(last)
+}
+
+/// The allow-list: each entry a difference line (`*` matches any text), each justified by the `# reason` comment
 /// lines above it. Returns the lines and the entries that have no reason.
 pub fn allow_list(text: &str) -> (Vec<String>, Vec<String>) {
     let mut lines = Vec::new();
@@ -125,13 +145,26 @@ fn item_entries(item: &Item, module: &str, out: &mut Listing) {
         }
         Item::Struct(s) => {
             let path = qualified(module, &s.ident.to_string());
-            let head = format!("{}{}struct{}", attrs(&s.attrs), vis(&s.vis), generics(&s.generics));
-            out.insert(format!("struct {path}"), format!("{head} {}", shape(&s.fields)));
+            let head = format!(
+                "{}{}struct{}",
+                attrs(&s.attrs),
+                vis(&s.vis),
+                generics(&s.generics)
+            );
+            out.insert(
+                format!("struct {path}"),
+                format!("{head} {}", shape(&s.fields)),
+            );
             fields(&s.fields, &path, out);
         }
         Item::Enum(e) => {
             let path = qualified(module, &e.ident.to_string());
-            let head = format!("{}{}enum{}", attrs(&e.attrs), vis(&e.vis), generics(&e.generics));
+            let head = format!(
+                "{}{}enum{}",
+                attrs(&e.attrs),
+                vis(&e.vis),
+                generics(&e.generics)
+            );
             out.insert(format!("enum {path}"), head);
             for variant in &e.variants {
                 let key = format!("variant {path}::{}", variant.ident);
@@ -147,7 +180,13 @@ fn item_entries(item: &Item, module: &str, out: &mut Listing) {
         }
         Item::Const(c) => {
             let path = qualified(module, &c.ident.to_string());
-            let value = format!("{}{}{} = {}", attrs(&c.attrs), vis(&c.vis), tokens(&c.ty), tokens(&c.expr));
+            let value = format!(
+                "{}{}{} = {}",
+                attrs(&c.attrs),
+                vis(&c.vis),
+                tokens(&c.ty),
+                tokens(&c.expr)
+            );
             out.insert(format!("const {path}"), value);
         }
         Item::Use(u) => {
@@ -161,14 +200,29 @@ fn item_entries(item: &Item, module: &str, out: &mut Listing) {
         Item::Impl(i) => impl_entries(i, module, out),
         Item::Trait(t) => {
             let path = qualified(module, &t.ident.to_string());
-            let value = format!("{}{}trait{}", attrs(&t.attrs), vis(&t.vis), generics(&t.generics));
+            let value = format!(
+                "{}{}trait{}",
+                attrs(&t.attrs),
+                vis(&t.vis),
+                generics(&t.generics)
+            );
             out.insert(format!("trait {path}"), value);
             for item in &t.items {
                 if let TraitItem::Fn(f) = item {
                     let key = format!("{path}::{}", f.sig.ident);
-                    function(&key, &f.attrs, &Visibility::Inherited, &f.sig, f.default.as_ref(), out);
+                    function(
+                        &key,
+                        &f.attrs,
+                        &Visibility::Inherited,
+                        &f.sig,
+                        f.default.as_ref(),
+                        out,
+                    );
                 } else {
-                    out.insert(format!("trait item {path}: {}", tokens(item)), String::new());
+                    out.insert(
+                        format!("trait item {path}: {}", tokens(item)),
+                        String::new(),
+                    );
                 }
             }
         }
@@ -186,7 +240,12 @@ fn impl_entries(block: &syn::ItemImpl, module: &str, out: &mut Listing) {
         Some((_, trait_path, _)) => format!("<{self_ty} as {}>", tokens(trait_path)),
         None => self_ty,
     };
-    let header = format!("{}impl{} {}", attrs(&block.attrs), generics(&block.generics), where_clause(&block.generics));
+    let header = format!(
+        "{}impl{} {}",
+        attrs(&block.attrs),
+        generics(&block.generics),
+        where_clause(&block.generics)
+    );
     // Several inherent blocks for one type are one API: their headers are joined.
     let entry = out.entry(format!("impl {owner}")).or_default();
     if !entry.contains(header.trim()) {
@@ -207,10 +266,16 @@ fn impl_entries(block: &syn::ItemImpl, module: &str, out: &mut Listing) {
             }
             ImplItem::Const(c) => {
                 let key = format!("assoc const {owner}::{}", c.ident);
-                out.insert(key, format!("{}{} = {}", vis(&c.vis), tokens(&c.ty), tokens(&c.expr)));
+                out.insert(
+                    key,
+                    format!("{}{} = {}", vis(&c.vis), tokens(&c.ty), tokens(&c.expr)),
+                );
             }
             other => {
-                out.insert(format!("impl item {owner}: {}", tokens(other)), String::new());
+                out.insert(
+                    format!("impl item {owner}: {}", tokens(other)),
+                    String::new(),
+                );
             }
         }
     }
@@ -238,15 +303,27 @@ fn fields(fields: &Fields, owner: &str, out: &mut Listing) {
             .ident
             .as_ref()
             .map_or_else(|| index.to_string(), ToString::to_string);
-        let value = format!("{}{}{}", attrs(&field.attrs), vis(&field.vis), tokens(&field.ty));
+        let value = format!(
+            "{}{}{}",
+            attrs(&field.attrs),
+            vis(&field.vis),
+            tokens(&field.ty)
+        );
         out.insert(format!("field {owner}.{name}"), value);
     }
 }
 
-/// `{..}`, `(n)` or `unit`: the fields themselves are entries of their own.
+/// `{a, b}` (the names in order), `(n)` or `unit`: each field is an entry of its own.
 fn shape(fields: &Fields) -> String {
     match fields {
-        Fields::Named(named) => format!("{{{} field(s)}}", named.named.len()),
+        Fields::Named(named) => {
+            let names: Vec<String> = named
+                .named
+                .iter()
+                .filter_map(|f| f.ident.as_ref().map(ToString::to_string))
+                .collect();
+            format!("{{{}}}", names.join(", "))
+        }
         Fields::Unnamed(unnamed) => format!("({} field(s))", unnamed.unnamed.len()),
         Fields::Unit => "unit".to_owned(),
     }
@@ -297,7 +374,21 @@ fn where_clause(generics: &syn::Generics) -> String {
 fn tokens(node: &impl ToTokens) -> String {
     let text = node.to_token_stream().to_string();
     let mut text = text.split_whitespace().collect::<Vec<_>>().join(" ");
-    for (from, to) in [(" :: ", "::"), (":: ", "::"), (" ,", ","), (" ;", ";"), ("& ", "&"), (" < ", "<"), (" >", ">"), ("< ", "<"), (" (", "("), ("( ", "("), (" )", ")"), (" .", "."), (". ", ".")] {
+    for (from, to) in [
+        (" :: ", "::"),
+        (":: ", "::"),
+        (" ,", ","),
+        (" ;", ";"),
+        ("& ", "&"),
+        (" < ", "<"),
+        (" >", ">"),
+        ("< ", "<"),
+        (" (", "("),
+        ("( ", "("),
+        (" )", ")"),
+        (" .", "."),
+        (". ", "."),
+    ] {
         text = text.replace(from, to);
     }
     text
@@ -315,10 +406,13 @@ pub fn check_allowed(
     let found: Vec<String> = differences.iter().map(Difference::line).collect();
     let unexpected: Vec<Difference> = differences
         .iter()
-        .filter(|d| !allowed.contains(&d.line()))
+        .filter(|d| !allowed.iter().any(|p| glob(p, &d.line())))
         .cloned()
         .collect();
-    let stale: Vec<&String> = allowed.iter().filter(|l| !found.contains(l)).collect();
+    let stale: Vec<&String> = allowed
+        .iter()
+        .filter(|p| !found.iter().any(|l| glob(p, l)))
+        .collect();
     if unexpected.is_empty() && stale.is_empty() && unjustified.is_empty() {
         return Ok(());
     }
@@ -331,7 +425,9 @@ pub fn check_allowed(
         text.push_str(&format!("allowed but no longer found: {line}\n"));
     }
     for line in unjustified {
-        text.push_str(&format!("allowed without a `# reason` line above it: {line}\n"));
+        text.push_str(&format!(
+            "allowed without a `# reason` line above it: {line}\n"
+        ));
     }
     Err(text)
 }
