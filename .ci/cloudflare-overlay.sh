@@ -16,15 +16,15 @@ overlay=spec/cloudflare-kv.overlay.yaml
 kv='path:/accounts/{account_id}/storage/kv/**'
 allow=codegen/tests/cloudflare_overlay
 
-cargo build --quiet --release -p kv-codegen --example public_api --bin kv-codegen
-compare=target/release/examples/public_api
-"$compare" "$cloudflare/kv-all.yaml" --overlay "$overlay" \
+# Through cargo (not target/…), so that a CARGO_TARGET_DIR of the caller's is honoured.
+compare() { cargo run --quiet --release -p kv-codegen --example public_api -- "$@"; }
+compare "$cloudflare/kv-all.yaml" --overlay "$overlay" \
     --expected generated/cloudflare_kv.rs --allow "$allow/kv-all.allow"
-"$compare" "$cloudflare/cloudflare-openapi.json" --include "$kv" --overlay "$overlay" \
+compare "$cloudflare/cloudflare-openapi.json" --include "$kv" --overlay "$overlay" \
     --expected generated/cloudflare_kv.rs --allow "$allow/whole-api.allow"
 
-# The command of the README, as a user runs it: it must generate every selected operation.
-scratch=target/ci-cloudflare-overlay
-rm -rf "$scratch"
-target/release/kv-codegen generate "$cloudflare/cloudflare-openapi.json" --strict \
-    --include "$kv" --overlay "$overlay" -o "$scratch"
+# The command of spec/README.md, as a user types it: every selected operation generates.
+scratch=$(mktemp -d)
+trap 'rm -rf "$scratch"' EXIT
+cargo run --quiet --release -p kv-codegen -- generate "$cloudflare/cloudflare-openapi.json" \
+    --strict --include "$kv" --overlay "$overlay" -o "$scratch"
