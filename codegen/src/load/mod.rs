@@ -13,6 +13,7 @@
 //! 8. the [`guard`](crate::guard) checks every schema one node at a time, and only then does
 //!    `openapiv3` read the whole: loading stays linear in the input.
 
+mod overlay;
 mod parse;
 mod select;
 
@@ -71,8 +72,8 @@ pub(crate) fn load_request(
         diags.error(Kind::Version, "#/openapi", message);
         return None;
     }
-    let files: Vec<PathBuf> = request.path.iter().map(|p| p.to_path_buf()).collect();
-    let selected = tailor(&mut value, config, diags)?;
+    let mut files: Vec<PathBuf> = request.path.iter().map(|p| p.to_path_buf()).collect();
+    let selected = tailor(&mut value, config, &mut files, diags)?;
     crate::guard::guard(&mut value);
     let doc = read_openapi(value, diags)?;
     Some(Loaded {
@@ -87,10 +88,12 @@ pub(crate) fn load_request(
 fn tailor(
     value: &mut Value,
     config: &crate::Config,
+    files: &mut Vec<PathBuf>,
     diags: &mut Diagnostics,
 ) -> Option<Option<(usize, usize)>> {
     let selection = select::Selection::parse(&config.include, &config.exclude, diags)?;
     let counts = selection.map(|mut selection| selection.apply(value, diags));
+    overlay::apply_files(value, &config.overlays, files, diags)?;
     // Pruned after the overlays, which may add references of their own.
     if counts.is_some() {
         select::prune(value);

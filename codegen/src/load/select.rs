@@ -122,10 +122,26 @@ impl Selection {
         target: Option<Value>,
         counts: &mut Counts,
     ) -> bool {
-        let reference = target.is_some();
-        let mut own = target.unwrap_or_else(|| item.clone());
-        let Some(map) = own.as_mapping_mut() else {
-            return true;
+        let Some(mut target) = target else {
+            return self.filter_operations(path, item, counts).1 > 0;
+        };
+        let (before, after) = self.filter_operations(path, &mut target, counts);
+        if after > 0 && after < before {
+            *item = target;
+        }
+        after > 0
+    }
+
+    /// Removes the unselected operations of a path item; (before, after) counts.
+    fn filter_operations(
+        &mut self,
+        path: &str,
+        item: &mut Value,
+        counts: &mut Counts,
+    ) -> (usize, usize) {
+        let Some(map) = item.as_mapping_mut() else {
+            // Not a path item: left for the reader of the document to report.
+            return (0, 1);
         };
         let before = operation_count(map);
         map.retain(|key, op| {
@@ -135,13 +151,7 @@ impl Selection {
         let after = operation_count(map);
         counts.total += before;
         counts.selected += after;
-        if after == 0 {
-            return false;
-        }
-        if !reference || after < before {
-            *item = own;
-        }
-        true
+        (before, after)
     }
 
     /// Whether the operation is kept; counts every selector's hits.
@@ -503,5 +513,126 @@ components:
         assert_eq!(names("responses"), ["Ok"]);
         assert_eq!(names("schemas"), ["A", "B", "C"]);
         assert_eq!(names("securitySchemes"), ["token"]);
+    }
+
+    use proptest::prelude::*;
+
+    /// A reference to one of five schemas, some of which do not exist.
+    fn reference() -> impl Strategy<Value = serde_json::Value> {
+        (0..6u8).prop_map(|n| serde_json::json!({"$ref": format!("#/components/schemas/S{n}")}))
+    }
+
+    /// A document of up to four paths whose operations and schemas refer to schemas at
+    /// random (cycles included), with a stray node or two of the wrong shape.
+    fn document() -> impl Strategy<Value = Value> {
+        let operation = (0..3u8, 0..4u8, prop::collection::vec(reference(), 0..3));
+        let item = prop::collection::btree_map(
+            prop_oneof![Just("get"), Just("put"), Just("delete"), Just("parameters")],
+            operation,
+            0..4,
+        );
+        let paths = prop::collection::btree_map("/[ab]{1,2}(/[ab])?", item, 0..4);
+        let schemas = prop::collection::btree_map(
+            (0..5u8).prop_map(|n| format!("S{n}")),
+            prop::collection::vec(reference(), 0..3),
+            0..5,
+        );
+        (paths, schemas, any::<bool>()).prop_map(|(paths, schemas, stray)| {
+            let paths: serde_json::Map<String, serde_json::Value> = paths
+                .into_iter()
+                .map(|(path, item)| {
+                    let item: serde_json::Map<String, serde_json::Value> = item
+                        .into_iter()
+                        .map(|(method, (tag, id, refs))| {
+                            let op = serde_json::json!({
+                                "tags": [format!("t{tag}")],
+                                "operationId": format!("op{id}"),
+                                "responses": {"200": {"content": {"a/b": {"schema": {"allOf": refs}}}}},
+                            });
+                            (method.to_owned(), op)
+                        })
+                        .collect();
+                    (path, serde_json::Value::Object(item))
+                })
+                .collect();
+            let schemas: serde_json::Map<String, serde_json::Value> = schemas
+                .into_iter()
+                .map(|(name, refs)| (name, serde_json::json!({"anyOf": refs})))
+                .collect();
+            let mut doc = serde_json::json!({"paths": paths, "components": {"schemas": schemas}});
+            if stray {
+                doc["paths"]["/stray"] = serde_json::json!([1, 2]);
+                doc["components"]["responses"] = serde_json::json!("not a map");
+            }
+            serde_yaml::to_value(doc).unwrap()
+        })
+    }
+
+    /// Every `#/components/schemas/…` reference in the document.
+    fn schema_refs(doc: &Value) -> Vec<String> {
+        let mut found = Vec::new();
+        let mut stack = vec![doc];
+        while let Some(node) = stack.pop() {
+            match node {
+                Value::Mapping(map) => {
+                    if let Some(r) = map.get("$ref").and_then(Value::as_str) {
+                        found.push(r.trim_start_matches("#/components/schemas/").to_owned());
+                    }
+                    stack.extend(map.values());
+                }
+                Value::Sequence(items) => stack.extend(items),
+                _ => {}
+            }
+        }
+        found
+    }
+
+    fn schema_names(doc: &Value) -> HashSet<String> {
+        doc.get("components")
+            .and_then(|c| c.get("schemas"))
+            .and_then(Value::as_mapping)
+            .map(|m| {
+                m.keys()
+                    .filter_map(|k| k.as_str().map(str::to_owned))
+                    .collect()
+            })
+            .unwrap_or_default()
+    }
+
+    proptest! {
+        /// Selection and pruning never break a reference that resolved before, never keep
+        /// an operation a selector excludes, and count what they keep.
+        #[test]
+        fn selection_keeps_every_reference_it_leaves_resolvable(
+            mut doc in document(),
+            include in prop::collection::vec(
+                prop_oneof![Just("tag:t0"), Just("operation:op1"), Just("path:/a/**"), Just("path:/b*")],
+                0..3,
+            ),
+            exclude in prop::option::of(Just("tag:t2")),
+        ) {
+            let before = schema_names(&doc);
+            let include: Vec<String> = include.into_iter().map(str::to_owned).collect();
+            let exclude: Vec<String> = exclude.into_iter().map(str::to_owned).collect();
+            let mut diags = Diagnostics::default();
+            let mut selection = Selection::parse(&include, &exclude, &mut diags).unwrap().unwrap_or(
+                Selection { include: Vec::new(), exclude: Vec::new() },
+            );
+            let counts = selection.apply(&mut doc, &mut diags);
+            prune(&mut doc);
+            let after = schema_names(&doc);
+            for name in schema_refs(&doc) {
+                prop_assert!(!before.contains(&name) || after.contains(&name), "{name} pruned");
+            }
+            let items = doc.get("paths").and_then(Value::as_mapping).into_iter().flat_map(Mapping::values);
+            for item in items.filter_map(Value::as_mapping) {
+                for method in METHODS {
+                    let tags = item.get(method).and_then(|op| op.get("tags"));
+                    let excluded = tags.is_some_and(|t| t[0].as_str() == Some("t2"));
+                    prop_assert!(exclude.is_empty() || !excluded, "{item:?}");
+                }
+            }
+            prop_assert!(counts.selected <= counts.total);
+        }
     }
 }
