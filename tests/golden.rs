@@ -4,7 +4,7 @@
 //! `UPDATE_EXPECT=1 cargo test --test golden` rewrites every golden file.
 
 use expect_test::expect_file;
-use kv_codegen::{diagnostics, generate, Config};
+use kv_codegen::{diagnostics, generate, generate_file, Config};
 use std::path::{Path, PathBuf};
 
 fn root() -> PathBuf {
@@ -58,9 +58,9 @@ fn every_fixture_matches_its_golden() {
         specs.len()
     );
     for spec in specs {
-        let text = std::fs::read_to_string(&spec).unwrap();
         let name = relative(&spec);
-        let output = generate(&text, &config(&name))
+        // From the file: a fixture may refer to files beside it (multi_file.yaml).
+        let output = generate_file(&spec, &config(&name))
             .unwrap_or_else(|d| panic!("{name}:\n{}", diagnostics::render(&d)));
         expect_file![spec.with_extension("rs")].assert_eq(&output.code);
         let warnings = spec.with_extension("warnings.txt");
@@ -74,6 +74,52 @@ fn every_fixture_matches_its_golden() {
             expect_file![warnings].assert_eq(&diagnostics::render(&output.warnings));
         }
     }
+}
+
+/// A 3.1 document and its 3.0 twin (the same API in 3.0's words) generate the same code.
+#[test]
+fn openapi_31_generates_what_its_30_twin_does() {
+    let code = |path: &str| {
+        let spec = root().join(path);
+        let output = generate_file(&spec, &config("x")).unwrap();
+        without_hash(output.code)
+    };
+    let v31 = code("tests/fixtures/openapi31.yaml");
+    let v30 = code("tests/fixtures/twins/openapi31.yaml");
+    assert!(
+        v31 == v30,
+        "the 3.1 fixture and its 3.0 twin differ from line {:?}",
+        kv_codegen::first_difference(&v31, &v30)
+    );
+}
+
+/// A split spec names every file it read, for a build script to rerun on.
+#[test]
+fn a_split_spec_lists_every_file_it_read() {
+    let spec = root().join("tests/fixtures/multi_file.yaml");
+    let output = generate_file(&spec, &config("x")).unwrap();
+    let mut read: Vec<String> = output
+        .sources
+        .iter()
+        .map(|p| {
+            let p = std::fs::canonicalize(p).unwrap();
+            let dir = std::fs::canonicalize(root().join("tests/fixtures")).unwrap();
+            p.strip_prefix(dir).unwrap().to_string_lossy().into_owned()
+        })
+        .collect();
+    read.sort();
+    assert_eq!(
+        read,
+        [
+            "multi_file.yaml",
+            "multi_file/common.yaml",
+            "multi_file/paths/pet.yaml",
+            "multi_file/paths/pets.yaml",
+            "multi_file/schemas/owner.yaml",
+            "multi_file/schemas/pet.yaml",
+            "multi_file/tag.yaml",
+        ]
+    );
 }
 
 /// Broken specs: a document-level problem refuses the whole text; anything else leaves out
@@ -240,9 +286,8 @@ fn generation_is_deterministic() {
     let mut specs = vec![root().join("spec/cloudflare-kv.yaml")];
     specs.extend(specs_in(&root().join("tests/fixtures")));
     for spec in specs {
-        let text = std::fs::read_to_string(&spec).unwrap();
-        let first = generate(&text, &config("x")).unwrap().code;
-        let second = generate(&text, &config("x")).unwrap().code;
+        let first = generate_file(&spec, &config("x")).unwrap().code;
+        let second = generate_file(&spec, &config("x")).unwrap().code;
         assert!(
             first == second,
             "{} generated differently twice",
@@ -258,18 +303,20 @@ fn json_and_yaml_give_the_same_module() {
     let value: serde_yaml::Value = serde_yaml::from_str(&yaml).unwrap();
     let json = serde_json::to_string_pretty(&value).unwrap();
     assert!(json.starts_with('{'));
-    // The header's spec hash is of the text, so it differs; the rest may not.
-    let without_hash = |code: String| {
-        let hash_line = kv_codegen::format::SPEC_HASH_PREFIX;
-        code.lines()
-            .filter(|line| !line.starts_with(hash_line))
-            .collect::<Vec<_>>()
-            .join("\n")
-    };
     let from_yaml = without_hash(generate(&yaml, &config("x")).unwrap().code);
     let from_json = without_hash(generate(&json, &config("x")).unwrap().code);
     assert!(
         from_yaml == from_json,
         "JSON and YAML forms of the spec generate different modules"
     );
+}
+
+/// The module without its header's spec hash, which is of the text and so differs between
+/// two forms of one API; the rest may not.
+fn without_hash(code: String) -> String {
+    let hash_line = kv_codegen::format::SPEC_HASH_PREFIX;
+    code.lines()
+        .filter(|line| !line.starts_with(hash_line))
+        .collect::<Vec<_>>()
+        .join("\n")
 }

@@ -76,6 +76,27 @@ impl Diagnostics {
         self.push(Severity::Error, kind, pointer.into(), message.into());
     }
 
+    /// Rewrites the pointers `relocated` has another name for (a part of the document
+    /// copied from another file is named by that file and the pointer inside it).
+    pub fn relocate(&mut self, relocated: impl Fn(&str) -> Option<String>) {
+        let mut moved = false;
+        for item in &mut self.items {
+            if let Some(pointer) = relocated(&item.pointer) {
+                item.pointer = pointer;
+                moved = true;
+            }
+        }
+        if moved {
+            self.index = self
+                .items
+                .iter()
+                .cloned()
+                .enumerate()
+                .map(|(i, d)| (d, i))
+                .collect();
+        }
+    }
+
     /// Records a warning.
     pub fn warn(&mut self, kind: Kind, pointer: impl Into<String>, message: impl Into<String>) {
         self.push(Severity::Warning, kind, pointer.into(), message.into());

@@ -251,24 +251,41 @@ fn generate_request(
 /// [`generate`] on the current thread.
 fn generate_here(request: &load::Request<'_>, config: &Config) -> Result<Output, Vec<Diagnostic>> {
     let mut diags = Diagnostics::default();
-    let text = request.text;
-    let Some(load::Loaded {
-        doc,
-        files: sources,
-        selected,
-    }) = load::load_request(request, config, &mut diags)
-    else {
+    let mut origins = load::Origins::default();
+    let made = generate_with(request, config, &mut diags, &mut origins);
+    // Parts of the document that came from other files are named by file and pointer.
+    diags.relocate(|pointer| origins.locate(pointer));
+    let Some(mut output) = made else {
         return Err(diags.into_items());
     };
-    let (mut model, left_out) = lower::lower(&doc, &config.client_defaults, &mut diags);
-    drop(doc);
+    for left in &mut output.left_out {
+        if let Some(located) = origins.locate(&left.pointer) {
+            left.pointer = located;
+        }
+    }
+    output.warnings = diags.warnings().cloned().collect();
+    output.diagnostics = diags.into_items();
+    Ok(output)
+}
+
+/// Every phase; `None` when one of them stopped (the reasons are in `diags`). The output's
+/// diagnostics are filled in by the caller.
+fn generate_with(
+    request: &load::Request<'_>,
+    config: &Config,
+    diags: &mut Diagnostics,
+    origins: &mut load::Origins,
+) -> Option<Output> {
+    let loaded = load::load_request(request, config, diags, origins)?;
+    let (mut model, left_out) = lower::lower(&loaded.doc, &config.client_defaults, diags);
+    drop(loaded.doc);
     lower::override_env_prefix(
         &mut model.api.env_prefix,
         config.env_prefix.as_deref(),
-        &mut diags,
+        diags,
     );
     if config.strict && diags.has_errors() {
-        return Err(diags.into_items());
+        return None;
     }
     if let Some(crates) = &config.crates {
         // The facade mounts the module at its root: doc examples name it.
@@ -279,7 +296,7 @@ fn generate_here(request: &load::Request<'_>, config: &Config) -> Result<Output,
     } else {
         emit::Printer::Plain
     };
-    let header = format::header(&config.source_name, text);
+    let header = format::header(&config.source_name, request.text);
     let rendered = match &config.crates {
         None => emit::render(&model, config, printer, header).map(|code| (code, Vec::new())),
         Some(crates) => {
@@ -290,21 +307,21 @@ fn generate_here(request: &load::Request<'_>, config: &Config) -> Result<Output,
         Ok(rendered) => rendered,
         Err(message) => {
             diags.error(Kind::Invalid, "#", message);
-            return Err(diags.into_items());
+            return None;
         }
     };
-    let types = emit::type_count(&model);
-    let warnings = diags.warnings().cloned().collect();
-    Ok(Output {
+    Some(Output {
         code,
         files,
         operations: model.operations.len(),
-        types,
+        types: emit::type_count(&model),
         left_out,
-        diagnostics: diags.into_items(),
-        warnings,
-        sources,
-        selected: selected.map(|(operations, total)| Selected { operations, total }),
+        diagnostics: Vec::new(),
+        warnings: Vec::new(),
+        sources: loaded.files,
+        selected: loaded
+            .selected
+            .map(|(operations, total)| Selected { operations, total }),
     })
 }
 

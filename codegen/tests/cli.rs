@@ -147,15 +147,15 @@ fn strict_turns_a_left_out_operation_into_exit_2() {
 #[test]
 fn a_document_level_problem_refuses_the_whole_spec_with_exit_2() {
     let dir = scratch();
-    let v31 = "openapi: 3.1.0\ninfo: {title: t, version: '1'}\npaths: {}\n";
-    std::fs::write(dir.path().join("spec/v31.yaml"), v31).unwrap();
-    let out = run(&["generate", "spec/v31.yaml"], dir.path());
+    let v4 = "openapi: 4.0.0\ninfo: {title: t, version: '1'}\npaths: {}\n";
+    std::fs::write(dir.path().join("spec/v4.yaml"), v4).unwrap();
+    let out = run(&["generate", "spec/v4.yaml"], dir.path());
     assert_eq!(out.status.code(), Some(2));
     assert_eq!(out.stdout, b"");
     assert_eq!(
         text(&out.stderr),
-        "spec/v31.yaml:\n\
-         error: OpenAPI version 3.1.0 is not supported: kv-codegen reads OpenAPI 3.0.x documents\n  --> #/openapi\n\
+        "spec/v4.yaml:\n\
+         error: OpenAPI version 4.0.0 is not supported: kv-codegen reads OpenAPI 3.0.x and 3.1.x documents\n  --> #/openapi\n\
          1 error(s), 0 warning(s)\n"
     );
     std::fs::write(

@@ -13,9 +13,15 @@
 //! 8. the [`guard`](crate::guard) checks every schema one node at a time, and only then does
 //!    `openapiv3` read the whole: loading stays linear in the input.
 
+mod bundle;
+mod numbers;
 mod overlay;
 mod parse;
 mod select;
+mod v31;
+mod walk;
+
+pub(crate) use bundle::Origins;
 
 use crate::diagnostics::{Diagnostics, Kind};
 use openapiv3::OpenAPI;
@@ -53,27 +59,38 @@ pub(crate) struct Request<'a> {
 /// Problems go into `diags`; `None` means stop.
 pub fn load(text: &str, diags: &mut Diagnostics) -> Option<OpenAPI> {
     let request = Request { text, path: None };
-    load_request(&request, &crate::Config::default(), diags).map(|loaded| loaded.doc)
+    let config = crate::Config::default();
+    let mut origins = Origins::default();
+    load_request(&request, &config, diags, &mut origins).map(|loaded| loaded.doc)
 }
 
-/// Loads a spec, every step of the module's list.
-/// `config` gives the selection (`include`, `exclude`) and the overlays.
+/// Loads a spec, every step of the module's list. `config` gives the selection (`include`,
+/// `exclude`) and the overlays; `origins` learns where the parts that came from other files
+/// came from, even when loading stops.
 pub(crate) fn load_request(
     request: &Request<'_>,
     config: &crate::Config,
     diags: &mut Diagnostics,
+    origins: &mut Origins,
 ) -> Option<Loaded> {
     let name = request
         .path
-        .map_or_else(|| "the spec".to_owned(), |p| p.display().to_string());
+        .map_or_else(|| "#".to_owned(), |p| p.display().to_string());
     let mut value = parse::parse(request.text, &name, diags)?;
-    if check_version(&value, diags)? == Version::V31 {
-        let message = "OpenAPI 3.1 documents are not read yet";
-        diags.error(Kind::Version, "#/openapi", message);
-        return None;
-    }
+    let version = check_version(&value, diags)?;
     let mut files: Vec<PathBuf> = request.path.iter().map(|p| p.to_path_buf()).collect();
+    *origins = bundle::bundle(
+        &mut value,
+        request.path,
+        request.text.len(),
+        &mut files,
+        diags,
+    );
     let selected = tailor(&mut value, config, &mut files, diags)?;
+    if version == Version::V31 {
+        v31::normalise(&mut value, diags);
+    }
+    numbers::normalise(&mut value, diags);
     crate::guard::guard(&mut value);
     let doc = read_openapi(value, diags)?;
     Some(Loaded {

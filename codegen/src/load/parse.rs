@@ -19,7 +19,7 @@ use std::fmt;
 
 /// Containers nested deeper than this refuse the document. JSON is read up to it; YAML's
 /// parser stops at 128 levels of its own accord.
-pub const MAX_NESTING: usize = 400;
+pub const MAX_NESTING: usize = 1000;
 
 /// What one node costs against the budget, on top of the bytes of its text.
 const NODE_COST: usize = 8;
@@ -104,7 +104,7 @@ impl Budget {
         let depth = self.depth.get() + 1;
         if depth > MAX_NESTING {
             return Err(E::custom(format!(
-                "the document nests deeper than {MAX_NESTING} levels"
+                "the document is nested deeper than {MAX_NESTING} levels"
             )));
         }
         self.depth.set(depth);
@@ -306,7 +306,7 @@ mod tests {
         let deep = |n: usize| format!("{}{}", "[".repeat(n), "]".repeat(n));
         assert!(tree(&format!("{{\"a\": {}}}", deep(300))).is_ok());
         let err = tree(&format!("{{\"a\": {}}}", deep(MAX_NESTING + 10))).unwrap_err();
-        assert!(err.contains("nests deeper than 400 levels"), "{err}");
+        assert!(err.contains("nested deeper than 1000 levels"), "{err}");
         assert!(err.contains("spec.yaml (line 1, column"), "{err}");
     }
 
