@@ -1,4 +1,5 @@
-//! kv-codegen: reads an OpenAPI 3.0 description and writes a typed Rust SDK module.
+//! kv-codegen: reads an OpenAPI 3.0 or 3.1 description (one file or several) and writes a
+//! typed Rust SDK module.
 //!
 //! Four phases, one model: load the spec's files into `openapiv3` (bundling other files,
 //! selecting operations, applying overlays, reading 3.1 as 3.0), lower it into a plain-data
@@ -247,7 +248,7 @@ const STACK_BYTES: usize = 64 << 20;
 
 /// Generates the SDK module for a specification given as text.
 ///
-/// Refuses the whole text (`Err`) when it is not an OpenAPI 3.0.x document; otherwise
+/// Refuses the whole text (`Err`) when it is not an OpenAPI 3.0.x or 3.1.x document; otherwise
 /// refuses it too when any operation cannot be generated, with every diagnostic, unless
 /// [`Config::allow_partial`] is set: then the operations that cannot be generated are left
 /// out (and reported) and the rest is generated. Runs on a thread of its own with a known stack.

@@ -123,7 +123,7 @@ proptest! {
     #![proptest_config(ProptestConfig {
         cases: cases(128),
         max_shrink_time: 120_000,
-        ..Proptestpartial()
+        ..ProptestConfig::default()
     })]
 
     /// Hostile names, texts and numbers never refuse the whole spec: at worst an operation

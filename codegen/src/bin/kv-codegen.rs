@@ -11,9 +11,9 @@ use std::time::Instant;
 #[global_allocator]
 static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
 
-/// OpenAPI 3.0 → Rust SDK module generator.
+/// OpenAPI 3.0/3.1 → Rust SDK module generator.
 ///
-/// Reads an OpenAPI 3.0.x document and writes one formatted Rust module: a `Client`, one
+/// Reads an OpenAPI 3.0.x or 3.1.x document and writes one formatted Rust module: a `Client`, one
 /// method per operation, and a type per schema, calling the `kv-runtime` crate at run time.
 #[derive(Parser)]
 #[command(name = "kv-codegen", version, about, long_about)]
@@ -45,7 +45,7 @@ enum Command {
 
 #[derive(clap::Args)]
 struct Args {
-    /// The OpenAPI 3.0.x document to read, YAML or JSON (told apart by its content).
+    /// The OpenAPI 3.0.x or 3.1.x document to read, YAML or JSON (told apart by its content); `$ref`s to other files are read from its directory.
     #[arg(value_name = "SPEC")]
     spec: PathBuf,
     /// The directory the module is written to (`generate`) or compared with (`check`); the

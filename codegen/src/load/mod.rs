@@ -8,8 +8,8 @@
 //! 4. select: only the operations asked for (`--include`/`--exclude`);
 //! 5. overlays (OpenAPI Overlay 1.0/1.1), in order;
 //! 6. prune: components no selected operation reaches are dropped;
-//! 7. normalise: 3.1's schema dialect into the 3.0 shape the model reads, and numbers into
-//!    the ranges `openapiv3` holds;
+//! 7. normalise: 3.1's schema dialect into the 3.0 shape the model reads, numbers into the
+//!    ranges `openapiv3` holds, and common slips (`required: true` on a property) as meant;
 //! 8. the guard checks every schema one node at a time, and only then does
 //!    `openapiv3` read the whole: loading stays linear in the input.
 
@@ -18,6 +18,7 @@ mod numbers;
 mod overlay;
 mod parse;
 mod select;
+mod slips;
 mod v31;
 mod walk;
 
@@ -91,6 +92,7 @@ pub(crate) fn load_request(
         v31::normalise(&mut value, diags);
     }
     numbers::normalise(&mut value, diags);
+    slips::normalise(&mut value, diags);
     crate::guard::guard(&mut value);
     let doc = read_openapi(value, diags)?;
     Some(Loaded {
