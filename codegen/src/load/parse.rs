@@ -312,11 +312,20 @@ mod tests {
 
     #[test]
     fn nesting_is_bounded_by_our_limit_not_the_parsers() {
-        let deep = |n: usize| format!("{}{}", "[".repeat(n), "]".repeat(n));
-        assert!(tree(&format!("{{\"a\": {}}}", deep(300))).is_ok());
-        let err = tree(&format!("{{\"a\": {}}}", deep(MAX_NESTING + 10))).unwrap_err();
-        assert!(err.contains("nested deeper than 1000 levels"), "{err}");
-        assert!(err.contains("spec.yaml (line 1, column"), "{err}");
+        // The generator reads on a thread with a large stack (lib.rs); so does this test.
+        let run = || {
+            let deep = |n: usize| format!("{}{}", "[".repeat(n), "]".repeat(n));
+            assert!(tree(&format!("{{\"a\": {}}}", deep(300))).is_ok());
+            let err = tree(&format!("{{\"a\": {}}}", deep(MAX_NESTING + 10))).unwrap_err();
+            assert!(err.contains("nested deeper than 1000 levels"), "{err}");
+            assert!(err.contains("spec.yaml (line 1, column"), "{err}");
+        };
+        std::thread::Builder::new()
+            .stack_size(64 << 20)
+            .spawn(run)
+            .unwrap()
+            .join()
+            .unwrap();
     }
 
     #[test]

@@ -253,35 +253,10 @@ fn types(map: &mut Mapping) {
 }
 
 /// One schema of type `ty`, with the keywords of `map` that apply to that type moved in.
-fn branch(map: &mut Mapping, ty: &str) -> Value {
-    let keys: &[&str] = match ty {
-        "string" => &[
-            "maxLength",
-            "minLength",
-            "pattern",
-            "contentEncoding",
-            "contentMediaType",
-        ],
-        "integer" | "number" => &[
-            "minimum",
-            "maximum",
-            "exclusiveMinimum",
-            "exclusiveMaximum",
-            "multipleOf",
-        ],
-        "array" => &["items", "maxItems", "minItems", "uniqueItems"],
-        "object" => &[
-            "properties",
-            "required",
-            "additionalProperties",
-            "maxProperties",
-            "minProperties",
-        ],
-        _ => &[],
-    };
+fn branch(map: &Mapping, ty: &str) -> Value {
     let mut out = Mapping::new();
     out.insert(Value::from("type"), Value::from(ty));
-    for key in keys {
+    for key in type_keywords(ty) {
         if let Some(value) = map.get(*key) {
             out.insert(Value::from(*key), value.clone());
         }
