@@ -219,8 +219,8 @@ async fn a_key_count_written_as_a_float_is_read() {
     assert_eq!(
         response.body(),
         &BulkResult {
-            successful_key_count: Some(2),
-            unsuccessful_keys: Some(vec![]),
+            successful_key_count: 2,
+            unsuccessful_keys: vec![],
         }
     );
     // The request still sends integers.

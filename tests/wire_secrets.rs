@@ -98,6 +98,12 @@ async fn secrets_never_appear_in_debug_display_errors_or_traces() {
         trace.contains("update-value"),
         "the subscriber must have captured the calls: {trace}"
     );
+    // Each call's span is named for what it is and carries the API's name (the generated
+    // crate's package), not one name for every generated client.
+    assert!(
+        trace.contains("request{api=cloudflare-kv operation=\"update-value\" method=PUT}"),
+        "{trace}"
+    );
     assert!(shown[0].contains("<redacted>"), "{}", shown[0]);
     for text in &shown {
         assert!(!text.contains(TOKEN), "token leaked: {text}");

@@ -251,9 +251,11 @@ fn cli_summary_says_how_many_operations_were_selected() {
     );
     assert_eq!(
         stderr,
-        "tests/overlay/shop.yaml: warning: target `$.paths['/stores/{store_id}/items/{item_id}'].delete` matches nothing; the action changes nothing\n  --> tests/overlay/rename.overlay.yaml#/actions/3\n\
-         tests/overlay/shop.yaml: warning: target `$.paths.*[?@.operationId == 'noSuchOperation']` matches nothing; the action changes nothing\n  --> tests/overlay/rename.overlay.yaml#/actions/5\n\
-         tests/overlay/shop.yaml: warning: `discriminator` is not used: union variants are tried in order\n  --> #/components/schemas/Delivery/discriminator\n"
+        "tests/overlay/shop.yaml:\n\
+         warning: target `$.paths['/stores/{store_id}/items/{item_id}'].delete` matches nothing; the action changes nothing\n  --> tests/overlay/rename.overlay.yaml#/actions/3\n\
+         warning: target `$.paths.*[?@.operationId == 'noSuchOperation']` matches nothing; the action changes nothing\n  --> tests/overlay/rename.overlay.yaml#/actions/5\n\
+         warning: `discriminator` is not used: union variants are tried in order\n  --> #/components/schemas/Delivery/discriminator\n\
+         0 error(s), 3 warning(s)\n"
     );
     assert!(dir.path().join("out/shop.rs").exists());
 }

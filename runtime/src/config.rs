@@ -389,6 +389,7 @@ impl<C: ApiClient> ClientBuilder<C> {
             timeout: self.timeout,
             retries: self.retries,
             user_agent,
+            api: api_name(C::USER_AGENT),
             validate_requests: self.validate_requests,
             backoff: self.backoff,
             limits,
@@ -569,6 +570,12 @@ fn http_client(
                 format!("could not build the HTTP client: {e}"),
             )
         })
+}
+
+/// The product of a user agent (`cloudflare-kv/0.1.0` → `cloudflare-kv`): the name traces
+/// give the API, so that two generated clients in one program are told apart.
+fn api_name(user_agent: &'static str) -> &'static str {
+    user_agent.split('/').next().unwrap_or(user_agent)
 }
 
 #[cfg(test)]

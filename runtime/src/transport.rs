@@ -29,6 +29,8 @@ pub(crate) struct Settings {
     pub(crate) timeout: Duration,
     pub(crate) retries: u32,
     pub(crate) user_agent: HeaderValue,
+    /// The API's name in traces: the generated client's package (its user agent's product).
+    pub(crate) api: &'static str,
     pub(crate) validate_requests: bool,
     pub(crate) backoff: Backoff,
     pub(crate) limits: Limits,
@@ -148,7 +150,12 @@ impl Core {
     }
 
     async fn send_in(&self, request: Request, read: Read) -> Result<Answer, Error> {
-        let span = tracing::debug_span!("cloudflare_kv", operation = request.operation, method = %request.method);
+        let span = tracing::debug_span!(
+            "request",
+            api = %self.settings.api,
+            operation = request.operation,
+            method = %request.method
+        );
         let operation = request.operation;
         self.send_traced(request, read)
             .instrument(span)
