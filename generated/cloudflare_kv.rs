@@ -3974,15 +3974,9 @@ pub mod kv {
             let request_body = if self.metadata.is_none() {
                 rt::Body::raw("application/octet-stream", self.value.into())
             } else {
-                let mut parts = Vec::with_capacity(2);
-                parts
-                    .push(
-                        rt::Part::binary(
-                            "value",
-                            "application/octet-stream",
-                            self.value.into(),
-                        ),
-                    );
+                let mut parts = vec![
+                    rt::Part::binary("value", "application/octet-stream", self.value.into())
+                ];
                 if let Some(v) = &self.metadata {
                     parts.push(rt::Part::json("metadata", "application/json", v)?);
                 }

@@ -310,18 +310,19 @@ impl Emitter<'_> {
         }
     }
 
-    /// A multipart body: one part per set field, in declaration order.
+    /// A multipart body: one part per set field, in declaration order. The required parts
+    /// before the first optional one start the list (`vec![…]`), so that no push follows the
+    /// list's creation directly (clippy's `vec_init_then_push`).
     fn multipart(&self, fields: &[FormField]) -> TokenStream {
         let rt = &self.rt;
-        let count_literal = proc_macro2::Literal::usize_unsuffixed(fields.len());
-        let pushes = fields.iter().map(|f| {
-            let name = ident(&f.name);
-            let by_value = self.is_bytes_like(f.holding().value);
-            let source = if by_value {
-                quote!(self.#name)
-            } else {
-                quote!(&self.#name)
-            };
+        let leading = fields
+            .iter()
+            .take_while(|f| !f.holding().optional)
+            .count();
+        let (first, rest) = fields.split_at(leading);
+        let first = first.iter().map(|f| self.part(f, self.part_source(f)));
+        let pushes = rest.iter().map(|f| {
+            let source = self.part_source(f);
             if f.holding().optional {
                 let part = self.part(f, quote!(v));
                 quote! { if let Some(v) = #source { parts.push(#part); } }
@@ -330,12 +331,30 @@ impl Emitter<'_> {
                 quote! { parts.push(#part); }
             }
         });
+        let start = if rest.is_empty() {
+            quote! { let parts = vec![#(#first),*]; }
+        } else if leading == 0 {
+            let count = proc_macro2::Literal::usize_unsuffixed(fields.len());
+            quote! { let mut parts = Vec::with_capacity(#count); }
+        } else {
+            quote! { let mut parts = vec![#(#first),*]; }
+        };
         quote! {
             {
-                let mut parts = Vec::with_capacity(#count_literal);
+                #start
                 #(#pushes)*
                 #rt::Body::Multipart(parts)
             }
+        }
+    }
+
+    /// How a form field's value is taken: bytes by value (moved into the part), else borrowed.
+    fn part_source(&self, f: &FormField) -> TokenStream {
+        let name = ident(&f.name);
+        if self.is_bytes_like(f.holding().value) {
+            quote!(self.#name)
+        } else {
+            quote!(&self.#name)
         }
     }
 
