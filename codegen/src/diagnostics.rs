@@ -72,7 +72,7 @@ pub struct Diagnostics {
 
 /// A point in the sequence of errors, to ask what was recorded since.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub struct Mark(usize);
+pub(crate) struct Mark(usize);
 
 impl Diagnostics {
     /// Records an error.
@@ -129,12 +129,12 @@ impl Diagnostics {
     }
 
     /// The present point in the sequence of errors.
-    pub fn mark(&self) -> Mark {
+    pub(crate) fn mark(&self) -> Mark {
         Mark(self.errors.len())
     }
 
     /// The first error recorded since `mark`, repeats of earlier ones included.
-    pub fn first_error_since(&self, mark: Mark) -> Option<&Diagnostic> {
+    pub(crate) fn first_error_since(&self, mark: Mark) -> Option<&Diagnostic> {
         let index = self.errors.get(mark.0)?;
         self.items.get(*index)
     }
@@ -163,17 +163,17 @@ impl Diagnostics {
 }
 
 /// Escapes one reference token of a JSON pointer (RFC 6901: `~` → `~0`, `/` → `~1`).
-pub fn escape_token(token: &str) -> String {
+pub(crate) fn escape_token(token: &str) -> String {
     token.replace('~', "~0").replace('/', "~1")
 }
 
 /// Appends `token` to `pointer` as one escaped reference token.
-pub fn join(pointer: &str, token: &str) -> String {
+pub(crate) fn join(pointer: &str, token: &str) -> String {
     format!("{pointer}/{}", escape_token(token))
 }
 
 /// Appends an array index to `pointer`.
-pub fn join_index(pointer: &str, index: usize) -> String {
+pub(crate) fn join_index(pointer: &str, index: usize) -> String {
     format!("{pointer}/{index}")
 }
 

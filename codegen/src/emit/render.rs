@@ -18,7 +18,7 @@ use std::sync::{Mutex, PoisonError};
 pub enum Printer {
     /// `prettyplease`, item by item: for the checked-in copy people read.
     Pretty,
-    /// [`format::plain`]'s printer: for code only the compiler reads (a build script's).
+    /// The plain printer of `format`: for code only the compiler reads (a build script's).
     Plain,
 }
 

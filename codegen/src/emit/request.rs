@@ -315,10 +315,7 @@ impl Emitter<'_> {
     /// list's creation directly (clippy's `vec_init_then_push`).
     fn multipart(&self, fields: &[FormField]) -> TokenStream {
         let rt = &self.rt;
-        let leading = fields
-            .iter()
-            .take_while(|f| !f.holding().optional)
-            .count();
+        let leading = fields.iter().take_while(|f| !f.holding().optional).count();
         let (first, rest) = fields.split_at(leading);
         let first = first.iter().map(|f| self.part(f, self.part_source(f)));
         let pushes = rest.iter().map(|f| {
