@@ -531,3 +531,27 @@ fn groups_named_default_and_full_get_features_cargo_takes() {
         "{code}"
     );
 }
+
+/// Without SPEC the one document in `./spec/` is read (an overlay beside it is not one);
+/// none, or several, is an error that says so.
+#[test]
+fn without_spec_the_one_document_in_spec_is_read() {
+    let dir = scratch();
+    std::fs::write(dir.path().join("spec/our.overlay.yaml"), "overlay: 1.0.0\n").unwrap();
+    let out = run(&["generate", "-o", "out"], dir.path());
+    assert_eq!(out.status.code(), Some(0), "{}", text(&out.stderr));
+    assert!(dir.path().join("out/cloudflare_kv.rs").exists());
+    let check = run(&["check", "-o", "out"], dir.path());
+    assert_eq!(check.status.code(), Some(0), "{}", text(&check.stderr));
+    std::fs::write(dir.path().join("spec/other.json"), "{}").unwrap();
+    let several = run(&["check", "-o", "out"], dir.path());
+    assert_eq!(several.status.code(), Some(2));
+    assert_eq!(
+        text(&several.stderr),
+        "error: no SPEC given, and spec holds several documents: name one\n"
+    );
+    let empty = tempfile::tempdir().unwrap();
+    let none = run(&["check"], empty.path());
+    assert_eq!(none.status.code(), Some(2));
+    assert!(text(&none.stderr).starts_with("error: no SPEC given, and spec cannot be read: "));
+}

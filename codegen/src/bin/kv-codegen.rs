@@ -46,7 +46,12 @@ enum Command {
 #[derive(clap::Args)]
 struct Args {
     /// The OpenAPI 3.0.x or 3.1.x document to read, YAML or JSON (told apart by its content); `$ref`s to other files are read from its directory.
+    /// Omitted: the one document in `./spec/` (`.yaml`, `.yml` or `.json`, overlays aside),
+    /// if there is exactly one.
     #[arg(value_name = "SPEC")]
+    given: Option<PathBuf>,
+    /// SPEC as given, or as found.
+    #[arg(skip)]
     spec: PathBuf,
     /// The directory the module is written to (`generate`) or compared with (`check`); the
     /// file is named after SPEC: `cloudflare-kv.yaml` → `DIR/cloudflare_kv.rs`.
@@ -219,8 +224,54 @@ impl Args {
 fn main() -> ExitCode {
     let cli = Cli::parse();
     match cli.command {
-        Command::Generate(args) => generate(&args),
-        Command::Check(args) => check(&args),
+        Command::Generate(args) => with_spec(args, |args| generate(args)),
+        Command::Check(args) => with_spec(args, |args| check(args)),
+    }
+}
+
+/// Runs `command` once SPEC is known: as given, or the one document in `./spec/`.
+fn with_spec(mut args: Args, command: impl Fn(&Args) -> ExitCode) -> ExitCode {
+    args.spec = match args
+        .given
+        .clone()
+        .map_or_else(|| the_spec_in(Path::new("spec")), Ok)
+    {
+        Ok(spec) => spec,
+        Err(message) => {
+            eprintln!("error: {message}");
+            return ExitCode::from(2);
+        }
+    };
+    command(&args)
+}
+
+/// The one OpenAPI document in `dir` (overlays, `*.overlay.*`, aside).
+fn the_spec_in(dir: &Path) -> Result<PathBuf, String> {
+    let entries = std::fs::read_dir(dir)
+        .map_err(|err| format!("no SPEC given, and {} cannot be read: {err}", dir.display()))?;
+    let mut found: Vec<PathBuf> = entries
+        .filter_map(Result::ok)
+        .map(|entry| entry.path())
+        .filter(|path| {
+            let name = path
+                .file_name()
+                .and_then(|n| n.to_str())
+                .unwrap_or_default();
+            let document = [".yaml", ".yml", ".json"].iter().any(|e| name.ends_with(e));
+            document && !name.contains(".overlay.")
+        })
+        .collect();
+    found.sort();
+    match found.as_slice() {
+        [one] => Ok(one.clone()),
+        [] => Err(format!(
+            "no SPEC given, and {} holds no OpenAPI document",
+            dir.display()
+        )),
+        _ => Err(format!(
+            "no SPEC given, and {} holds several documents: name one",
+            dir.display()
+        )),
     }
 }
 
