@@ -224,8 +224,8 @@ impl Args {
 fn main() -> ExitCode {
     let cli = Cli::parse();
     match cli.command {
-        Command::Generate(args) => with_spec(args, |args| generate(args)),
-        Command::Check(args) => with_spec(args, |args| check(args)),
+        Command::Generate(args) => with_spec(args, generate),
+        Command::Check(args) => with_spec(args, check),
     }
 }
 
