@@ -211,3 +211,44 @@ fn retarget(value: &mut Value, names: &[String], prefix: &str) {
         _ => {}
     }
 }
+
+/// A component whose file refers to itself (`s1.json` is `$ref: s1.json`): what the single
+/// file says with `s1: {$ref: '#/components/schemas/s1'}`, reported at the file, not a
+/// stack overflow (found by the split property on CI).
+#[test]
+fn a_schema_file_that_refers_to_itself_is_reported() {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::create_dir_all(dir.path().join("schemas")).unwrap();
+    std::fs::write(dir.path().join("schemas/s1.json"), r#"{"$ref":"s1.json"}"#).unwrap();
+    let doc = json!({
+        "openapi": "3.0.3",
+        "info": {"title": "t", "version": "1"},
+        "paths": {"/things": {"get": {
+            "operationId": "get-thing",
+            "responses": {"200": {"description": "ok", "content": {"application/json": {
+                "schema": {"$ref": "schemas/s1.json"}}}}}
+        }}},
+        "components": {"schemas": {"s1": {"$ref": "schemas/s1.json"}}}
+    });
+    let root = dir.path().join("api.json");
+    std::fs::write(&root, doc.to_string()).unwrap();
+    let partial = Config {
+        allow_partial: true,
+        ..config()
+    };
+    let output = generate_file(&root, &partial).unwrap();
+    let shown: Vec<String> = output
+        .diagnostics
+        .iter()
+        .map(|d| format!("{} {}", d.pointer, d.message))
+        .collect();
+    assert_eq!(
+        shown,
+        [
+            "schemas/s1.json# schema `s1` is only a reference to itself: it describes no value",
+            "#/paths/~1things/get operation `get-thing` is left out: it uses `s1`: schema `s1` is only a reference to itself: it describes no value (at #/components/schemas/s1)",
+        ]
+    );
+    assert_eq!(output.operations, 0);
+    assert_eq!(output.left_out.len(), 1);
+}

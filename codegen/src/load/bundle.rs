@@ -108,6 +108,9 @@ struct Bundler<'d> {
     pending: VecDeque<(String, Target)>,
     /// The non-schema parts being copied, innermost last (a cycle is a target met again).
     inlining: Vec<Target>,
+    /// The component entries being filled in place (an entry that refers, through its
+    /// file, back to itself is left as a reference to its own name).
+    filling: Vec<Target>,
     origins: Vec<(String, String)>,
     /// Nodes copies may still add.
     budget: usize,
@@ -148,6 +151,7 @@ impl<'d> Bundler<'d> {
             suffixes: HashMap::new(),
             pending: VecDeque::new(),
             inlining: Vec::new(),
+            filling: Vec::new(),
             origins: Vec::new(),
             budget: text_len.saturating_mul(4).saturating_add(1 << 20),
             files,
@@ -253,11 +257,14 @@ impl<'d> Bundler<'d> {
             .child("components")
             .child("schemas")
             .child(&name);
-        if entry.as_str() != at.as_str() {
+        if entry.as_str() != at.as_str() || self.filling.contains(&target) {
             return set_ref(node, format!("#/components/schemas/{}", escape(&name)));
         }
         // The component entry that gave the schema its name: filled in place.
-        if let Some(content) = self.copy(&target, Ctx::Schema, at) {
+        self.filling.push(target.clone());
+        let content = self.copy(&target, Ctx::Schema, at);
+        self.filling.pop();
+        if let Some(content) = content {
             *node = content;
         }
     }
