@@ -8,6 +8,13 @@ pub const DEFAULT_BASE_URL: &str = "https://api.cloudflare.com/client/v4";
 /// The client of Cloudflare Workers KV (version 4.0.0).
 ///
 /// Cheap to clone: clones share one connection pool and configuration.
+///
+/// # Errors
+///
+/// Every operation's method fails with a validation error, before any I/O, when a
+/// parameter breaks a constraint of the specification (unless validation is switched
+/// off); otherwise with the transport's or the API's error. Each method lists the
+/// error statuses the specification describes for it.
 #[derive(Clone, Debug)]
 pub struct Client {
     core: rt::Core,
@@ -121,61 +128,8 @@ pub mod types {
             rt::validate::max_chars("account_id", value, 32)?;
             Ok(())
         }
-        /// Wraps `value` without checking it; the server stays the judge.
-        pub fn new_unchecked(value: impl Into<String>) -> Self {
-            Self(value.into())
-        }
-        /// Unwraps the value.
-        pub fn into_inner(self) -> String {
-            self.0
-        }
-        /// The value as text.
-        pub fn as_str(&self) -> &str {
-            &self.0
-        }
     }
-    impl TryFrom<String> for AccountId {
-        type Error = rt::ConstraintError;
-        fn try_from(value: String) -> Result<Self, Self::Error> {
-            Self::check(&value)?;
-            Ok(Self(value))
-        }
-    }
-    impl std::str::FromStr for AccountId {
-        type Err = rt::ConstraintError;
-        fn from_str(value: &str) -> Result<Self, Self::Err> {
-            Self::try_from(value.to_owned())
-        }
-    }
-    impl TryFrom<&str> for AccountId {
-        type Error = rt::ConstraintError;
-        fn try_from(value: &str) -> Result<Self, Self::Error> {
-            Self::try_from(value.to_owned())
-        }
-    }
-    impl AsRef<str> for AccountId {
-        fn as_ref(&self) -> &str {
-            &self.0
-        }
-    }
-    impl std::fmt::Display for AccountId {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            std::fmt::Display::fmt(&self.0, f)
-        }
-    }
-    impl<'de> serde::Deserialize<'de> for AccountId {
-        fn deserialize<D: serde::Deserializer<'de>>(
-            deserializer: D,
-        ) -> Result<Self, D::Error> {
-            let value = <String as serde::Deserialize>::deserialize(deserializer)?;
-            Self::try_from(value).map_err(serde::de::Error::custom)
-        }
-    }
-    impl From<AccountId> for String {
-        fn from(value: AccountId) -> Self {
-            value.0
-        }
-    }
+    rt::newtype!(AccountId, text, "account_id");
     /// Up to 10,000 keys.
     ///
     /// Constraints: at least 1 item; at most 10000 items.
@@ -187,108 +141,35 @@ pub mod types {
         pub fn check(value: &[String]) -> Result<(), rt::ConstraintError> {
             rt::validate::min_items("bulk_delete", value.len() as u64, 1)?;
             rt::validate::max_items("bulk_delete", value.len() as u64, 10000)?;
-            for v in value {
-                KeyName::check(v)?;
+            for value in value {
+                KeyName::check(value)?;
             }
             Ok(())
         }
-        /// Wraps `value` without checking it; the server stays the judge.
-        pub fn new_unchecked(value: impl Into<Vec<String>>) -> Self {
-            Self(value.into())
-        }
-        /// Unwraps the value.
-        pub fn into_inner(self) -> Vec<String> {
-            self.0
-        }
-        /// The value.
-        pub fn as_inner(&self) -> &Vec<String> {
-            &self.0
-        }
     }
-    impl TryFrom<Vec<String>> for BulkDelete {
-        type Error = rt::ConstraintError;
-        fn try_from(value: Vec<String>) -> Result<Self, Self::Error> {
-            Self::check(&value)?;
-            Ok(Self(value))
-        }
-    }
-    impl std::str::FromStr for BulkDelete {
-        type Err = rt::ConstraintError;
-        fn from_str(value: &str) -> Result<Self, Self::Err> {
-            let parsed: Vec<String> = serde_json::from_str(value)
-                .map_err(|e| rt::ConstraintError::parse("bulk_delete", "JSON", e))?;
-            Self::try_from(parsed)
-        }
-    }
-    impl<'de> serde::Deserialize<'de> for BulkDelete {
-        fn deserialize<D: serde::Deserializer<'de>>(
-            deserializer: D,
-        ) -> Result<Self, D::Error> {
-            let value = <Vec<String> as serde::Deserialize>::deserialize(deserializer)?;
-            Self::try_from(value).map_err(serde::de::Error::custom)
-        }
-    }
-    impl From<BulkDelete> for Vec<String> {
-        fn from(value: BulkDelete) -> Self {
-            value.0
-        }
-    }
+    rt::newtype!(BulkDelete, json Vec<String>, "bulk_delete");
     /// Which keys to read, and how.
     #[derive(Clone, Debug, Default, PartialEq, serde::Serialize)]
     pub struct BulkGetBody {
         /// Up to 100 keys.
-        #[serde(default)]
         pub keys: Vec<String>,
         /// `text` returns values as they are; `json` parses them as JSON.
         ///
         /// Defaults to `"text"`.
-        #[serde(default, skip_serializing_if = "Option::is_none")]
+        #[serde(skip_serializing_if = "Option::is_none")]
         pub r#type: Option<BulkGetType>,
         /// True to have each value come with its metadata and expiration.
         ///
         /// Defaults to `false`.
         #[serde(rename = "withMetadata")]
-        #[serde(default, skip_serializing_if = "Option::is_none")]
+        #[serde(skip_serializing_if = "Option::is_none")]
         pub with_metadata: Option<bool>,
     }
-    impl<'de> serde::Deserialize<'de> for BulkGetBody {
-        fn deserialize<D: serde::Deserializer<'de>>(
-            deserializer: D,
-        ) -> Result<Self, D::Error> {
-            struct Visitor;
-            impl<'de> serde::de::Visitor<'de> for Visitor {
-                type Value = BulkGetBody;
-                fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                    f.write_str("struct BulkGetBody")
-                }
-                fn visit_map<A: serde::de::MapAccess<'de>>(
-                    self,
-                    mut map: A,
-                ) -> Result<BulkGetBody, A::Error> {
-                    const NAMES: &[&str] = &["keys", "type", "withMetadata"];
-                    let mut m0: Option<Vec<String>> = None;
-                    let mut m1: Option<Option<BulkGetType>> = None;
-                    let mut m2: Option<Option<bool>> = None;
-                    while let Some(key) = map.next_key_seed(rt::de::Members(NAMES))? {
-                        match key {
-                            Some(0) => m0 = Some(map.next_value()?),
-                            Some(1) => m1 = Some(map.next_value()?),
-                            Some(2) => m2 = Some(map.next_value()?),
-                            _ => {
-                                map.next_value::<serde::de::IgnoredAny>()?;
-                            }
-                        }
-                    }
-                    Ok(BulkGetBody {
-                        keys: m0.unwrap_or_default(),
-                        r#type: m1.unwrap_or_default(),
-                        with_metadata: m2.unwrap_or_default(),
-                    })
-                }
-            }
-            deserializer.deserialize_map(Visitor)
-        }
-    }
+    rt::object!(BulkGetBody {
+        0 keys: "keys",
+        1 r#type: "type",
+        2 with_metadata: "withMetadata",
+    });
     impl BulkGetBody {
         /// Checks every constrained member; the server stays the judge of the rest.
         pub fn check(&self) -> Result<(), rt::ConstraintError> {
@@ -296,8 +177,8 @@ pub mod types {
                 let value = &self.keys;
                 rt::validate::min_items("keys", value.len() as u64, 1)?;
                 rt::validate::max_items("keys", value.len() as u64, 100)?;
-                for v in value {
-                    KeyName::check(v)?;
+                for value in value {
+                    KeyName::check(value)?;
                 }
             }
             Ok(())
@@ -309,115 +190,45 @@ pub mod types {
         /// The value (text, or JSON when read with `type` json).
         pub value: serde_json::Value,
         /// Its metadata, `null` when it has none.
-        #[serde(default, skip_serializing_if = "Option::is_none")]
+        #[serde(skip_serializing_if = "Option::is_none")]
         pub metadata: Option<serde_json::Value>,
         /// A point in time, in whole seconds since the UNIX epoch.
-        #[serde(default, skip_serializing_if = "Option::is_none")]
+        #[serde(skip_serializing_if = "Option::is_none")]
         pub expiration: Option<Expiration>,
     }
-    impl<'de> serde::Deserialize<'de> for BulkGetEntry {
-        fn deserialize<D: serde::Deserializer<'de>>(
-            deserializer: D,
-        ) -> Result<Self, D::Error> {
-            struct Visitor;
-            impl<'de> serde::de::Visitor<'de> for Visitor {
-                type Value = BulkGetEntry;
-                fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                    f.write_str("struct BulkGetEntry")
-                }
-                fn visit_map<A: serde::de::MapAccess<'de>>(
-                    self,
-                    mut map: A,
-                ) -> Result<BulkGetEntry, A::Error> {
-                    const NAMES: &[&str] = &["expiration", "metadata", "value"];
-                    let mut m0: Option<serde_json::Value> = None;
-                    let mut m1: Option<Option<serde_json::Value>> = None;
-                    let mut m2: Option<Option<Expiration>> = None;
-                    while let Some(key) = map.next_key_seed(rt::de::Members(NAMES))? {
-                        match key {
-                            Some(0) => m2 = Some(map.next_value()?),
-                            Some(1) => m1 = Some(map.next_value()?),
-                            Some(2) => m0 = Some(map.next_value()?),
-                            _ => {
-                                map.next_value::<serde::de::IgnoredAny>()?;
-                            }
-                        }
-                    }
-                    Ok(BulkGetEntry {
-                        value: rt::de::required(m0, "value")?,
-                        metadata: m1.unwrap_or_default(),
-                        expiration: m2.unwrap_or_default(),
-                    })
-                }
-            }
-            deserializer.deserialize_map(Visitor)
-        }
-    }
+    rt::object!(BulkGetEntry {
+        0 value: "value" required,
+        1 metadata: "metadata",
+        2 expiration: "expiration",
+    });
     /// The answer to a bulk get.
     #[derive(Clone, Debug, Default, PartialEq, serde::Serialize)]
     pub struct BulkGetEnvelope {
         /// True here.
         pub success: bool,
         /// A list of messages.
-        #[serde(default)]
         pub errors: Messages,
         /// A list of messages.
-        #[serde(default)]
         pub messages: Messages,
         /// The values by key. A missing key is `null`. With `withMetadata`, each present value
         /// is an object with `value`, `metadata` and (for expiring pairs) `expiration`; read
         /// it with `BulkGetEntry`.
         pub result: BulkGetResult,
     }
-    impl<'de> serde::Deserialize<'de> for BulkGetEnvelope {
-        fn deserialize<D: serde::Deserializer<'de>>(
-            deserializer: D,
-        ) -> Result<Self, D::Error> {
-            struct Visitor;
-            impl<'de> serde::de::Visitor<'de> for Visitor {
-                type Value = BulkGetEnvelope;
-                fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                    f.write_str("struct BulkGetEnvelope")
-                }
-                fn visit_map<A: serde::de::MapAccess<'de>>(
-                    self,
-                    mut map: A,
-                ) -> Result<BulkGetEnvelope, A::Error> {
-                    const NAMES: &[&str] = &["errors", "messages", "result", "success"];
-                    let mut m0: Option<bool> = None;
-                    let mut m1: Option<Messages> = None;
-                    let mut m2: Option<Messages> = None;
-                    let mut m3: Option<BulkGetResult> = None;
-                    while let Some(key) = map.next_key_seed(rt::de::Members(NAMES))? {
-                        match key {
-                            Some(0) => m1 = Some(map.next_value()?),
-                            Some(1) => m2 = Some(map.next_value()?),
-                            Some(2) => m3 = Some(map.next_value()?),
-                            Some(3) => m0 = Some(map.next_value()?),
-                            _ => {
-                                map.next_value::<serde::de::IgnoredAny>()?;
-                            }
-                        }
-                    }
-                    Ok(BulkGetEnvelope {
-                        success: rt::de::required(m0, "success")?,
-                        errors: m1.unwrap_or_default(),
-                        messages: m2.unwrap_or_default(),
-                        result: rt::de::required(m3, "result")?,
-                    })
-                }
-            }
-            deserializer.deserialize_map(Visitor)
-        }
-    }
+    rt::object!(BulkGetEnvelope {
+        0 success: "success" required,
+        1 errors: "errors",
+        2 messages: "messages",
+        3 result: "result" required,
+    });
     impl BulkGetEnvelope {
         /// Checks every constrained member; the server stays the judge of the rest.
         pub fn check(&self) -> Result<(), rt::ConstraintError> {
-            for v in &self.errors {
-                Message::check(v)?;
+            for value in &self.errors {
+                Message::check(value)?;
             }
-            for v in &self.messages {
-                Message::check(v)?;
+            for value in &self.messages {
+                Message::check(value)?;
             }
             Ok(())
         }
@@ -428,41 +239,11 @@ pub mod types {
     #[derive(Clone, Debug, Default, PartialEq, serde::Serialize)]
     pub struct BulkGetResult {
         /// Each requested key with its value, or `null`.
-        #[serde(default)]
         pub values: serde_json::Map<String, serde_json::Value>,
     }
-    impl<'de> serde::Deserialize<'de> for BulkGetResult {
-        fn deserialize<D: serde::Deserializer<'de>>(
-            deserializer: D,
-        ) -> Result<Self, D::Error> {
-            struct Visitor;
-            impl<'de> serde::de::Visitor<'de> for Visitor {
-                type Value = BulkGetResult;
-                fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                    f.write_str("struct BulkGetResult")
-                }
-                fn visit_map<A: serde::de::MapAccess<'de>>(
-                    self,
-                    mut map: A,
-                ) -> Result<BulkGetResult, A::Error> {
-                    const NAMES: &[&str] = &["values"];
-                    let mut m0: Option<serde_json::Map<String, serde_json::Value>> = None;
-                    while let Some(key) = map.next_key_seed(rt::de::Members(NAMES))? {
-                        match key {
-                            Some(0) => m0 = Some(map.next_value()?),
-                            _ => {
-                                map.next_value::<serde::de::IgnoredAny>()?;
-                            }
-                        }
-                    }
-                    Ok(BulkGetResult {
-                        values: m0.unwrap_or_default(),
-                    })
-                }
-            }
-            deserializer.deserialize_map(Visitor)
-        }
-    }
+    rt::object!(BulkGetResult {
+        0 values: "values",
+    });
     /// `text` returns values as they are; `json` parses them as JSON.
     ///
     /// Defaults to `"text"`.
@@ -485,11 +266,6 @@ pub mod types {
             }
         }
     }
-    impl std::fmt::Display for BulkGetType {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
     impl From<&str> for BulkGetType {
         fn from(value: &str) -> Self {
             match value {
@@ -499,137 +275,45 @@ pub mod types {
             }
         }
     }
-    impl std::str::FromStr for BulkGetType {
-        type Err = std::convert::Infallible;
-        fn from_str(value: &str) -> Result<Self, Self::Err> {
-            Ok(Self::from(value))
-        }
-    }
-    impl serde::Serialize for BulkGetType {
-        fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-            serializer.serialize_str(self.as_str())
-        }
-    }
-    impl<'de> serde::Deserialize<'de> for BulkGetType {
-        fn deserialize<D: serde::Deserializer<'de>>(
-            deserializer: D,
-        ) -> Result<Self, D::Error> {
-            let value = String::deserialize(deserializer)?;
-            Ok(Self::from(value.as_str()))
-        }
-    }
-    impl rt::encode::ToQuery for BulkGetType {
-        fn to_query(&self) -> String {
-            self.as_str().to_owned()
-        }
-    }
+    rt::string_enum!(BulkGetType);
     /// How a bulk write or delete went.
     #[derive(Clone, Debug, Default, PartialEq, serde::Serialize)]
     pub struct BulkResult {
         /// How many keys were written or deleted (the API always answers it).
         pub successful_key_count: i64,
         /// Keys that were not; send them again.
-        #[serde(default)]
         pub unsuccessful_keys: Vec<String>,
     }
-    impl<'de> serde::Deserialize<'de> for BulkResult {
-        fn deserialize<D: serde::Deserializer<'de>>(
-            deserializer: D,
-        ) -> Result<Self, D::Error> {
-            struct Visitor;
-            impl<'de> serde::de::Visitor<'de> for Visitor {
-                type Value = BulkResult;
-                fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                    f.write_str("struct BulkResult")
-                }
-                fn visit_map<A: serde::de::MapAccess<'de>>(
-                    self,
-                    mut map: A,
-                ) -> Result<BulkResult, A::Error> {
-                    const NAMES: &[&str] = &["successful_key_count", "unsuccessful_keys"];
-                    let mut m0: Option<i64> = None;
-                    let mut m1: Option<Vec<String>> = None;
-                    while let Some(key) = map.next_key_seed(rt::de::Members(NAMES))? {
-                        match key {
-                            Some(0) => m0 = Some(map.next_value()?),
-                            Some(1) => m1 = Some(map.next_value()?),
-                            _ => {
-                                map.next_value::<serde::de::IgnoredAny>()?;
-                            }
-                        }
-                    }
-                    Ok(BulkResult {
-                        successful_key_count: rt::de::required(m0, "successful_key_count")?,
-                        unsuccessful_keys: m1.unwrap_or_default(),
-                    })
-                }
-            }
-            deserializer.deserialize_map(Visitor)
-        }
-    }
+    rt::object!(BulkResult {
+        0 successful_key_count: "successful_key_count" required,
+        1 unsuccessful_keys: "unsuccessful_keys",
+    });
     /// The answer to a bulk write or delete.
     #[derive(Clone, Debug, Default, PartialEq, serde::Serialize)]
     pub struct BulkResultEnvelope {
         /// True here.
         pub success: bool,
         /// A list of messages.
-        #[serde(default)]
         pub errors: Messages,
         /// A list of messages.
-        #[serde(default)]
         pub messages: Messages,
         /// How a bulk write or delete went.
         pub result: BulkResult,
     }
-    impl<'de> serde::Deserialize<'de> for BulkResultEnvelope {
-        fn deserialize<D: serde::Deserializer<'de>>(
-            deserializer: D,
-        ) -> Result<Self, D::Error> {
-            struct Visitor;
-            impl<'de> serde::de::Visitor<'de> for Visitor {
-                type Value = BulkResultEnvelope;
-                fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                    f.write_str("struct BulkResultEnvelope")
-                }
-                fn visit_map<A: serde::de::MapAccess<'de>>(
-                    self,
-                    mut map: A,
-                ) -> Result<BulkResultEnvelope, A::Error> {
-                    const NAMES: &[&str] = &["errors", "messages", "result", "success"];
-                    let mut m0: Option<bool> = None;
-                    let mut m1: Option<Messages> = None;
-                    let mut m2: Option<Messages> = None;
-                    let mut m3: Option<BulkResult> = None;
-                    while let Some(key) = map.next_key_seed(rt::de::Members(NAMES))? {
-                        match key {
-                            Some(0) => m1 = Some(map.next_value()?),
-                            Some(1) => m2 = Some(map.next_value()?),
-                            Some(2) => m3 = Some(map.next_value()?),
-                            Some(3) => m0 = Some(map.next_value()?),
-                            _ => {
-                                map.next_value::<serde::de::IgnoredAny>()?;
-                            }
-                        }
-                    }
-                    Ok(BulkResultEnvelope {
-                        success: rt::de::required(m0, "success")?,
-                        errors: m1.unwrap_or_default(),
-                        messages: m2.unwrap_or_default(),
-                        result: rt::de::required(m3, "result")?,
-                    })
-                }
-            }
-            deserializer.deserialize_map(Visitor)
-        }
-    }
+    rt::object!(BulkResultEnvelope {
+        0 success: "success" required,
+        1 errors: "errors",
+        2 messages: "messages",
+        3 result: "result" required,
+    });
     impl BulkResultEnvelope {
         /// Checks every constrained member; the server stays the judge of the rest.
         pub fn check(&self) -> Result<(), rt::ConstraintError> {
-            for v in &self.errors {
-                Message::check(v)?;
+            for value in &self.errors {
+                Message::check(value)?;
             }
-            for v in &self.messages {
-                Message::check(v)?;
+            for value in &self.messages {
+                Message::check(value)?;
             }
             Ok(())
         }
@@ -647,61 +331,8 @@ pub mod types {
             rt::validate::max_bytes("bulk_value", value.len() as u64, 26214400)?;
             Ok(())
         }
-        /// Wraps `value` without checking it; the server stays the judge.
-        pub fn new_unchecked(value: impl Into<String>) -> Self {
-            Self(value.into())
-        }
-        /// Unwraps the value.
-        pub fn into_inner(self) -> String {
-            self.0
-        }
-        /// The value as text.
-        pub fn as_str(&self) -> &str {
-            &self.0
-        }
     }
-    impl TryFrom<String> for BulkValue {
-        type Error = rt::ConstraintError;
-        fn try_from(value: String) -> Result<Self, Self::Error> {
-            Self::check(&value)?;
-            Ok(Self(value))
-        }
-    }
-    impl std::str::FromStr for BulkValue {
-        type Err = rt::ConstraintError;
-        fn from_str(value: &str) -> Result<Self, Self::Err> {
-            Self::try_from(value.to_owned())
-        }
-    }
-    impl TryFrom<&str> for BulkValue {
-        type Error = rt::ConstraintError;
-        fn try_from(value: &str) -> Result<Self, Self::Error> {
-            Self::try_from(value.to_owned())
-        }
-    }
-    impl AsRef<str> for BulkValue {
-        fn as_ref(&self) -> &str {
-            &self.0
-        }
-    }
-    impl std::fmt::Display for BulkValue {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            std::fmt::Display::fmt(&self.0, f)
-        }
-    }
-    impl<'de> serde::Deserialize<'de> for BulkValue {
-        fn deserialize<D: serde::Deserializer<'de>>(
-            deserializer: D,
-        ) -> Result<Self, D::Error> {
-            let value = <String as serde::Deserialize>::deserialize(deserializer)?;
-            Self::try_from(value).map_err(serde::de::Error::custom)
-        }
-    }
-    impl From<BulkValue> for String {
-        fn from(value: BulkValue) -> Self {
-            value.0
-        }
-    }
+    rt::newtype!(BulkValue, text, "bulk_value");
     /// Up to 10,000 pairs, at most 100 MB as JSON.
     ///
     /// Constraints: at most 100000000 bytes as JSON; at least 1 item; at most 10000 items.
@@ -714,54 +345,13 @@ pub mod types {
             rt::validate::max_json_bytes("bulk_write", value, 100000000)?;
             rt::validate::min_items("bulk_write", value.len() as u64, 1)?;
             rt::validate::max_items("bulk_write", value.len() as u64, 10000)?;
-            for v in value {
-                BulkWriteItem::check(v)?;
+            for value in value {
+                BulkWriteItem::check(value)?;
             }
             Ok(())
         }
-        /// Wraps `value` without checking it; the server stays the judge.
-        pub fn new_unchecked(value: impl Into<Vec<BulkWriteItem>>) -> Self {
-            Self(value.into())
-        }
-        /// Unwraps the value.
-        pub fn into_inner(self) -> Vec<BulkWriteItem> {
-            self.0
-        }
-        /// The value.
-        pub fn as_inner(&self) -> &Vec<BulkWriteItem> {
-            &self.0
-        }
     }
-    impl TryFrom<Vec<BulkWriteItem>> for BulkWrite {
-        type Error = rt::ConstraintError;
-        fn try_from(value: Vec<BulkWriteItem>) -> Result<Self, Self::Error> {
-            Self::check(&value)?;
-            Ok(Self(value))
-        }
-    }
-    impl std::str::FromStr for BulkWrite {
-        type Err = rt::ConstraintError;
-        fn from_str(value: &str) -> Result<Self, Self::Err> {
-            let parsed: Vec<BulkWriteItem> = serde_json::from_str(value)
-                .map_err(|e| rt::ConstraintError::parse("bulk_write", "JSON", e))?;
-            Self::try_from(parsed)
-        }
-    }
-    impl<'de> serde::Deserialize<'de> for BulkWrite {
-        fn deserialize<D: serde::Deserializer<'de>>(
-            deserializer: D,
-        ) -> Result<Self, D::Error> {
-            let value = <Vec<
-                BulkWriteItem,
-            > as serde::Deserialize>::deserialize(deserializer)?;
-            Self::try_from(value).map_err(serde::de::Error::custom)
-        }
-    }
-    impl From<BulkWrite> for Vec<BulkWriteItem> {
-        fn from(value: BulkWrite) -> Self {
-            value.0
-        }
-    }
+    rt::newtype!(BulkWrite, json Vec<BulkWriteItem>, "bulk_write");
     /// One pair of a bulk write.
     #[derive(Clone, Debug, Default, PartialEq, serde::Serialize)]
     pub struct BulkWriteItem {
@@ -774,82 +364,36 @@ pub mod types {
         /// True when `value` is base64 that the server decodes before storing it.
         ///
         /// Defaults to `false`.
-        #[serde(default, skip_serializing_if = "Option::is_none")]
+        #[serde(skip_serializing_if = "Option::is_none")]
         pub base64: Option<bool>,
         /// A point in time, in whole seconds since the UNIX epoch.
-        #[serde(default, skip_serializing_if = "Option::is_none")]
+        #[serde(skip_serializing_if = "Option::is_none")]
         pub expiration: Option<Expiration>,
         /// A lifetime in whole seconds; at least 60.
-        #[serde(default, skip_serializing_if = "Option::is_none")]
+        #[serde(skip_serializing_if = "Option::is_none")]
         pub expiration_ttl: Option<i64>,
         /// Arbitrary JSON kept with the pair, at most 1,024 bytes once serialized.
-        #[serde(default, skip_serializing_if = "Option::is_none")]
+        #[serde(skip_serializing_if = "Option::is_none")]
         pub metadata: Option<serde_json::Value>,
     }
-    impl<'de> serde::Deserialize<'de> for BulkWriteItem {
-        fn deserialize<D: serde::Deserializer<'de>>(
-            deserializer: D,
-        ) -> Result<Self, D::Error> {
-            struct Visitor;
-            impl<'de> serde::de::Visitor<'de> for Visitor {
-                type Value = BulkWriteItem;
-                fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                    f.write_str("struct BulkWriteItem")
-                }
-                fn visit_map<A: serde::de::MapAccess<'de>>(
-                    self,
-                    mut map: A,
-                ) -> Result<BulkWriteItem, A::Error> {
-                    const NAMES: &[&str] = &[
-                        "base64",
-                        "expiration",
-                        "expiration_ttl",
-                        "key",
-                        "metadata",
-                        "value",
-                    ];
-                    let mut m0: Option<String> = None;
-                    let mut m1: Option<String> = None;
-                    let mut m2: Option<Option<bool>> = None;
-                    let mut m3: Option<Option<Expiration>> = None;
-                    let mut m4: Option<Option<i64>> = None;
-                    let mut m5: Option<Option<serde_json::Value>> = None;
-                    while let Some(key) = map.next_key_seed(rt::de::Members(NAMES))? {
-                        match key {
-                            Some(0) => m2 = Some(map.next_value()?),
-                            Some(1) => m3 = Some(map.next_value()?),
-                            Some(2) => m4 = Some(map.next_value()?),
-                            Some(3) => m0 = Some(map.next_value()?),
-                            Some(4) => m5 = Some(map.next_value()?),
-                            Some(5) => m1 = Some(map.next_value()?),
-                            _ => {
-                                map.next_value::<serde::de::IgnoredAny>()?;
-                            }
-                        }
-                    }
-                    Ok(BulkWriteItem {
-                        key: rt::de::required(m0, "key")?,
-                        value: rt::de::required(m1, "value")?,
-                        base64: m2.unwrap_or_default(),
-                        expiration: m3.unwrap_or_default(),
-                        expiration_ttl: m4.unwrap_or_default(),
-                        metadata: m5.unwrap_or_default(),
-                    })
-                }
-            }
-            deserializer.deserialize_map(Visitor)
-        }
-    }
+    rt::object!(BulkWriteItem {
+        0 key: "key" required,
+        1 value: "value" required,
+        2 base64: "base64",
+        3 expiration: "expiration",
+        4 expiration_ttl: "expiration_ttl",
+        5 metadata: "metadata",
+    });
     impl BulkWriteItem {
         /// Checks every constrained member; the server stays the judge of the rest.
         pub fn check(&self) -> Result<(), rt::ConstraintError> {
             KeyName::check(&self.key).map_err(|e| e.at("key"))?;
             BulkValue::check(&self.value).map_err(|e| e.at("value"))?;
-            if let Some(v) = &self.expiration_ttl {
-                ExpirationTtl::check(v).map_err(|e| e.at("expiration_ttl"))?;
+            if let Some(value) = &self.expiration_ttl {
+                ExpirationTtl::check(value).map_err(|e| e.at("expiration_ttl"))?;
             }
-            if let Some(v) = &self.metadata {
-                Metadata::check(v).map_err(|e| e.at("metadata"))?;
+            if let Some(value) = &self.metadata {
+                Metadata::check(value).map_err(|e| e.at("metadata"))?;
             }
             Ok(())
         }
@@ -858,47 +402,16 @@ pub mod types {
     #[derive(Clone, Debug, Default, PartialEq, serde::Serialize)]
     pub struct CursorInfo {
         /// How many items this page holds.
-        #[serde(default, skip_serializing_if = "Option::is_none")]
+        #[serde(skip_serializing_if = "Option::is_none")]
         pub count: Option<i64>,
         /// Continues the listing; empty after the last page.
-        #[serde(default, skip_serializing_if = "Option::is_none")]
+        #[serde(skip_serializing_if = "Option::is_none")]
         pub cursor: Option<String>,
     }
-    impl<'de> serde::Deserialize<'de> for CursorInfo {
-        fn deserialize<D: serde::Deserializer<'de>>(
-            deserializer: D,
-        ) -> Result<Self, D::Error> {
-            struct Visitor;
-            impl<'de> serde::de::Visitor<'de> for Visitor {
-                type Value = CursorInfo;
-                fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                    f.write_str("struct CursorInfo")
-                }
-                fn visit_map<A: serde::de::MapAccess<'de>>(
-                    self,
-                    mut map: A,
-                ) -> Result<CursorInfo, A::Error> {
-                    const NAMES: &[&str] = &["count", "cursor"];
-                    let mut m0: Option<Option<i64>> = None;
-                    let mut m1: Option<Option<String>> = None;
-                    while let Some(key) = map.next_key_seed(rt::de::Members(NAMES))? {
-                        match key {
-                            Some(0) => m0 = Some(map.next_value()?),
-                            Some(1) => m1 = Some(map.next_value()?),
-                            _ => {
-                                map.next_value::<serde::de::IgnoredAny>()?;
-                            }
-                        }
-                    }
-                    Ok(CursorInfo {
-                        count: m0.unwrap_or_default(),
-                        cursor: m1.unwrap_or_default(),
-                    })
-                }
-            }
-            deserializer.deserialize_map(Visitor)
-        }
-    }
+    rt::object!(CursorInfo {
+        0 count: "count",
+        1 cursor: "cursor",
+    });
     /// Ascending or descending.
     #[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
     pub enum Direction {
@@ -919,11 +432,6 @@ pub mod types {
             }
         }
     }
-    impl std::fmt::Display for Direction {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
     impl From<&str> for Direction {
         fn from(value: &str) -> Self {
             match value {
@@ -933,94 +441,34 @@ pub mod types {
             }
         }
     }
-    impl std::str::FromStr for Direction {
-        type Err = std::convert::Infallible;
-        fn from_str(value: &str) -> Result<Self, Self::Err> {
-            Ok(Self::from(value))
-        }
-    }
-    impl serde::Serialize for Direction {
-        fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-            serializer.serialize_str(self.as_str())
-        }
-    }
-    impl<'de> serde::Deserialize<'de> for Direction {
-        fn deserialize<D: serde::Deserializer<'de>>(
-            deserializer: D,
-        ) -> Result<Self, D::Error> {
-            let value = String::deserialize(deserializer)?;
-            Ok(Self::from(value.as_str()))
-        }
-    }
-    impl rt::encode::ToQuery for Direction {
-        fn to_query(&self) -> String {
-            self.as_str().to_owned()
-        }
-    }
+    rt::string_enum!(Direction);
     /// The answer to a call that returns nothing but its outcome.
     #[derive(Clone, Debug, Default, PartialEq, serde::Serialize)]
     pub struct EmptyEnvelope {
         /// True here.
         pub success: bool,
         /// A list of messages.
-        #[serde(default)]
         pub errors: Messages,
         /// A list of messages.
-        #[serde(default)]
         pub messages: Messages,
         /// Empty or `null`.
-        #[serde(default, skip_serializing_if = "Option::is_none")]
+        #[serde(skip_serializing_if = "Option::is_none")]
         pub result: Option<serde_json::Map<String, serde_json::Value>>,
     }
-    impl<'de> serde::Deserialize<'de> for EmptyEnvelope {
-        fn deserialize<D: serde::Deserializer<'de>>(
-            deserializer: D,
-        ) -> Result<Self, D::Error> {
-            struct Visitor;
-            impl<'de> serde::de::Visitor<'de> for Visitor {
-                type Value = EmptyEnvelope;
-                fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                    f.write_str("struct EmptyEnvelope")
-                }
-                fn visit_map<A: serde::de::MapAccess<'de>>(
-                    self,
-                    mut map: A,
-                ) -> Result<EmptyEnvelope, A::Error> {
-                    const NAMES: &[&str] = &["errors", "messages", "result", "success"];
-                    let mut m0: Option<bool> = None;
-                    let mut m1: Option<Messages> = None;
-                    let mut m2: Option<Messages> = None;
-                    let mut m3: Option<Option<serde_json::Map<String, serde_json::Value>>> = None;
-                    while let Some(key) = map.next_key_seed(rt::de::Members(NAMES))? {
-                        match key {
-                            Some(0) => m1 = Some(map.next_value()?),
-                            Some(1) => m2 = Some(map.next_value()?),
-                            Some(2) => m3 = Some(map.next_value()?),
-                            Some(3) => m0 = Some(map.next_value()?),
-                            _ => {
-                                map.next_value::<serde::de::IgnoredAny>()?;
-                            }
-                        }
-                    }
-                    Ok(EmptyEnvelope {
-                        success: rt::de::required(m0, "success")?,
-                        errors: m1.unwrap_or_default(),
-                        messages: m2.unwrap_or_default(),
-                        result: m3.unwrap_or_default(),
-                    })
-                }
-            }
-            deserializer.deserialize_map(Visitor)
-        }
-    }
+    rt::object!(EmptyEnvelope {
+        0 success: "success" required,
+        1 errors: "errors",
+        2 messages: "messages",
+        3 result: "result",
+    });
     impl EmptyEnvelope {
         /// Checks every constrained member; the server stays the judge of the rest.
         pub fn check(&self) -> Result<(), rt::ConstraintError> {
-            for v in &self.errors {
-                Message::check(v)?;
+            for value in &self.errors {
+                Message::check(value)?;
             }
-            for v in &self.messages {
-                Message::check(v)?;
+            for value in &self.messages {
+                Message::check(value)?;
             }
             Ok(())
         }
@@ -1039,117 +487,35 @@ pub mod types {
             rt::validate::minimum("expiration_ttl", *value as f64, 60.0, false)?;
             Ok(())
         }
-        /// Wraps `value` without checking it; the server stays the judge.
-        pub fn new_unchecked(value: impl Into<i64>) -> Self {
-            Self(value.into())
-        }
-        /// Unwraps the value.
-        pub fn into_inner(self) -> i64 {
-            self.0
-        }
-        /// The value.
-        pub fn get(&self) -> i64 {
-            self.0
-        }
     }
-    impl TryFrom<i64> for ExpirationTtl {
-        type Error = rt::ConstraintError;
-        fn try_from(value: i64) -> Result<Self, Self::Error> {
-            Self::check(&value)?;
-            Ok(Self(value))
-        }
-    }
-    impl std::str::FromStr for ExpirationTtl {
-        type Err = rt::ConstraintError;
-        fn from_str(value: &str) -> Result<Self, Self::Err> {
-            let parsed: i64 = value
-                .parse()
-                .map_err(|e| rt::ConstraintError::parse("expiration_ttl", "an integer", e))?;
-            Self::try_from(parsed)
-        }
-    }
-    impl std::fmt::Display for ExpirationTtl {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            std::fmt::Display::fmt(&self.0, f)
-        }
-    }
-    impl<'de> serde::Deserialize<'de> for ExpirationTtl {
-        fn deserialize<D: serde::Deserializer<'de>>(
-            deserializer: D,
-        ) -> Result<Self, D::Error> {
-            let value = <i64 as serde::Deserialize>::deserialize(deserializer)?;
-            Self::try_from(value).map_err(serde::de::Error::custom)
-        }
-    }
-    impl From<ExpirationTtl> for i64 {
-        fn from(value: ExpirationTtl) -> Self {
-            value.0
-        }
-    }
+    rt::newtype!(ExpirationTtl, integer i64, "expiration_ttl");
     /// The answer to a refused request.
     #[derive(Clone, Debug, Default, PartialEq, serde::Serialize)]
     pub struct FailureEnvelope {
         /// False here.
         pub success: bool,
         /// A list of messages.
-        #[serde(default)]
         pub errors: Messages,
         /// A list of messages.
-        #[serde(default)]
         pub messages: Messages,
         /// Always empty or `null` here.
-        #[serde(default, skip_serializing_if = "Option::is_none")]
+        #[serde(skip_serializing_if = "Option::is_none")]
         pub result: Option<serde_json::Map<String, serde_json::Value>>,
     }
-    impl<'de> serde::Deserialize<'de> for FailureEnvelope {
-        fn deserialize<D: serde::Deserializer<'de>>(
-            deserializer: D,
-        ) -> Result<Self, D::Error> {
-            struct Visitor;
-            impl<'de> serde::de::Visitor<'de> for Visitor {
-                type Value = FailureEnvelope;
-                fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                    f.write_str("struct FailureEnvelope")
-                }
-                fn visit_map<A: serde::de::MapAccess<'de>>(
-                    self,
-                    mut map: A,
-                ) -> Result<FailureEnvelope, A::Error> {
-                    const NAMES: &[&str] = &["errors", "messages", "result", "success"];
-                    let mut m0: Option<bool> = None;
-                    let mut m1: Option<Messages> = None;
-                    let mut m2: Option<Messages> = None;
-                    let mut m3: Option<Option<serde_json::Map<String, serde_json::Value>>> = None;
-                    while let Some(key) = map.next_key_seed(rt::de::Members(NAMES))? {
-                        match key {
-                            Some(0) => m1 = Some(map.next_value()?),
-                            Some(1) => m2 = Some(map.next_value()?),
-                            Some(2) => m3 = Some(map.next_value()?),
-                            Some(3) => m0 = Some(map.next_value()?),
-                            _ => {
-                                map.next_value::<serde::de::IgnoredAny>()?;
-                            }
-                        }
-                    }
-                    Ok(FailureEnvelope {
-                        success: rt::de::required(m0, "success")?,
-                        errors: m1.unwrap_or_default(),
-                        messages: m2.unwrap_or_default(),
-                        result: m3.unwrap_or_default(),
-                    })
-                }
-            }
-            deserializer.deserialize_map(Visitor)
-        }
-    }
+    rt::object!(FailureEnvelope {
+        0 success: "success" required,
+        1 errors: "errors",
+        2 messages: "messages",
+        3 result: "result",
+    });
     impl FailureEnvelope {
         /// Checks every constrained member; the server stays the judge of the rest.
         pub fn check(&self) -> Result<(), rt::ConstraintError> {
-            for v in &self.errors {
-                Message::check(v)?;
+            for value in &self.errors {
+                Message::check(value)?;
             }
-            for v in &self.messages {
-                Message::check(v)?;
+            for value in &self.messages {
+                Message::check(value)?;
             }
             Ok(())
         }
@@ -1161,56 +527,23 @@ pub mod types {
         /// `.` nor `..`.
         pub name: String,
         /// A point in time, in whole seconds since the UNIX epoch.
-        #[serde(default, skip_serializing_if = "Option::is_none")]
+        #[serde(skip_serializing_if = "Option::is_none")]
         pub expiration: Option<Expiration>,
         /// Arbitrary JSON kept with the pair, at most 1,024 bytes once serialized.
-        #[serde(default, skip_serializing_if = "Option::is_none")]
+        #[serde(skip_serializing_if = "Option::is_none")]
         pub metadata: Option<serde_json::Value>,
     }
-    impl<'de> serde::Deserialize<'de> for Key {
-        fn deserialize<D: serde::Deserializer<'de>>(
-            deserializer: D,
-        ) -> Result<Self, D::Error> {
-            struct Visitor;
-            impl<'de> serde::de::Visitor<'de> for Visitor {
-                type Value = Key;
-                fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                    f.write_str("struct Key")
-                }
-                fn visit_map<A: serde::de::MapAccess<'de>>(
-                    self,
-                    mut map: A,
-                ) -> Result<Key, A::Error> {
-                    const NAMES: &[&str] = &["expiration", "metadata", "name"];
-                    let mut m0: Option<String> = None;
-                    let mut m1: Option<Option<Expiration>> = None;
-                    let mut m2: Option<Option<serde_json::Value>> = None;
-                    while let Some(key) = map.next_key_seed(rt::de::Members(NAMES))? {
-                        match key {
-                            Some(0) => m1 = Some(map.next_value()?),
-                            Some(1) => m2 = Some(map.next_value()?),
-                            Some(2) => m0 = Some(map.next_value()?),
-                            _ => {
-                                map.next_value::<serde::de::IgnoredAny>()?;
-                            }
-                        }
-                    }
-                    Ok(Key {
-                        name: rt::de::required(m0, "name")?,
-                        expiration: m1.unwrap_or_default(),
-                        metadata: m2.unwrap_or_default(),
-                    })
-                }
-            }
-            deserializer.deserialize_map(Visitor)
-        }
-    }
+    rt::object!(Key {
+        0 name: "name" required,
+        1 expiration: "expiration",
+        2 metadata: "metadata",
+    });
     impl Key {
         /// Checks every constrained member; the server stays the judge of the rest.
         pub fn check(&self) -> Result<(), rt::ConstraintError> {
             KeyName::check(&self.name).map_err(|e| e.at("name"))?;
-            if let Some(v) = &self.metadata {
-                Metadata::check(v).map_err(|e| e.at("metadata"))?;
+            if let Some(value) = &self.metadata {
+                Metadata::check(value).map_err(|e| e.at("metadata"))?;
             }
             Ok(())
         }
@@ -1221,79 +554,33 @@ pub mod types {
         /// True here.
         pub success: bool,
         /// A list of messages.
-        #[serde(default)]
         pub errors: Messages,
         /// A list of messages.
-        #[serde(default)]
         pub messages: Messages,
         /// The keys of this page.
-        #[serde(default)]
         pub result: Vec<Key>,
         /// Where a page sits in a listing by cursor.
-        #[serde(default, skip_serializing_if = "Option::is_none")]
+        #[serde(skip_serializing_if = "Option::is_none")]
         pub result_info: Option<CursorInfo>,
     }
-    impl<'de> serde::Deserialize<'de> for KeyListEnvelope {
-        fn deserialize<D: serde::Deserializer<'de>>(
-            deserializer: D,
-        ) -> Result<Self, D::Error> {
-            struct Visitor;
-            impl<'de> serde::de::Visitor<'de> for Visitor {
-                type Value = KeyListEnvelope;
-                fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                    f.write_str("struct KeyListEnvelope")
-                }
-                fn visit_map<A: serde::de::MapAccess<'de>>(
-                    self,
-                    mut map: A,
-                ) -> Result<KeyListEnvelope, A::Error> {
-                    const NAMES: &[&str] = &[
-                        "errors",
-                        "messages",
-                        "result",
-                        "result_info",
-                        "success",
-                    ];
-                    let mut m0: Option<bool> = None;
-                    let mut m1: Option<Messages> = None;
-                    let mut m2: Option<Messages> = None;
-                    let mut m3: Option<Vec<Key>> = None;
-                    let mut m4: Option<Option<CursorInfo>> = None;
-                    while let Some(key) = map.next_key_seed(rt::de::Members(NAMES))? {
-                        match key {
-                            Some(0) => m1 = Some(map.next_value()?),
-                            Some(1) => m2 = Some(map.next_value()?),
-                            Some(2) => m3 = Some(map.next_value()?),
-                            Some(3) => m4 = Some(map.next_value()?),
-                            Some(4) => m0 = Some(map.next_value()?),
-                            _ => {
-                                map.next_value::<serde::de::IgnoredAny>()?;
-                            }
-                        }
-                    }
-                    Ok(KeyListEnvelope {
-                        success: rt::de::required(m0, "success")?,
-                        errors: m1.unwrap_or_default(),
-                        messages: m2.unwrap_or_default(),
-                        result: m3.unwrap_or_default(),
-                        result_info: m4.unwrap_or_default(),
-                    })
-                }
-            }
-            deserializer.deserialize_map(Visitor)
-        }
-    }
+    rt::object!(KeyListEnvelope {
+        0 success: "success" required,
+        1 errors: "errors",
+        2 messages: "messages",
+        3 result: "result",
+        4 result_info: "result_info",
+    });
     impl KeyListEnvelope {
         /// Checks every constrained member; the server stays the judge of the rest.
         pub fn check(&self) -> Result<(), rt::ConstraintError> {
-            for v in &self.errors {
-                Message::check(v)?;
+            for value in &self.errors {
+                Message::check(value)?;
             }
-            for v in &self.messages {
-                Message::check(v)?;
+            for value in &self.messages {
+                Message::check(value)?;
             }
-            for v in &self.result {
-                Key::check(v)?;
+            for value in &self.result {
+                Key::check(value)?;
             }
             Ok(())
         }
@@ -1314,61 +601,8 @@ pub mod types {
             rt::validate::forbidden("key_name", value, &[".", ".."])?;
             Ok(())
         }
-        /// Wraps `value` without checking it; the server stays the judge.
-        pub fn new_unchecked(value: impl Into<String>) -> Self {
-            Self(value.into())
-        }
-        /// Unwraps the value.
-        pub fn into_inner(self) -> String {
-            self.0
-        }
-        /// The value as text.
-        pub fn as_str(&self) -> &str {
-            &self.0
-        }
     }
-    impl TryFrom<String> for KeyName {
-        type Error = rt::ConstraintError;
-        fn try_from(value: String) -> Result<Self, Self::Error> {
-            Self::check(&value)?;
-            Ok(Self(value))
-        }
-    }
-    impl std::str::FromStr for KeyName {
-        type Err = rt::ConstraintError;
-        fn from_str(value: &str) -> Result<Self, Self::Err> {
-            Self::try_from(value.to_owned())
-        }
-    }
-    impl TryFrom<&str> for KeyName {
-        type Error = rt::ConstraintError;
-        fn try_from(value: &str) -> Result<Self, Self::Error> {
-            Self::try_from(value.to_owned())
-        }
-    }
-    impl AsRef<str> for KeyName {
-        fn as_ref(&self) -> &str {
-            &self.0
-        }
-    }
-    impl std::fmt::Display for KeyName {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            std::fmt::Display::fmt(&self.0, f)
-        }
-    }
-    impl<'de> serde::Deserialize<'de> for KeyName {
-        fn deserialize<D: serde::Deserializer<'de>>(
-            deserializer: D,
-        ) -> Result<Self, D::Error> {
-            let value = <String as serde::Deserialize>::deserialize(deserializer)?;
-            Self::try_from(value).map_err(serde::de::Error::custom)
-        }
-    }
-    impl From<KeyName> for String {
-        fn from(value: KeyName) -> Self {
-            value.0
-        }
-    }
+    rt::newtype!(KeyName, text, "key_name");
     /// How many keys a page of a listing holds, 10 to 1,000.
     ///
     /// Constraints: at least 10; at most 1000.
@@ -1382,53 +616,8 @@ pub mod types {
             rt::validate::maximum("list_limit", *value as f64, 1000.0, false)?;
             Ok(())
         }
-        /// Wraps `value` without checking it; the server stays the judge.
-        pub fn new_unchecked(value: impl Into<i64>) -> Self {
-            Self(value.into())
-        }
-        /// Unwraps the value.
-        pub fn into_inner(self) -> i64 {
-            self.0
-        }
-        /// The value.
-        pub fn get(&self) -> i64 {
-            self.0
-        }
     }
-    impl TryFrom<i64> for ListLimit {
-        type Error = rt::ConstraintError;
-        fn try_from(value: i64) -> Result<Self, Self::Error> {
-            Self::check(&value)?;
-            Ok(Self(value))
-        }
-    }
-    impl std::str::FromStr for ListLimit {
-        type Err = rt::ConstraintError;
-        fn from_str(value: &str) -> Result<Self, Self::Err> {
-            let parsed: i64 = value
-                .parse()
-                .map_err(|e| rt::ConstraintError::parse("list_limit", "an integer", e))?;
-            Self::try_from(parsed)
-        }
-    }
-    impl std::fmt::Display for ListLimit {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            std::fmt::Display::fmt(&self.0, f)
-        }
-    }
-    impl<'de> serde::Deserialize<'de> for ListLimit {
-        fn deserialize<D: serde::Deserializer<'de>>(
-            deserializer: D,
-        ) -> Result<Self, D::Error> {
-            let value = <i64 as serde::Deserialize>::deserialize(deserializer)?;
-            Self::try_from(value).map_err(serde::de::Error::custom)
-        }
-    }
-    impl From<ListLimit> for i64 {
-        fn from(value: ListLimit) -> Self {
-            value.0
-        }
-    }
+    rt::newtype!(ListLimit, integer i64, "list_limit");
     /// One error or informational message.
     #[derive(Clone, Debug, Default, PartialEq, serde::Serialize)]
     pub struct Message {
@@ -1439,58 +628,18 @@ pub mod types {
         /// What happened, in words.
         pub message: String,
         /// Where the condition is explained.
-        #[serde(default, skip_serializing_if = "Option::is_none")]
+        #[serde(skip_serializing_if = "Option::is_none")]
         pub documentation_url: Option<String>,
         /// The part of the request a message is about.
-        #[serde(default, skip_serializing_if = "Option::is_none")]
+        #[serde(skip_serializing_if = "Option::is_none")]
         pub source: Option<MessageSource>,
     }
-    impl<'de> serde::Deserialize<'de> for Message {
-        fn deserialize<D: serde::Deserializer<'de>>(
-            deserializer: D,
-        ) -> Result<Self, D::Error> {
-            struct Visitor;
-            impl<'de> serde::de::Visitor<'de> for Visitor {
-                type Value = Message;
-                fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                    f.write_str("struct Message")
-                }
-                fn visit_map<A: serde::de::MapAccess<'de>>(
-                    self,
-                    mut map: A,
-                ) -> Result<Message, A::Error> {
-                    const NAMES: &[&str] = &[
-                        "code",
-                        "documentation_url",
-                        "message",
-                        "source",
-                    ];
-                    let mut m0: Option<i64> = None;
-                    let mut m1: Option<String> = None;
-                    let mut m2: Option<Option<String>> = None;
-                    let mut m3: Option<Option<MessageSource>> = None;
-                    while let Some(key) = map.next_key_seed(rt::de::Members(NAMES))? {
-                        match key {
-                            Some(0) => m0 = Some(map.next_value()?),
-                            Some(1) => m2 = Some(map.next_value()?),
-                            Some(2) => m1 = Some(map.next_value()?),
-                            Some(3) => m3 = Some(map.next_value()?),
-                            _ => {
-                                map.next_value::<serde::de::IgnoredAny>()?;
-                            }
-                        }
-                    }
-                    Ok(Message {
-                        code: rt::de::required(m0, "code")?,
-                        message: rt::de::required(m1, "message")?,
-                        documentation_url: m2.unwrap_or_default(),
-                        source: m3.unwrap_or_default(),
-                    })
-                }
-            }
-            deserializer.deserialize_map(Visitor)
-        }
-    }
+    rt::object!(Message {
+        0 code: "code" required,
+        1 message: "message" required,
+        2 documentation_url: "documentation_url",
+        3 source: "source",
+    });
     impl Message {
         /// Checks every constrained member; the server stays the judge of the rest.
         pub fn check(&self) -> Result<(), rt::ConstraintError> {
@@ -1505,41 +654,12 @@ pub mod types {
     #[derive(Clone, Debug, Default, PartialEq, serde::Serialize)]
     pub struct MessageSource {
         /// A JSON pointer into the request.
-        #[serde(default, skip_serializing_if = "Option::is_none")]
+        #[serde(skip_serializing_if = "Option::is_none")]
         pub pointer: Option<String>,
     }
-    impl<'de> serde::Deserialize<'de> for MessageSource {
-        fn deserialize<D: serde::Deserializer<'de>>(
-            deserializer: D,
-        ) -> Result<Self, D::Error> {
-            struct Visitor;
-            impl<'de> serde::de::Visitor<'de> for Visitor {
-                type Value = MessageSource;
-                fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                    f.write_str("struct MessageSource")
-                }
-                fn visit_map<A: serde::de::MapAccess<'de>>(
-                    self,
-                    mut map: A,
-                ) -> Result<MessageSource, A::Error> {
-                    const NAMES: &[&str] = &["pointer"];
-                    let mut m0: Option<Option<String>> = None;
-                    while let Some(key) = map.next_key_seed(rt::de::Members(NAMES))? {
-                        match key {
-                            Some(0) => m0 = Some(map.next_value()?),
-                            _ => {
-                                map.next_value::<serde::de::IgnoredAny>()?;
-                            }
-                        }
-                    }
-                    Ok(MessageSource {
-                        pointer: m0.unwrap_or_default(),
-                    })
-                }
-            }
-            deserializer.deserialize_map(Visitor)
-        }
-    }
+    rt::object!(MessageSource {
+        0 pointer: "pointer",
+    });
     /// A list of messages.
     pub type Messages = Vec<Message>;
     /// Arbitrary JSON kept with the pair, at most 1,024 bytes once serialized.
@@ -1554,112 +674,34 @@ pub mod types {
             rt::validate::max_json_bytes("metadata", value, 1024)?;
             Ok(())
         }
-        /// Wraps `value` without checking it; the server stays the judge.
-        pub fn new_unchecked(value: impl Into<serde_json::Value>) -> Self {
-            Self(value.into())
-        }
-        /// Unwraps the value.
-        pub fn into_inner(self) -> serde_json::Value {
-            self.0
-        }
-        /// The value.
-        pub fn as_inner(&self) -> &serde_json::Value {
-            &self.0
-        }
     }
-    impl TryFrom<serde_json::Value> for Metadata {
-        type Error = rt::ConstraintError;
-        fn try_from(value: serde_json::Value) -> Result<Self, Self::Error> {
-            Self::check(&value)?;
-            Ok(Self(value))
-        }
-    }
-    impl std::str::FromStr for Metadata {
-        type Err = rt::ConstraintError;
-        fn from_str(value: &str) -> Result<Self, Self::Err> {
-            let parsed: serde_json::Value = serde_json::from_str(value)
-                .map_err(|e| rt::ConstraintError::parse("metadata", "JSON", e))?;
-            Self::try_from(parsed)
-        }
-    }
-    impl<'de> serde::Deserialize<'de> for Metadata {
-        fn deserialize<D: serde::Deserializer<'de>>(
-            deserializer: D,
-        ) -> Result<Self, D::Error> {
-            let value = <serde_json::Value as serde::Deserialize>::deserialize(
-                deserializer,
-            )?;
-            Self::try_from(value).map_err(serde::de::Error::custom)
-        }
-    }
-    impl From<Metadata> for serde_json::Value {
-        fn from(value: Metadata) -> Self {
-            value.0
-        }
-    }
+    rt::newtype!(Metadata, json serde_json::Value, "metadata");
     /// The answer that holds a key's metadata.
     #[derive(Clone, Debug, Default, PartialEq, serde::Serialize)]
     pub struct MetadataEnvelope {
         /// True here.
         pub success: bool,
         /// A list of messages.
-        #[serde(default)]
         pub errors: Messages,
         /// A list of messages.
-        #[serde(default)]
         pub messages: Messages,
         /// The metadata, or `null` when the key has none.
         pub result: serde_json::Value,
     }
-    impl<'de> serde::Deserialize<'de> for MetadataEnvelope {
-        fn deserialize<D: serde::Deserializer<'de>>(
-            deserializer: D,
-        ) -> Result<Self, D::Error> {
-            struct Visitor;
-            impl<'de> serde::de::Visitor<'de> for Visitor {
-                type Value = MetadataEnvelope;
-                fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                    f.write_str("struct MetadataEnvelope")
-                }
-                fn visit_map<A: serde::de::MapAccess<'de>>(
-                    self,
-                    mut map: A,
-                ) -> Result<MetadataEnvelope, A::Error> {
-                    const NAMES: &[&str] = &["errors", "messages", "result", "success"];
-                    let mut m0: Option<bool> = None;
-                    let mut m1: Option<Messages> = None;
-                    let mut m2: Option<Messages> = None;
-                    let mut m3: Option<serde_json::Value> = None;
-                    while let Some(key) = map.next_key_seed(rt::de::Members(NAMES))? {
-                        match key {
-                            Some(0) => m1 = Some(map.next_value()?),
-                            Some(1) => m2 = Some(map.next_value()?),
-                            Some(2) => m3 = Some(map.next_value()?),
-                            Some(3) => m0 = Some(map.next_value()?),
-                            _ => {
-                                map.next_value::<serde::de::IgnoredAny>()?;
-                            }
-                        }
-                    }
-                    Ok(MetadataEnvelope {
-                        success: rt::de::required(m0, "success")?,
-                        errors: m1.unwrap_or_default(),
-                        messages: m2.unwrap_or_default(),
-                        result: rt::de::required(m3, "result")?,
-                    })
-                }
-            }
-            deserializer.deserialize_map(Visitor)
-        }
-    }
+    rt::object!(MetadataEnvelope {
+        0 success: "success" required,
+        1 errors: "errors",
+        2 messages: "messages",
+        3 result: "result" required,
+    });
     impl MetadataEnvelope {
         /// Checks every constrained member; the server stays the judge of the rest.
         pub fn check(&self) -> Result<(), rt::ConstraintError> {
-            for v in &self.errors {
-                Message::check(v)?;
+            for value in &self.errors {
+                Message::check(value)?;
             }
-            for v in &self.messages {
-                Message::check(v)?;
+            for value in &self.messages {
+                Message::check(value)?;
             }
             Ok(())
         }
@@ -1673,47 +715,14 @@ pub mod types {
         pub title: String,
         /// True when keys written in URLs are percent-decoded before they are stored
         /// (`%3F` stored as `?`).
-        #[serde(default, skip_serializing_if = "Option::is_none")]
+        #[serde(skip_serializing_if = "Option::is_none")]
         pub supports_url_encoding: Option<bool>,
     }
-    impl<'de> serde::Deserialize<'de> for Namespace {
-        fn deserialize<D: serde::Deserializer<'de>>(
-            deserializer: D,
-        ) -> Result<Self, D::Error> {
-            struct Visitor;
-            impl<'de> serde::de::Visitor<'de> for Visitor {
-                type Value = Namespace;
-                fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                    f.write_str("struct Namespace")
-                }
-                fn visit_map<A: serde::de::MapAccess<'de>>(
-                    self,
-                    mut map: A,
-                ) -> Result<Namespace, A::Error> {
-                    const NAMES: &[&str] = &["id", "supports_url_encoding", "title"];
-                    let mut m0: Option<String> = None;
-                    let mut m1: Option<String> = None;
-                    let mut m2: Option<Option<bool>> = None;
-                    while let Some(key) = map.next_key_seed(rt::de::Members(NAMES))? {
-                        match key {
-                            Some(0) => m0 = Some(map.next_value()?),
-                            Some(1) => m2 = Some(map.next_value()?),
-                            Some(2) => m1 = Some(map.next_value()?),
-                            _ => {
-                                map.next_value::<serde::de::IgnoredAny>()?;
-                            }
-                        }
-                    }
-                    Ok(Namespace {
-                        id: rt::de::required(m0, "id")?,
-                        title: rt::de::required(m1, "title")?,
-                        supports_url_encoding: m2.unwrap_or_default(),
-                    })
-                }
-            }
-            deserializer.deserialize_map(Visitor)
-        }
-    }
+    rt::object!(Namespace {
+        0 id: "id" required,
+        1 title: "title" required,
+        2 supports_url_encoding: "supports_url_encoding",
+    });
     impl Namespace {
         /// Checks every constrained member; the server stays the judge of the rest.
         pub fn check(&self) -> Result<(), rt::ConstraintError> {
@@ -1728,63 +737,26 @@ pub mod types {
         /// True here.
         pub success: bool,
         /// A list of messages.
-        #[serde(default)]
         pub errors: Messages,
         /// A list of messages.
-        #[serde(default)]
         pub messages: Messages,
         /// A Workers KV namespace.
         pub result: Namespace,
     }
-    impl<'de> serde::Deserialize<'de> for NamespaceEnvelope {
-        fn deserialize<D: serde::Deserializer<'de>>(
-            deserializer: D,
-        ) -> Result<Self, D::Error> {
-            struct Visitor;
-            impl<'de> serde::de::Visitor<'de> for Visitor {
-                type Value = NamespaceEnvelope;
-                fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                    f.write_str("struct NamespaceEnvelope")
-                }
-                fn visit_map<A: serde::de::MapAccess<'de>>(
-                    self,
-                    mut map: A,
-                ) -> Result<NamespaceEnvelope, A::Error> {
-                    const NAMES: &[&str] = &["errors", "messages", "result", "success"];
-                    let mut m0: Option<bool> = None;
-                    let mut m1: Option<Messages> = None;
-                    let mut m2: Option<Messages> = None;
-                    let mut m3: Option<Namespace> = None;
-                    while let Some(key) = map.next_key_seed(rt::de::Members(NAMES))? {
-                        match key {
-                            Some(0) => m1 = Some(map.next_value()?),
-                            Some(1) => m2 = Some(map.next_value()?),
-                            Some(2) => m3 = Some(map.next_value()?),
-                            Some(3) => m0 = Some(map.next_value()?),
-                            _ => {
-                                map.next_value::<serde::de::IgnoredAny>()?;
-                            }
-                        }
-                    }
-                    Ok(NamespaceEnvelope {
-                        success: rt::de::required(m0, "success")?,
-                        errors: m1.unwrap_or_default(),
-                        messages: m2.unwrap_or_default(),
-                        result: rt::de::required(m3, "result")?,
-                    })
-                }
-            }
-            deserializer.deserialize_map(Visitor)
-        }
-    }
+    rt::object!(NamespaceEnvelope {
+        0 success: "success" required,
+        1 errors: "errors",
+        2 messages: "messages",
+        3 result: "result" required,
+    });
     impl NamespaceEnvelope {
         /// Checks every constrained member; the server stays the judge of the rest.
         pub fn check(&self) -> Result<(), rt::ConstraintError> {
-            for v in &self.errors {
-                Message::check(v)?;
+            for value in &self.errors {
+                Message::check(value)?;
             }
-            for v in &self.messages {
-                Message::check(v)?;
+            for value in &self.messages {
+                Message::check(value)?;
             }
             Namespace::check(&self.result)?;
             Ok(())
@@ -1803,140 +775,41 @@ pub mod types {
             rt::validate::max_chars("namespace_id", value, 32)?;
             Ok(())
         }
-        /// Wraps `value` without checking it; the server stays the judge.
-        pub fn new_unchecked(value: impl Into<String>) -> Self {
-            Self(value.into())
-        }
-        /// Unwraps the value.
-        pub fn into_inner(self) -> String {
-            self.0
-        }
-        /// The value as text.
-        pub fn as_str(&self) -> &str {
-            &self.0
-        }
     }
-    impl TryFrom<String> for NamespaceId {
-        type Error = rt::ConstraintError;
-        fn try_from(value: String) -> Result<Self, Self::Error> {
-            Self::check(&value)?;
-            Ok(Self(value))
-        }
-    }
-    impl std::str::FromStr for NamespaceId {
-        type Err = rt::ConstraintError;
-        fn from_str(value: &str) -> Result<Self, Self::Err> {
-            Self::try_from(value.to_owned())
-        }
-    }
-    impl TryFrom<&str> for NamespaceId {
-        type Error = rt::ConstraintError;
-        fn try_from(value: &str) -> Result<Self, Self::Error> {
-            Self::try_from(value.to_owned())
-        }
-    }
-    impl AsRef<str> for NamespaceId {
-        fn as_ref(&self) -> &str {
-            &self.0
-        }
-    }
-    impl std::fmt::Display for NamespaceId {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            std::fmt::Display::fmt(&self.0, f)
-        }
-    }
-    impl<'de> serde::Deserialize<'de> for NamespaceId {
-        fn deserialize<D: serde::Deserializer<'de>>(
-            deserializer: D,
-        ) -> Result<Self, D::Error> {
-            let value = <String as serde::Deserialize>::deserialize(deserializer)?;
-            Self::try_from(value).map_err(serde::de::Error::custom)
-        }
-    }
-    impl From<NamespaceId> for String {
-        fn from(value: NamespaceId) -> Self {
-            value.0
-        }
-    }
+    rt::newtype!(NamespaceId, text, "namespace_id");
     /// One page of namespaces.
     #[derive(Clone, Debug, Default, PartialEq, serde::Serialize)]
     pub struct NamespaceListEnvelope {
         /// True here.
         pub success: bool,
         /// A list of messages.
-        #[serde(default)]
         pub errors: Messages,
         /// A list of messages.
-        #[serde(default)]
         pub messages: Messages,
         /// The namespaces of this page.
-        #[serde(default)]
         pub result: Vec<Namespace>,
         /// Where a page sits in a listing by page number.
-        #[serde(default, skip_serializing_if = "Option::is_none")]
+        #[serde(skip_serializing_if = "Option::is_none")]
         pub result_info: Option<PageInfo>,
     }
-    impl<'de> serde::Deserialize<'de> for NamespaceListEnvelope {
-        fn deserialize<D: serde::Deserializer<'de>>(
-            deserializer: D,
-        ) -> Result<Self, D::Error> {
-            struct Visitor;
-            impl<'de> serde::de::Visitor<'de> for Visitor {
-                type Value = NamespaceListEnvelope;
-                fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                    f.write_str("struct NamespaceListEnvelope")
-                }
-                fn visit_map<A: serde::de::MapAccess<'de>>(
-                    self,
-                    mut map: A,
-                ) -> Result<NamespaceListEnvelope, A::Error> {
-                    const NAMES: &[&str] = &[
-                        "errors",
-                        "messages",
-                        "result",
-                        "result_info",
-                        "success",
-                    ];
-                    let mut m0: Option<bool> = None;
-                    let mut m1: Option<Messages> = None;
-                    let mut m2: Option<Messages> = None;
-                    let mut m3: Option<Vec<Namespace>> = None;
-                    let mut m4: Option<Option<PageInfo>> = None;
-                    while let Some(key) = map.next_key_seed(rt::de::Members(NAMES))? {
-                        match key {
-                            Some(0) => m1 = Some(map.next_value()?),
-                            Some(1) => m2 = Some(map.next_value()?),
-                            Some(2) => m3 = Some(map.next_value()?),
-                            Some(3) => m4 = Some(map.next_value()?),
-                            Some(4) => m0 = Some(map.next_value()?),
-                            _ => {
-                                map.next_value::<serde::de::IgnoredAny>()?;
-                            }
-                        }
-                    }
-                    Ok(NamespaceListEnvelope {
-                        success: rt::de::required(m0, "success")?,
-                        errors: m1.unwrap_or_default(),
-                        messages: m2.unwrap_or_default(),
-                        result: m3.unwrap_or_default(),
-                        result_info: m4.unwrap_or_default(),
-                    })
-                }
-            }
-            deserializer.deserialize_map(Visitor)
-        }
-    }
+    rt::object!(NamespaceListEnvelope {
+        0 success: "success" required,
+        1 errors: "errors",
+        2 messages: "messages",
+        3 result: "result",
+        4 result_info: "result_info",
+    });
     impl NamespaceListEnvelope {
         /// Checks every constrained member; the server stays the judge of the rest.
         pub fn check(&self) -> Result<(), rt::ConstraintError> {
-            for v in &self.errors {
-                Message::check(v)?;
+            for value in &self.errors {
+                Message::check(value)?;
             }
-            for v in &self.messages {
-                Message::check(v)?;
+            for value in &self.messages {
+                Message::check(value)?;
             }
-            for v in &self.result {
-                Namespace::check(v)?;
+            for value in &self.result {
+                Namespace::check(value)?;
             }
             Ok(())
         }
@@ -1961,11 +834,6 @@ pub mod types {
             }
         }
     }
-    impl std::fmt::Display for NamespaceOrder {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
     impl From<&str> for NamespaceOrder {
         fn from(value: &str) -> Self {
             match value {
@@ -1975,30 +843,7 @@ pub mod types {
             }
         }
     }
-    impl std::str::FromStr for NamespaceOrder {
-        type Err = std::convert::Infallible;
-        fn from_str(value: &str) -> Result<Self, Self::Err> {
-            Ok(Self::from(value))
-        }
-    }
-    impl serde::Serialize for NamespaceOrder {
-        fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-            serializer.serialize_str(self.as_str())
-        }
-    }
-    impl<'de> serde::Deserialize<'de> for NamespaceOrder {
-        fn deserialize<D: serde::Deserializer<'de>>(
-            deserializer: D,
-        ) -> Result<Self, D::Error> {
-            let value = String::deserialize(deserializer)?;
-            Ok(Self::from(value.as_str()))
-        }
-    }
-    impl rt::encode::ToQuery for NamespaceOrder {
-        fn to_query(&self) -> String {
-            self.as_str().to_owned()
-        }
-    }
+    rt::string_enum!(NamespaceOrder);
     /// A namespace's human-readable name, 1 to 512 characters.
     ///
     /// Constraints: at least 1 character; at most 512 characters.
@@ -2012,99 +857,17 @@ pub mod types {
             rt::validate::max_chars("namespace_title", value, 512)?;
             Ok(())
         }
-        /// Wraps `value` without checking it; the server stays the judge.
-        pub fn new_unchecked(value: impl Into<String>) -> Self {
-            Self(value.into())
-        }
-        /// Unwraps the value.
-        pub fn into_inner(self) -> String {
-            self.0
-        }
-        /// The value as text.
-        pub fn as_str(&self) -> &str {
-            &self.0
-        }
     }
-    impl TryFrom<String> for NamespaceTitle {
-        type Error = rt::ConstraintError;
-        fn try_from(value: String) -> Result<Self, Self::Error> {
-            Self::check(&value)?;
-            Ok(Self(value))
-        }
-    }
-    impl std::str::FromStr for NamespaceTitle {
-        type Err = rt::ConstraintError;
-        fn from_str(value: &str) -> Result<Self, Self::Err> {
-            Self::try_from(value.to_owned())
-        }
-    }
-    impl TryFrom<&str> for NamespaceTitle {
-        type Error = rt::ConstraintError;
-        fn try_from(value: &str) -> Result<Self, Self::Error> {
-            Self::try_from(value.to_owned())
-        }
-    }
-    impl AsRef<str> for NamespaceTitle {
-        fn as_ref(&self) -> &str {
-            &self.0
-        }
-    }
-    impl std::fmt::Display for NamespaceTitle {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            std::fmt::Display::fmt(&self.0, f)
-        }
-    }
-    impl<'de> serde::Deserialize<'de> for NamespaceTitle {
-        fn deserialize<D: serde::Deserializer<'de>>(
-            deserializer: D,
-        ) -> Result<Self, D::Error> {
-            let value = <String as serde::Deserialize>::deserialize(deserializer)?;
-            Self::try_from(value).map_err(serde::de::Error::custom)
-        }
-    }
-    impl From<NamespaceTitle> for String {
-        fn from(value: NamespaceTitle) -> Self {
-            value.0
-        }
-    }
+    rt::newtype!(NamespaceTitle, text, "namespace_title");
     /// A namespace's title, to create or rename it.
     #[derive(Clone, Debug, Default, PartialEq, serde::Serialize)]
     pub struct NamespaceTitleBody {
         /// A namespace's human-readable name, 1 to 512 characters.
         pub title: String,
     }
-    impl<'de> serde::Deserialize<'de> for NamespaceTitleBody {
-        fn deserialize<D: serde::Deserializer<'de>>(
-            deserializer: D,
-        ) -> Result<Self, D::Error> {
-            struct Visitor;
-            impl<'de> serde::de::Visitor<'de> for Visitor {
-                type Value = NamespaceTitleBody;
-                fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                    f.write_str("struct NamespaceTitleBody")
-                }
-                fn visit_map<A: serde::de::MapAccess<'de>>(
-                    self,
-                    mut map: A,
-                ) -> Result<NamespaceTitleBody, A::Error> {
-                    const NAMES: &[&str] = &["title"];
-                    let mut m0: Option<String> = None;
-                    while let Some(key) = map.next_key_seed(rt::de::Members(NAMES))? {
-                        match key {
-                            Some(0) => m0 = Some(map.next_value()?),
-                            _ => {
-                                map.next_value::<serde::de::IgnoredAny>()?;
-                            }
-                        }
-                    }
-                    Ok(NamespaceTitleBody {
-                        title: rt::de::required(m0, "title")?,
-                    })
-                }
-            }
-            deserializer.deserialize_map(Visitor)
-        }
-    }
+    rt::object!(NamespaceTitleBody {
+        0 title: "title" required,
+    });
     impl NamespaceTitleBody {
         /// Checks every constrained member; the server stays the judge of the rest.
         pub fn check(&self) -> Result<(), rt::ConstraintError> {
@@ -2116,71 +879,28 @@ pub mod types {
     #[derive(Clone, Debug, Default, PartialEq, serde::Serialize)]
     pub struct PageInfo {
         /// This page's number, from 1.
-        #[serde(default, skip_serializing_if = "Option::is_none")]
+        #[serde(skip_serializing_if = "Option::is_none")]
         pub page: Option<i64>,
         /// The page size asked for.
-        #[serde(default, skip_serializing_if = "Option::is_none")]
+        #[serde(skip_serializing_if = "Option::is_none")]
         pub per_page: Option<i64>,
         /// How many items this page holds.
-        #[serde(default, skip_serializing_if = "Option::is_none")]
+        #[serde(skip_serializing_if = "Option::is_none")]
         pub count: Option<i64>,
         /// How many items there are in all.
-        #[serde(default, skip_serializing_if = "Option::is_none")]
+        #[serde(skip_serializing_if = "Option::is_none")]
         pub total_count: Option<i64>,
         /// How many pages there are.
-        #[serde(default, skip_serializing_if = "Option::is_none")]
+        #[serde(skip_serializing_if = "Option::is_none")]
         pub total_pages: Option<i64>,
     }
-    impl<'de> serde::Deserialize<'de> for PageInfo {
-        fn deserialize<D: serde::Deserializer<'de>>(
-            deserializer: D,
-        ) -> Result<Self, D::Error> {
-            struct Visitor;
-            impl<'de> serde::de::Visitor<'de> for Visitor {
-                type Value = PageInfo;
-                fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                    f.write_str("struct PageInfo")
-                }
-                fn visit_map<A: serde::de::MapAccess<'de>>(
-                    self,
-                    mut map: A,
-                ) -> Result<PageInfo, A::Error> {
-                    const NAMES: &[&str] = &[
-                        "count",
-                        "page",
-                        "per_page",
-                        "total_count",
-                        "total_pages",
-                    ];
-                    let mut m0: Option<Option<i64>> = None;
-                    let mut m1: Option<Option<i64>> = None;
-                    let mut m2: Option<Option<i64>> = None;
-                    let mut m3: Option<Option<i64>> = None;
-                    let mut m4: Option<Option<i64>> = None;
-                    while let Some(key) = map.next_key_seed(rt::de::Members(NAMES))? {
-                        match key {
-                            Some(0) => m2 = Some(map.next_value()?),
-                            Some(1) => m0 = Some(map.next_value()?),
-                            Some(2) => m1 = Some(map.next_value()?),
-                            Some(3) => m3 = Some(map.next_value()?),
-                            Some(4) => m4 = Some(map.next_value()?),
-                            _ => {
-                                map.next_value::<serde::de::IgnoredAny>()?;
-                            }
-                        }
-                    }
-                    Ok(PageInfo {
-                        page: m0.unwrap_or_default(),
-                        per_page: m1.unwrap_or_default(),
-                        count: m2.unwrap_or_default(),
-                        total_count: m3.unwrap_or_default(),
-                        total_pages: m4.unwrap_or_default(),
-                    })
-                }
-            }
-            deserializer.deserialize_map(Visitor)
-        }
-    }
+    rt::object!(PageInfo {
+        0 page: "page",
+        1 per_page: "per_page",
+        2 count: "count",
+        3 total_count: "total_count",
+        4 total_pages: "total_pages",
+    });
     /// The bytes to store, at most 25 MiB (26,214,400 bytes).
     #[derive(Clone, Debug, serde::Serialize, serde::Deserialize)]
     #[serde(untagged)]
@@ -2204,56 +924,18 @@ pub mod types {
             Ok(())
         }
     }
-    impl From<String> for Value {
-        fn from(value: String) -> Self {
-            Self::Text(value)
-        }
-    }
-    impl From<&str> for Value {
-        fn from(value: &str) -> Self {
-            Self::Text(value.to_owned())
-        }
-    }
-    impl From<&String> for Value {
-        fn from(value: &String) -> Self {
-            Self::Text(value.clone())
-        }
-    }
-    impl From<std::borrow::Cow<'_, str>> for Value {
-        fn from(value: std::borrow::Cow<'_, str>) -> Self {
-            Self::Text(value.into_owned())
-        }
-    }
-    impl From<rt::Binary> for Value {
-        fn from(value: rt::Binary) -> Self {
-            Self::Binary(value)
-        }
-    }
-    impl From<Vec<u8>> for Value {
-        fn from(value: Vec<u8>) -> Self {
-            Self::Binary(value.into())
-        }
-    }
-    impl From<bytes::Bytes> for Value {
-        fn from(value: bytes::Bytes) -> Self {
-            Self::Binary(value.into())
-        }
-    }
-    impl From<&[u8]> for Value {
-        fn from(value: &[u8]) -> Self {
-            Self::Binary(value.into())
-        }
-    }
-    impl From<&Vec<u8>> for Value {
-        fn from(value: &Vec<u8>) -> Self {
-            Self::Binary(value.into())
-        }
-    }
-    impl From<std::borrow::Cow<'_, [u8]>> for Value {
-        fn from(value: std::borrow::Cow<'_, [u8]>) -> Self {
-            Self::Binary(value.into())
-        }
-    }
+    rt::variants_from!(Value {
+        Text(String),
+        Text(&str) to_owned,
+        Text(&String) clone,
+        Text(std::borrow::Cow<'_, str>) into_owned,
+        Binary(rt::Binary),
+        Binary(Vec<u8>) into,
+        Binary(bytes::Bytes) into,
+        Binary(&[u8]) into,
+        Binary(&Vec<u8>) into,
+        Binary(std::borrow::Cow<'_,[u8]>) into,
+    });
     impl From<Value> for rt::Binary {
         fn from(value: Value) -> Self {
             match value {
@@ -2268,50 +950,19 @@ pub mod types {
         /// The bytes to store, at most 25 MiB (26,214,400 bytes).
         pub value: Value,
         /// Arbitrary JSON kept with the pair, at most 1,024 bytes once serialized.
-        #[serde(default, skip_serializing_if = "Option::is_none")]
+        #[serde(skip_serializing_if = "Option::is_none")]
         pub metadata: Option<serde_json::Value>,
     }
-    impl<'de> serde::Deserialize<'de> for ValueWithMetadata {
-        fn deserialize<D: serde::Deserializer<'de>>(
-            deserializer: D,
-        ) -> Result<Self, D::Error> {
-            struct Visitor;
-            impl<'de> serde::de::Visitor<'de> for Visitor {
-                type Value = ValueWithMetadata;
-                fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                    f.write_str("struct ValueWithMetadata")
-                }
-                fn visit_map<A: serde::de::MapAccess<'de>>(
-                    self,
-                    mut map: A,
-                ) -> Result<ValueWithMetadata, A::Error> {
-                    const NAMES: &[&str] = &["metadata", "value"];
-                    let mut m0: Option<Value> = None;
-                    let mut m1: Option<Option<serde_json::Value>> = None;
-                    while let Some(key) = map.next_key_seed(rt::de::Members(NAMES))? {
-                        match key {
-                            Some(0) => m1 = Some(map.next_value()?),
-                            Some(1) => m0 = Some(map.next_value()?),
-                            _ => {
-                                map.next_value::<serde::de::IgnoredAny>()?;
-                            }
-                        }
-                    }
-                    Ok(ValueWithMetadata {
-                        value: rt::de::required(m0, "value")?,
-                        metadata: m1.unwrap_or_default(),
-                    })
-                }
-            }
-            deserializer.deserialize_map(Visitor)
-        }
-    }
+    rt::object!(ValueWithMetadata {
+        0 value: "value" required,
+        1 metadata: "metadata",
+    });
     impl ValueWithMetadata {
         /// Checks every constrained member; the server stays the judge of the rest.
         pub fn check(&self) -> Result<(), rt::ConstraintError> {
             Value::check(&self.value).map_err(|e| e.at("value"))?;
-            if let Some(v) = &self.metadata {
-                Metadata::check(v).map_err(|e| e.at("metadata"))?;
+            if let Some(value) = &self.metadata {
+                Metadata::check(value).map_err(|e| e.at("metadata"))?;
             }
             Ok(())
         }
@@ -2390,7 +1041,6 @@ pub mod kv {
         ///
         /// # Errors
         ///
-        /// A validation error before any I/O when a parameter breaks a constraint of the specification (unless validation is switched off); otherwise the transport's or the API's error.
         /// - `4XX`: The request was refused; the envelope's `errors` say why.
         ///
         /// # Example
@@ -2418,7 +1068,6 @@ pub mod kv {
         ///
         /// # Errors
         ///
-        /// A validation error before any I/O when a parameter breaks a constraint of the specification (unless validation is switched off); otherwise the transport's or the API's error.
         /// - `4XX`: The request was refused; the envelope's `errors` say why.
         ///
         /// # Example
@@ -2458,7 +1107,6 @@ pub mod kv {
         ///
         /// # Errors
         ///
-        /// A validation error before any I/O when a parameter breaks a constraint of the specification (unless validation is switched off); otherwise the transport's or the API's error.
         /// - `4XX`: The request was refused; the envelope's `errors` say why.
         ///
         /// # Example
@@ -2486,7 +1134,6 @@ pub mod kv {
         ///
         /// # Errors
         ///
-        /// A validation error before any I/O when a parameter breaks a constraint of the specification (unless validation is switched off); otherwise the transport's or the API's error.
         /// - `4XX`: The request was refused; the envelope's `errors` say why.
         ///
         /// # Example
@@ -2515,7 +1162,6 @@ pub mod kv {
         ///
         /// # Errors
         ///
-        /// A validation error before any I/O when a parameter breaks a constraint of the specification (unless validation is switched off); otherwise the transport's or the API's error.
         /// - `4XX`: The request was refused; the envelope's `errors` say why.
         ///
         /// # Example
@@ -2544,7 +1190,6 @@ pub mod kv {
         ///
         /// # Errors
         ///
-        /// A validation error before any I/O when a parameter breaks a constraint of the specification (unless validation is switched off); otherwise the transport's or the API's error.
         /// - `4XX`: The request was refused; the envelope's `errors` say why.
         ///
         /// # Example
@@ -2577,7 +1222,6 @@ pub mod kv {
         ///
         /// # Errors
         ///
-        /// A validation error before any I/O when a parameter breaks a constraint of the specification (unless validation is switched off); otherwise the transport's or the API's error.
         /// - `4XX`: The request was refused; the envelope's `errors` say why.
         ///
         /// # Example
@@ -2607,7 +1251,6 @@ pub mod kv {
         ///
         /// # Errors
         ///
-        /// A validation error before any I/O when a parameter breaks a constraint of the specification (unless validation is switched off); otherwise the transport's or the API's error.
         /// - `4XX`: The request was refused; the envelope's `errors` say why.
         ///
         /// # Example
@@ -2639,7 +1282,6 @@ pub mod kv {
         ///
         /// # Errors
         ///
-        /// A validation error before any I/O when a parameter breaks a constraint of the specification (unless validation is switched off); otherwise the transport's or the API's error.
         /// - `4XX`: The request was refused; the envelope's `errors` say why.
         ///
         /// # Example
@@ -2677,7 +1319,6 @@ pub mod kv {
         ///
         /// # Errors
         ///
-        /// A validation error before any I/O when a parameter breaks a constraint of the specification (unless validation is switched off); otherwise the transport's or the API's error.
         /// - `4XX`: The request was refused; the envelope's `errors` say why.
         ///
         /// # Example
@@ -2706,7 +1347,6 @@ pub mod kv {
         ///
         /// # Errors
         ///
-        /// A validation error before any I/O when a parameter breaks a constraint of the specification (unless validation is switched off); otherwise the transport's or the API's error.
         /// - `4XX`: The request was refused; the envelope's `errors` say why.
         ///
         /// # Example
@@ -2754,7 +1394,6 @@ pub mod kv {
         ///
         /// # Errors
         ///
-        /// A validation error before any I/O when a parameter breaks a constraint of the specification (unless validation is switched off); otherwise the transport's or the API's error.
         /// - `4XX`: The request was refused; the envelope's `errors` say why.
         ///
         /// # Example
@@ -2794,7 +1433,6 @@ pub mod kv {
         ///
         /// # Errors
         ///
-        /// A validation error before any I/O when a parameter breaks a constraint of the specification (unless validation is switched off); otherwise the transport's or the API's error.
         /// - `4XX`: The request was refused; the envelope's `errors` say why.
         ///
         /// # Example
@@ -2823,7 +1461,6 @@ pub mod kv {
         ///
         /// # Errors
         ///
-        /// A validation error before any I/O when a parameter breaks a constraint of the specification (unless validation is switched off); otherwise the transport's or the API's error.
         /// - `4XX`: The request was refused; the envelope's `errors` say why.
         ///
         /// # Example
@@ -2860,7 +1497,6 @@ pub mod kv {
         ///
         /// # Errors
         ///
-        /// A validation error before any I/O when a parameter breaks a constraint of the specification (unless validation is switched off); otherwise the transport's or the API's error.
         /// - `4XX`: The request was refused; the envelope's `errors` say why.
         ///
         /// # Example
@@ -2892,7 +1528,6 @@ pub mod kv {
         ///
         /// # Errors
         ///
-        /// A validation error before any I/O when a parameter breaks a constraint of the specification (unless validation is switched off); otherwise the transport's or the API's error.
         /// - `4XX`: The request was refused; the envelope's `errors` say why.
         ///
         /// # Example
@@ -2917,6 +1552,11 @@ pub mod kv {
             rt::decode_result::<serde::de::IgnoredAny>(answer).map(|r| r.map(|_| ()))
         }
     }
+    /// Security requirements of operations here: alternatives (OR) of schemes (AND).
+    const SECURITY: &[&[rt::Scheme]] = &[
+        &[rt::Scheme::Bearer],
+        &[rt::Scheme::ApiKeyHeader("X-Auth-Email"), rt::Scheme::ApiKeyHeader("X-Auth-Key")],
+    ];
     /// Parameters of [`Namespaces::list`].
     #[derive(Clone, Debug, Default)]
     pub struct ListNamespacesParams {
@@ -2942,14 +1582,7 @@ pub mod kv {
     impl ListNamespacesParams {
         /// Parameters with the required fields set and every optional one unset.
         pub fn new() -> Self {
-            Self {
-                account_id: None,
-                page: None,
-                per_page: None,
-                order: None,
-                direction: None,
-                options: rt::RequestOptions::default(),
-            }
+            Self::default()
         }
         /// Sets `account_id`.
         pub fn account_id(mut self, value: impl Into<String>) -> Self {
@@ -2989,53 +1622,30 @@ pub mod kv {
             let account_id = core.path_default("account_id", self.account_id.as_deref())?;
             if core.validates() {
                 types::AccountId::check(account_id).map_err(|e| e.at("account_id"))?;
-                if let Some(v) = &self.page {
-                    {
-                        let value = v;
-                        rt::validate::minimum("page", *value as f64, 1.0, false)?;
-                    }
+                if let Some(value) = &self.page {
+                    rt::validate::minimum("page", *value as f64, 1.0, false)?;
                 }
-                if let Some(v) = &self.per_page {
-                    {
-                        let value = v;
-                        rt::validate::minimum("per_page", *value as f64, 1.0, false)?;
-                        rt::validate::maximum("per_page", *value as f64, 1000.0, false)?;
-                    }
+                if let Some(value) = &self.per_page {
+                    rt::validate::minimum("per_page", *value as f64, 1.0, false)?;
+                    rt::validate::maximum("per_page", *value as f64, 1000.0, false)?;
                 }
             }
             let mut url_path = String::with_capacity(204);
             url_path.push_str("/accounts/");
             rt::encode::push_segment(&mut url_path, account_id);
             url_path.push_str("/storage/kv/namespaces");
-            let mut query: Vec<(&'static str, String)> = Vec::with_capacity(4);
-            if let Some(value) = &self.page {
-                query.push(("page", rt::encode::ToQuery::to_query(value)));
-            }
-            if let Some(value) = &self.per_page {
-                query.push(("per_page", rt::encode::ToQuery::to_query(value)));
-            }
-            if let Some(value) = &self.order {
-                query.push(("order", rt::encode::ToQuery::to_query(value)));
-            }
-            if let Some(value) = &self.direction {
-                query.push(("direction", rt::encode::ToQuery::to_query(value)));
-            }
-            let headers: Vec<(&'static str, String)> = Vec::new();
-            let request_body = rt::Body::Empty;
-            const SECURITY: &[&[rt::Scheme]] = &[
-                &[rt::Scheme::Bearer],
-                &[
-                    rt::Scheme::ApiKeyHeader("X-Auth-Email"),
-                    rt::Scheme::ApiKeyHeader("X-Auth-Key"),
-                ],
-            ];
+            let mut query = Vec::with_capacity(4);
+            rt::encode::pair_opt(&mut query, "page", self.page.as_ref());
+            rt::encode::pair_opt(&mut query, "per_page", self.per_page.as_ref());
+            rt::encode::pair_opt(&mut query, "order", self.order.as_ref());
+            rt::encode::pair_opt(&mut query, "direction", self.direction.as_ref());
             Ok(rt::Request {
                 operation: "list-namespaces",
                 method: rt::Method::GET,
                 path: url_path,
                 query,
-                headers,
-                body: request_body,
+                headers: Vec::new(),
+                body: rt::Body::Empty,
                 security: SECURITY,
                 idempotent: true,
                 options: self.options,
@@ -3099,26 +1709,17 @@ pub mod kv {
             url_path.push_str("/accounts/");
             rt::encode::push_segment(&mut url_path, account_id);
             url_path.push_str("/storage/kv/namespaces");
-            let query: Vec<(&'static str, String)> = Vec::new();
-            let headers: Vec<(&'static str, String)> = Vec::new();
             let request_body = rt::Body::json(
                 &types::NamespaceTitleBody {
                     title: self.title,
                 },
             )?;
-            const SECURITY: &[&[rt::Scheme]] = &[
-                &[rt::Scheme::Bearer],
-                &[
-                    rt::Scheme::ApiKeyHeader("X-Auth-Email"),
-                    rt::Scheme::ApiKeyHeader("X-Auth-Key"),
-                ],
-            ];
             Ok(rt::Request {
                 operation: "create-namespace",
                 method: rt::Method::POST,
                 path: url_path,
-                query,
-                headers,
+                query: Vec::new(),
+                headers: Vec::new(),
                 body: request_body,
                 security: SECURITY,
                 idempotent: false,
@@ -3139,10 +1740,7 @@ pub mod kv {
     impl GetNamespaceParams {
         /// Parameters with the required fields set and every optional one unset.
         pub fn new() -> Self {
-            Self {
-                account_id: None,
-                options: rt::RequestOptions::default(),
-            }
+            Self::default()
         }
         /// Sets `account_id`.
         pub fn account_id(mut self, value: impl Into<String>) -> Self {
@@ -3173,23 +1771,13 @@ pub mod kv {
             rt::encode::push_segment(&mut url_path, account_id);
             url_path.push_str("/storage/kv/namespaces/");
             rt::encode::push_segment(&mut url_path, namespace_id);
-            let query: Vec<(&'static str, String)> = Vec::new();
-            let headers: Vec<(&'static str, String)> = Vec::new();
-            let request_body = rt::Body::Empty;
-            const SECURITY: &[&[rt::Scheme]] = &[
-                &[rt::Scheme::Bearer],
-                &[
-                    rt::Scheme::ApiKeyHeader("X-Auth-Email"),
-                    rt::Scheme::ApiKeyHeader("X-Auth-Key"),
-                ],
-            ];
             Ok(rt::Request {
                 operation: "get-namespace",
                 method: rt::Method::GET,
                 path: url_path,
-                query,
-                headers,
-                body: request_body,
+                query: Vec::new(),
+                headers: Vec::new(),
+                body: rt::Body::Empty,
                 security: SECURITY,
                 idempotent: true,
                 options: self.options,
@@ -3247,26 +1835,17 @@ pub mod kv {
             rt::encode::push_segment(&mut url_path, account_id);
             url_path.push_str("/storage/kv/namespaces/");
             rt::encode::push_segment(&mut url_path, namespace_id);
-            let query: Vec<(&'static str, String)> = Vec::new();
-            let headers: Vec<(&'static str, String)> = Vec::new();
             let request_body = rt::Body::json(
                 &types::NamespaceTitleBody {
                     title: self.title,
                 },
             )?;
-            const SECURITY: &[&[rt::Scheme]] = &[
-                &[rt::Scheme::Bearer],
-                &[
-                    rt::Scheme::ApiKeyHeader("X-Auth-Email"),
-                    rt::Scheme::ApiKeyHeader("X-Auth-Key"),
-                ],
-            ];
             Ok(rt::Request {
                 operation: "rename-namespace",
                 method: rt::Method::PUT,
                 path: url_path,
-                query,
-                headers,
+                query: Vec::new(),
+                headers: Vec::new(),
                 body: request_body,
                 security: SECURITY,
                 idempotent: true,
@@ -3287,10 +1866,7 @@ pub mod kv {
     impl DeleteNamespaceParams {
         /// Parameters with the required fields set and every optional one unset.
         pub fn new() -> Self {
-            Self {
-                account_id: None,
-                options: rt::RequestOptions::default(),
-            }
+            Self::default()
         }
         /// Sets `account_id`.
         pub fn account_id(mut self, value: impl Into<String>) -> Self {
@@ -3321,23 +1897,13 @@ pub mod kv {
             rt::encode::push_segment(&mut url_path, account_id);
             url_path.push_str("/storage/kv/namespaces/");
             rt::encode::push_segment(&mut url_path, namespace_id);
-            let query: Vec<(&'static str, String)> = Vec::new();
-            let headers: Vec<(&'static str, String)> = Vec::new();
-            let request_body = rt::Body::Empty;
-            const SECURITY: &[&[rt::Scheme]] = &[
-                &[rt::Scheme::Bearer],
-                &[
-                    rt::Scheme::ApiKeyHeader("X-Auth-Email"),
-                    rt::Scheme::ApiKeyHeader("X-Auth-Key"),
-                ],
-            ];
             Ok(rt::Request {
                 operation: "delete-namespace",
                 method: rt::Method::DELETE,
                 path: url_path,
-                query,
-                headers,
-                body: request_body,
+                query: Vec::new(),
+                headers: Vec::new(),
+                body: rt::Body::Empty,
                 security: SECURITY,
                 idempotent: true,
                 options: self.options,
@@ -3397,22 +1963,13 @@ pub mod kv {
             url_path.push_str("/storage/kv/namespaces/");
             rt::encode::push_segment(&mut url_path, namespace_id);
             url_path.push_str("/bulk");
-            let query: Vec<(&'static str, String)> = Vec::new();
-            let headers: Vec<(&'static str, String)> = Vec::new();
             let request_body = rt::Body::json(&self.body)?;
-            const SECURITY: &[&[rt::Scheme]] = &[
-                &[rt::Scheme::Bearer],
-                &[
-                    rt::Scheme::ApiKeyHeader("X-Auth-Email"),
-                    rt::Scheme::ApiKeyHeader("X-Auth-Key"),
-                ],
-            ];
             Ok(rt::Request {
                 operation: "bulk-update",
                 method: rt::Method::PUT,
                 path: url_path,
-                query,
-                headers,
+                query: Vec::new(),
+                headers: Vec::new(),
                 body: request_body,
                 security: SECURITY,
                 idempotent: true,
@@ -3473,22 +2030,13 @@ pub mod kv {
             url_path.push_str("/storage/kv/namespaces/");
             rt::encode::push_segment(&mut url_path, namespace_id);
             url_path.push_str("/bulk/delete");
-            let query: Vec<(&'static str, String)> = Vec::new();
-            let headers: Vec<(&'static str, String)> = Vec::new();
             let request_body = rt::Body::json(&self.body)?;
-            const SECURITY: &[&[rt::Scheme]] = &[
-                &[rt::Scheme::Bearer],
-                &[
-                    rt::Scheme::ApiKeyHeader("X-Auth-Email"),
-                    rt::Scheme::ApiKeyHeader("X-Auth-Key"),
-                ],
-            ];
             Ok(rt::Request {
                 operation: "bulk-delete",
                 method: rt::Method::POST,
                 path: url_path,
-                query,
-                headers,
+                query: Vec::new(),
+                headers: Vec::new(),
                 body: request_body,
                 security: SECURITY,
                 idempotent: true,
@@ -3564,8 +2112,8 @@ pub mod kv {
                     let value = &self.keys;
                     rt::validate::min_items("keys", value.len() as u64, 1)?;
                     rt::validate::max_items("keys", value.len() as u64, 100)?;
-                    for v in value {
-                        types::KeyName::check(v)?;
+                    for value in value {
+                        types::KeyName::check(value)?;
                     }
                 }
             }
@@ -3575,8 +2123,6 @@ pub mod kv {
             url_path.push_str("/storage/kv/namespaces/");
             rt::encode::push_segment(&mut url_path, namespace_id);
             url_path.push_str("/bulk/get");
-            let query: Vec<(&'static str, String)> = Vec::new();
-            let headers: Vec<(&'static str, String)> = Vec::new();
             let request_body = rt::Body::json(
                 &types::BulkGetBody {
                     keys: self.keys,
@@ -3584,19 +2130,12 @@ pub mod kv {
                     with_metadata: self.with_metadata,
                 },
             )?;
-            const SECURITY: &[&[rt::Scheme]] = &[
-                &[rt::Scheme::Bearer],
-                &[
-                    rt::Scheme::ApiKeyHeader("X-Auth-Email"),
-                    rt::Scheme::ApiKeyHeader("X-Auth-Key"),
-                ],
-            ];
             Ok(rt::Request {
                 operation: "bulk-get",
                 method: rt::Method::POST,
                 path: url_path,
-                query,
-                headers,
+                query: Vec::new(),
+                headers: Vec::new(),
                 body: request_body,
                 security: SECURITY,
                 idempotent: true,
@@ -3623,13 +2162,7 @@ pub mod kv {
     impl ListKeysParams {
         /// Parameters with the required fields set and every optional one unset.
         pub fn new() -> Self {
-            Self {
-                account_id: None,
-                prefix: None,
-                limit: None,
-                cursor: None,
-                options: rt::RequestOptions::default(),
-            }
+            Self::default()
         }
         /// Sets `account_id`.
         pub fn account_id(mut self, value: impl Into<String>) -> Self {
@@ -3669,8 +2202,8 @@ pub mod kv {
             if core.validates() {
                 types::AccountId::check(account_id).map_err(|e| e.at("account_id"))?;
                 types::NamespaceId::check(namespace_id).map_err(|e| e.at("namespace_id"))?;
-                if let Some(v) = &self.limit {
-                    types::ListLimit::check(v).map_err(|e| e.at("limit"))?;
+                if let Some(value) = &self.limit {
+                    types::ListLimit::check(value).map_err(|e| e.at("limit"))?;
                 }
             }
             let mut url_path = String::with_capacity(224);
@@ -3679,32 +2212,17 @@ pub mod kv {
             url_path.push_str("/storage/kv/namespaces/");
             rt::encode::push_segment(&mut url_path, namespace_id);
             url_path.push_str("/keys");
-            let mut query: Vec<(&'static str, String)> = Vec::with_capacity(3);
-            if let Some(value) = &self.prefix {
-                query.push(("prefix", rt::encode::ToQuery::to_query(value)));
-            }
-            if let Some(value) = &self.limit {
-                query.push(("limit", rt::encode::ToQuery::to_query(value)));
-            }
-            if let Some(value) = &self.cursor {
-                query.push(("cursor", rt::encode::ToQuery::to_query(value)));
-            }
-            let headers: Vec<(&'static str, String)> = Vec::new();
-            let request_body = rt::Body::Empty;
-            const SECURITY: &[&[rt::Scheme]] = &[
-                &[rt::Scheme::Bearer],
-                &[
-                    rt::Scheme::ApiKeyHeader("X-Auth-Email"),
-                    rt::Scheme::ApiKeyHeader("X-Auth-Key"),
-                ],
-            ];
+            let mut query = Vec::with_capacity(3);
+            rt::encode::pair_opt(&mut query, "prefix", self.prefix.as_ref());
+            rt::encode::pair_opt(&mut query, "limit", self.limit.as_ref());
+            rt::encode::pair_opt(&mut query, "cursor", self.cursor.as_ref());
             Ok(rt::Request {
                 operation: "list-keys",
                 method: rt::Method::GET,
                 path: url_path,
                 query,
-                headers,
-                body: request_body,
+                headers: Vec::new(),
+                body: rt::Body::Empty,
                 security: SECURITY,
                 idempotent: true,
                 options: self.options,
@@ -3732,10 +2250,7 @@ pub mod kv {
     impl GetMetadataParams {
         /// Parameters with the required fields set and every optional one unset.
         pub fn new() -> Self {
-            Self {
-                account_id: None,
-                options: rt::RequestOptions::default(),
-            }
+            Self::default()
         }
         /// Sets `account_id`.
         pub fn account_id(mut self, value: impl Into<String>) -> Self {
@@ -3770,23 +2285,13 @@ pub mod kv {
             rt::encode::push_segment(&mut url_path, namespace_id);
             url_path.push_str("/metadata/");
             rt::encode::push_segment(&mut url_path, key_name);
-            let query: Vec<(&'static str, String)> = Vec::new();
-            let headers: Vec<(&'static str, String)> = Vec::new();
-            let request_body = rt::Body::Empty;
-            const SECURITY: &[&[rt::Scheme]] = &[
-                &[rt::Scheme::Bearer],
-                &[
-                    rt::Scheme::ApiKeyHeader("X-Auth-Email"),
-                    rt::Scheme::ApiKeyHeader("X-Auth-Key"),
-                ],
-            ];
             Ok(rt::Request {
                 operation: "get-metadata",
                 method: rt::Method::GET,
                 path: url_path,
-                query,
-                headers,
-                body: request_body,
+                query: Vec::new(),
+                headers: Vec::new(),
+                body: rt::Body::Empty,
                 security: SECURITY,
                 idempotent: true,
                 options: self.options,
@@ -3806,10 +2311,7 @@ pub mod kv {
     impl GetValueParams {
         /// Parameters with the required fields set and every optional one unset.
         pub fn new() -> Self {
-            Self {
-                account_id: None,
-                options: rt::RequestOptions::default(),
-            }
+            Self::default()
         }
         /// Sets `account_id`.
         pub fn account_id(mut self, value: impl Into<String>) -> Self {
@@ -3844,23 +2346,13 @@ pub mod kv {
             rt::encode::push_segment(&mut url_path, namespace_id);
             url_path.push_str("/values/");
             rt::encode::push_segment(&mut url_path, key_name);
-            let query: Vec<(&'static str, String)> = Vec::new();
-            let headers: Vec<(&'static str, String)> = Vec::new();
-            let request_body = rt::Body::Empty;
-            const SECURITY: &[&[rt::Scheme]] = &[
-                &[rt::Scheme::Bearer],
-                &[
-                    rt::Scheme::ApiKeyHeader("X-Auth-Email"),
-                    rt::Scheme::ApiKeyHeader("X-Auth-Key"),
-                ],
-            ];
             Ok(rt::Request {
                 operation: "get-value",
                 method: rt::Method::GET,
                 path: url_path,
-                query,
-                headers,
-                body: request_body,
+                query: Vec::new(),
+                headers: Vec::new(),
+                body: rt::Body::Empty,
                 security: SECURITY,
                 idempotent: true,
                 options: self.options,
@@ -3948,12 +2440,12 @@ pub mod kv {
                 types::AccountId::check(account_id).map_err(|e| e.at("account_id"))?;
                 types::NamespaceId::check(namespace_id).map_err(|e| e.at("namespace_id"))?;
                 types::KeyName::check(key_name).map_err(|e| e.at("key_name"))?;
-                if let Some(v) = &self.expiration_ttl {
-                    types::ExpirationTtl::check(v).map_err(|e| e.at("expiration_ttl"))?;
+                if let Some(value) = &self.expiration_ttl {
+                    types::ExpirationTtl::check(value).map_err(|e| e.at("expiration_ttl"))?;
                 }
                 types::Value::check(&self.value).map_err(|e| e.at("value"))?;
-                if let Some(v) = &self.metadata {
-                    types::Metadata::check(v).map_err(|e| e.at("metadata"))?;
+                if let Some(value) = &self.metadata {
+                    types::Metadata::check(value).map_err(|e| e.at("metadata"))?;
                 }
             }
             let mut url_path = String::with_capacity(237);
@@ -3963,14 +2455,9 @@ pub mod kv {
             rt::encode::push_segment(&mut url_path, namespace_id);
             url_path.push_str("/values/");
             rt::encode::push_segment(&mut url_path, key_name);
-            let mut query: Vec<(&'static str, String)> = Vec::with_capacity(2);
-            if let Some(value) = &self.expiration {
-                query.push(("expiration", rt::encode::ToQuery::to_query(value)));
-            }
-            if let Some(value) = &self.expiration_ttl {
-                query.push(("expiration_ttl", rt::encode::ToQuery::to_query(value)));
-            }
-            let headers: Vec<(&'static str, String)> = Vec::new();
+            let mut query = Vec::with_capacity(2);
+            rt::encode::pair_opt(&mut query, "expiration", self.expiration.as_ref());
+            rt::encode::pair_opt(&mut query, "expiration_ttl", self.expiration_ttl.as_ref());
             let request_body = if self.metadata.is_none() {
                 rt::Body::raw("application/octet-stream", self.value.into())
             } else {
@@ -3982,19 +2469,12 @@ pub mod kv {
                 }
                 rt::Body::Multipart(parts)
             };
-            const SECURITY: &[&[rt::Scheme]] = &[
-                &[rt::Scheme::Bearer],
-                &[
-                    rt::Scheme::ApiKeyHeader("X-Auth-Email"),
-                    rt::Scheme::ApiKeyHeader("X-Auth-Key"),
-                ],
-            ];
             Ok(rt::Request {
                 operation: "update-value",
                 method: rt::Method::PUT,
                 path: url_path,
                 query,
-                headers,
+                headers: Vec::new(),
                 body: request_body,
                 security: SECURITY,
                 idempotent: true,
@@ -4015,10 +2495,7 @@ pub mod kv {
     impl DeleteValueParams {
         /// Parameters with the required fields set and every optional one unset.
         pub fn new() -> Self {
-            Self {
-                account_id: None,
-                options: rt::RequestOptions::default(),
-            }
+            Self::default()
         }
         /// Sets `account_id`.
         pub fn account_id(mut self, value: impl Into<String>) -> Self {
@@ -4053,23 +2530,13 @@ pub mod kv {
             rt::encode::push_segment(&mut url_path, namespace_id);
             url_path.push_str("/values/");
             rt::encode::push_segment(&mut url_path, key_name);
-            let query: Vec<(&'static str, String)> = Vec::new();
-            let headers: Vec<(&'static str, String)> = Vec::new();
-            let request_body = rt::Body::Empty;
-            const SECURITY: &[&[rt::Scheme]] = &[
-                &[rt::Scheme::Bearer],
-                &[
-                    rt::Scheme::ApiKeyHeader("X-Auth-Email"),
-                    rt::Scheme::ApiKeyHeader("X-Auth-Key"),
-                ],
-            ];
             Ok(rt::Request {
                 operation: "delete-value",
                 method: rt::Method::DELETE,
                 path: url_path,
-                query,
-                headers,
-                body: request_body,
+                query: Vec::new(),
+                headers: Vec::new(),
+                body: rt::Body::Empty,
                 security: SECURITY,
                 idempotent: true,
                 options: self.options,

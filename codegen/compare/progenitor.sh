@@ -7,8 +7,10 @@
 # kv-codegen) on Cloudflare's kv-all.yaml, reporting whether each accepts it.
 #
 #   codegen/compare/progenitor.sh [GROUPS]      (GROUPS resource groups of 15 operations; 100)
+#   SPEC=../shared/specs/nexus.json codegen/compare/progenitor.sh
+#                                               (a real document both accept, instead)
 #
-# Environment: RUNS (default 3), KV_ALL (default ../shared/cloudflare/kv-all.yaml).
+# Environment: RUNS (default 3), KV_ALL (default ../shared/cloudflare/kv-all.yaml), SPEC.
 # Everything is written under target/progenitor-compare/ and codegen/compare/progenitor/target/.
 set -euo pipefail
 shopt -s inherit_errexit
@@ -32,10 +34,19 @@ if [ -z "$plain_flag" ]; then
     cargo build --quiet --release -p kv-codegen --example build_script_path
 fi
 
-echo "== writing the spec ($groups groups, progenitor-compatible)"
 mkdir -p "$out"
-cargo run --quiet -p kv-codegen --example synthetic_spec -- "$out/spec" "$groups" --progenitor-compatible
-spec=$out/spec/synthetic.json
+if [ -n "${SPEC:-}" ]; then
+    spec=$SPEC
+    echo "== the spec: $spec"
+else
+    echo "== writing the spec ($groups groups, progenitor-compatible)"
+    cargo run --quiet -p kv-codegen --example synthetic_spec -- "$out/spec" "$groups" --progenitor-compatible
+    spec=$out/spec/synthetic.json
+fi
+# The module kv-codegen writes is named after the spec's file.
+module=$(basename "$spec")
+module=${module%.*}
+module=${module//-/_}.rs
 
 # timed LOG COMMAND…: runs it once under /usr/bin/time (stdout and stderr to LOG) and prints
 # "wall user+sys rss_kb"; fails, showing LOG, when the command fails.
@@ -86,14 +97,14 @@ generated_ops() {
 
 echo "== timing, $runs run(s) each"
 mkdir -p "$out/kv" "$out/progenitor"
-kv_samples=$(bench kv-codegen "$out/kv/synthetic.rs" "$kv" generate --strict "$spec" -o "$out/kv")
+kv_samples=$(bench kv-codegen "$out/kv/$module" "$kv" generate --strict "$spec" -o "$out/kv")
 kv_ops=$(generated_ops "$out/kv-codegen.log")
-kv_lines=$(wc -l <"$out/kv/synthetic.rs")
+kv_lines=$(wc -l <"$out/kv/$module")
 
 if [ -n "$plain_flag" ]; then
-    plain_samples=$(bench kv-codegen-plain "$out/kv/synthetic.rs" \
+    plain_samples=$(bench kv-codegen-plain "$out/kv/$module" \
         "$kv" generate --strict "$plain_flag" "$spec" -o "$out/kv")
-    plain_lines=$(wc -l <"$out/kv/synthetic.rs")
+    plain_lines=$(wc -l <"$out/kv/$module")
     plain_name="kv-codegen $plain_flag"
 else
     plain_samples=$(bench kv-codegen-plain "" target/release/examples/build_script_path "$spec")

@@ -184,14 +184,24 @@ pub(crate) fn join_index(pointer: &str, index: usize) -> String {
 /// The count line counts causes, then the operations left out.
 pub fn render(items: &[Diagnostic]) -> String {
     let grouped = group_left_out(items);
+    let repeats = repeated_warnings(items);
     let mut out = String::new();
     let mut errors = 0;
-    for (item, operations) in items.iter().zip(&grouped) {
+    for (index, (item, operations)) in items.iter().zip(&grouped).enumerate() {
         let Some(operations) = operations else {
             continue; // listed under its cause
         };
+        let Some(places) = repeats.get(index) else {
+            continue;
+        };
+        let Some(places) = places else {
+            continue; // listed under its first occurrence
+        };
         out.push_str(&item.to_string());
         out.push('\n');
+        for place in places {
+            out.push_str(&format!("  --> {place}\n"));
+        }
         if !operations.is_empty() {
             out.push_str("  = left out because of it:\n");
         }
@@ -215,6 +225,33 @@ pub fn render(items: &[Diagnostic]) -> String {
     }
     out.push('\n');
     out
+}
+
+/// For each diagnostic: `None` when it is a warning whose message an earlier warning has
+/// (listed there), else the other places that share its message. A document that copies a
+/// schema under many names repeats its warnings; each is said once, with every place.
+fn repeated_warnings(items: &[Diagnostic]) -> Vec<Option<Vec<&str>>> {
+    let mut first: HashMap<&str, usize> = HashMap::new();
+    let mut places: Vec<Option<Vec<&str>>> = items.iter().map(|_| Some(Vec::new())).collect();
+    for (index, item) in items.iter().enumerate() {
+        if item.severity != Severity::Warning {
+            continue;
+        }
+        match first.get(item.message.as_str()) {
+            Some(&at) => {
+                if let Some(Some(list)) = places.get_mut(at) {
+                    list.push(item.pointer.as_str());
+                }
+                if let Some(slot) = places.get_mut(index) {
+                    *slot = None;
+                }
+            }
+            None => {
+                first.insert(item.message.as_str(), index);
+            }
+        }
+    }
+    places
 }
 
 /// An operation listed under the problem that left it out.

@@ -38,25 +38,144 @@ pub fn format(tokens: TokenStream, source_name: &str, spec: &str) -> Result<Stri
 /// items of a module printed on their own).
 pub fn pretty_items(tokens: TokenStream, depth: usize, out: &mut String) -> Result<(), String> {
     for item in Items::new(tokens) {
+        if let Some(text) = runtime_macro(&item) {
+            indent_lines(&text, depth, out);
+            continue;
+        }
         let mut file: syn::File = syn::parse2(item).map_err(|err| {
             format!("internal error: the generated tokens are not a Rust file: {err}")
         })?;
         syn::visit_mut::VisitMut::visit_file_mut(&mut CommentSafeDocs, &mut file);
         let text = prettyplease::unparse(&file);
-        if depth == 0 {
-            out.push_str(&text);
-            continue;
-        }
-        // Literals print their line breaks escaped, so every line here is code or a comment.
-        for line in text.lines() {
-            if !line.is_empty() {
-                out.extend(std::iter::repeat_n("    ", depth));
-                out.push_str(line);
-            }
-            out.push('\n');
-        }
+        indent_lines(&text, depth, out);
     }
     Ok(())
+}
+
+/// `text` onto `out`, each line indented `depth` levels. Literals print their line breaks
+/// escaped, so every line is code or a comment.
+fn indent_lines(text: &str, depth: usize, out: &mut String) {
+    if depth == 0 {
+        out.push_str(text);
+        return;
+    }
+    for line in text.lines() {
+        if !line.is_empty() {
+            out.extend(std::iter::repeat_n("    ", depth));
+            out.push_str(line);
+        }
+        out.push('\n');
+    }
+}
+
+/// The runtime's table macros, printed here: `rt::newtype!(Name, base, "name");` on one line,
+/// and `rt::object!(Name { … });` with one member per line. prettyplease would fill a macro's
+/// tokens into lines; rustfmt leaves a macro call whose arguments are not expressions as it
+/// is, so this layout is also the one `cargo fmt` keeps. `None` for any other item.
+fn runtime_macro(item: &TokenStream) -> Option<String> {
+    let mut trees: Vec<TokenTree> = item.clone().into_iter().collect();
+    // Outer attributes (a feature gate) first, each on its own line.
+    let mut attrs = String::new();
+    while let [TokenTree::Punct(hash), TokenTree::Group(attr), ..] = trees.as_slice() {
+        if hash.as_char() != '#' || attr.delimiter() != Delimiter::Bracket {
+            return None;
+        }
+        attrs.push_str(&format!("#[{}]\n", tidy(attr.stream())));
+        trees.drain(..2);
+    }
+    let [TokenTree::Ident(krate), TokenTree::Punct(c1), TokenTree::Punct(c2), TokenTree::Ident(name), TokenTree::Punct(bang), TokenTree::Group(args), TokenTree::Punct(semi)] =
+        trees.as_slice()
+    else {
+        return None;
+    };
+    let punct = [c1.as_char(), c2.as_char(), bang.as_char(), semi.as_char()];
+    if punct != [':', ':', '!', ';'] || args.delimiter() != Delimiter::Parenthesis {
+        return None;
+    }
+    let head = format!("{attrs}{krate}::{name}!(");
+    match name.to_string().as_str() {
+        "newtype" => Some(format!("{head}{});\n", tidy(args.stream()))),
+        "object" | "variants_from" => {
+            let mut inner = args.stream().into_iter();
+            let (Some(TokenTree::Ident(ty)), Some(TokenTree::Group(rows)), None) =
+                (inner.next(), inner.next(), inner.next())
+            else {
+                return None;
+            };
+            let mut text = format!("{head}{ty} {{\n");
+            for row in split_rows(rows.stream()) {
+                text.push_str("    ");
+                text.push_str(&tidy(row));
+                text.push('\n');
+            }
+            text.push_str("});\n");
+            Some(text)
+        }
+        _ => None,
+    }
+}
+
+/// A member table's rows: each up to and with its comma, the last one (`.. extra`) as it is.
+fn split_rows(tokens: TokenStream) -> Vec<TokenStream> {
+    let mut rows = Vec::new();
+    let mut row = TokenStream::new();
+    for tree in tokens {
+        let end = matches!(&tree, TokenTree::Punct(p) if p.as_char() == ',');
+        row.extend([tree]);
+        if end {
+            rows.push(std::mem::take(&mut row));
+        }
+    }
+    if !row.is_empty() {
+        rows.push(row);
+    }
+    rows
+}
+
+/// Tokens of a macro's arguments (names, literals, paths and types) spaced as rustfmt would
+/// write them: `a: "b"`, `Vec<rt::Binary>, "c"`, `..extra`.
+fn tidy(tokens: TokenStream) -> String {
+    let mut words: Vec<String> = Vec::new();
+    let mut joint = false;
+    for tree in tokens {
+        match tree {
+            TokenTree::Punct(p) => {
+                let c = p.as_char();
+                match words.last_mut() {
+                    Some(last) if joint => last.push(c),
+                    _ => words.push(c.to_string()),
+                }
+                joint = p.spacing() == proc_macro2::Spacing::Joint;
+            }
+            TokenTree::Group(g) => {
+                let (open, close) = match g.delimiter() {
+                    Delimiter::Parenthesis => ("(", ")"),
+                    Delimiter::Bracket => ("[", "]"),
+                    Delimiter::Brace => ("{ ", " }"),
+                    Delimiter::None => ("", ""),
+                };
+                words.push(format!("{open}{}{close}", tidy(g.stream())));
+                joint = false;
+            }
+            other => {
+                words.push(other.to_string());
+                joint = false;
+            }
+        }
+    }
+    let mut text = String::new();
+    let mut glue = true;
+    for word in &words {
+        let tight_before = [",", ":", ";", "::", "<", ">", ">>"].contains(&word.as_str())
+            || word.starts_with('(')
+            || word.starts_with('[');
+        if !glue && !tight_before {
+            text.push(' ');
+        }
+        text.push_str(word);
+        glue = ["::", "<", "&", "..", "'"].contains(&word.as_str());
+    }
+    text
 }
 
 /// Doc text as a comment may hold it: a control character (NUL, a lone carriage return) or a

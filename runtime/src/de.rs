@@ -24,16 +24,60 @@ use std::marker::PhantomData;
 #[doc(hidden)]
 /// A key of an object, looked up among a struct's members.
 ///
-/// `names` must be sorted (the generator sorts them); the value is the index of the member
-/// with that wire name, or `None` for a key the struct does not name. Unknown keys are
-/// skipped by the caller: answers are read leniently.
+/// The table pairs each wire name with the member's position, sorted by name ([`sorted`]
+/// makes it at compile time); the value is the position of the member with that wire name,
+/// or `None` for a key the struct does not name. Unknown keys are skipped by the caller:
+/// answers are read leniently.
 #[derive(Clone, Copy, Debug)]
-pub struct Members(pub &'static [&'static str]);
+pub struct Members(pub &'static [(&'static str, usize)]);
 
 impl Members {
     fn find(&self, key: &str) -> Option<usize> {
-        self.0.binary_search(&key).ok()
+        let found = self.0.binary_search_by(|(name, _)| (*name).cmp(key));
+        found
+            .ok()
+            .and_then(|i| self.0.get(i))
+            .map(|(_, position)| *position)
     }
+}
+
+#[doc(hidden)]
+/// The member names of a struct, in declaration order, paired with their positions and sorted
+/// by name: the table [`Members`] searches, made when the generated code is compiled (the
+/// members stay in declaration order, where serde's derive reports the first one missing).
+pub const fn sorted<const N: usize>(names: [&'static str; N]) -> [(&'static str, usize); N] {
+    let mut table = [("", 0); N];
+    let mut i = 0;
+    while i < N {
+        table[i] = (names[i], i);
+        i += 1;
+    }
+    // Insertion sort: const-evaluable, and structs have tens of members, not thousands.
+    let mut i = 1;
+    while i < N {
+        let mut j = i;
+        while j > 0 && less(table[j].0, table[j - 1].0) {
+            let moved = table[j];
+            table[j] = table[j - 1];
+            table[j - 1] = moved;
+            j -= 1;
+        }
+        i += 1;
+    }
+    table
+}
+
+/// `a < b` as `str`'s `Ord` has it (bytewise), in a const fn.
+const fn less(a: &str, b: &str) -> bool {
+    let (a, b) = (a.as_bytes(), b.as_bytes());
+    let mut i = 0;
+    while i < a.len() && i < b.len() {
+        if a[i] != b[i] {
+            return a[i] < b[i];
+        }
+        i += 1;
+    }
+    a.len() < b.len()
 }
 
 impl<'de> DeserializeSeed<'de> for Members {
@@ -68,7 +112,7 @@ impl<'de> Visitor<'de> for Members {
 /// A key looked up like [`Members`], but an unknown one is kept: for a struct that gathers
 /// the members it does not name (`additionalProperties`).
 #[derive(Clone, Copy, Debug)]
-pub struct MembersOrKey(pub &'static [&'static str]);
+pub struct MembersOrKey(pub &'static [(&'static str, usize)]);
 
 #[doc(hidden)]
 /// What [`MembersOrKey`] found: a member's index, or a key of the extra members.
@@ -170,10 +214,20 @@ mod tests {
     use super::*;
     use serde::de::value::{BorrowedStrDeserializer, BytesDeserializer, Error};
 
-    const NAMES: &[&str] = &["a", "id", "name", "type"];
+    // Declared as `type`, `id`, `a`, `name`.
+    const NAMES: &[(&str, usize)] = &sorted(["type", "id", "a", "name"]);
 
     #[test]
-    fn members_are_found_by_their_index_in_the_sorted_table() {
+    fn the_table_is_sorted_by_name_and_keeps_positions() {
+        assert_eq!(NAMES, [("a", 2), ("id", 1), ("name", 3), ("type", 0)]);
+        let names = ["b", "ab", "a", "", "ba", "\u{e9}", "Z"];
+        let mut expected: Vec<(&str, usize)> = names.iter().copied().zip(0..).collect();
+        expected.sort();
+        assert_eq!(sorted(names).to_vec(), expected);
+    }
+
+    #[test]
+    fn members_are_found_by_their_position_in_the_declaration() {
         let found: Vec<Option<usize>> = ["a", "id", "type", "nope", ""]
             .iter()
             .map(|k| {
@@ -182,7 +236,7 @@ mod tests {
                     .unwrap_or(Some(99))
             })
             .collect();
-        assert_eq!(found, [Some(0), Some(1), Some(3), None, None]);
+        assert_eq!(found, [Some(2), Some(1), Some(0), None, None]);
     }
 
     #[test]
@@ -195,8 +249,8 @@ mod tests {
     fn unknown_keys_are_kept_borrowed_when_the_input_allows() {
         let got = MembersOrKey(NAMES).deserialize(BorrowedStrDeserializer::<Error>::new("extra"));
         assert!(matches!(got, Ok(Key::Other(Cow::Borrowed("extra")))));
-        let got = MembersOrKey(NAMES).deserialize(BorrowedStrDeserializer::<Error>::new("id"));
-        assert_eq!(got.ok(), Some(Key::Member(1)));
+        let got = MembersOrKey(NAMES).deserialize(BorrowedStrDeserializer::<Error>::new("a"));
+        assert_eq!(got.ok(), Some(Key::Member(2)));
     }
 
     #[test]

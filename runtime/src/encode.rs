@@ -42,6 +42,26 @@ pub fn form_body(pairs: &[(&str, String)]) -> String {
     out
 }
 
+/// Appends the pair `name`, `value` (as raw text) to query pairs, headers or form fields.
+pub fn pair<T: ToQuery + ?Sized>(
+    pairs: &mut Vec<(&'static str, String)>,
+    name: &'static str,
+    value: &T,
+) {
+    pairs.push((name, value.to_query()));
+}
+
+/// [`pair`], when the value is set.
+pub fn pair_opt<T: ToQuery>(
+    pairs: &mut Vec<(&'static str, String)>,
+    name: &'static str,
+    value: Option<&T>,
+) {
+    if let Some(value) = value {
+        pair(pairs, name, value);
+    }
+}
+
 /// A value that can be sent as a query parameter. The text is raw: the runtime encodes it.
 pub trait ToQuery {
     /// The value as query text, before percent-encoding.

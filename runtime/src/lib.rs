@@ -33,6 +33,7 @@ pub mod de;
 pub mod encode;
 mod envelope;
 mod error;
+mod macros;
 mod message;
 mod pager;
 mod raw;
@@ -66,6 +67,13 @@ pub use response::{Response, ResultInfo};
 pub use stream::{ByteStream, DEFAULT_IDLE_TIMEOUT};
 pub use transport::Core;
 pub use validate::ConstraintError;
+
+/// The crates the runtime's macros name, so that generated code needs no path of its own.
+#[doc(hidden)]
+pub mod __private {
+    pub use serde;
+    pub use serde_json;
+}
 
 /// The headers of a response.
 pub use reqwest::header::HeaderMap;

@@ -68,34 +68,34 @@ impl Emitter<'_> {
             TypeRef::Nullable(inner) if self.has_checks(inner) => {
                 // `Option<Alias>` where the alias is itself an `Option`: one pattern, not two
                 // nested `if let`s.
-                let mut pattern = quote!(Some(v));
+                let mut pattern = quote!(Some(value));
                 let mut ty = inner.as_ref();
                 while let Some(next) = self.optional_inside(ty) {
                     pattern = quote!(Some(#pattern));
                     ty = next;
                 }
-                let body = self.check_stmts(ty, quote!(v), rename);
+                let body = self.check_stmts(ty, quote!(value), rename);
                 quote! { if let #pattern = #value { #body } }
             }
             TypeRef::Array(item) if self.has_checks(item) => match self.optional_inside(item) {
                 // A list of optional items: skip the absent ones.
                 Some(inner) => {
-                    let body = self.check_stmts(inner, quote!(v), rename);
-                    quote! { for v in IntoIterator::into_iter(#value).flatten() { #body } }
+                    let body = self.check_stmts(inner, quote!(value), rename);
+                    quote! { for value in IntoIterator::into_iter(#value).flatten() { #body } }
                 }
                 None => {
-                    let body = self.check_stmts(item, quote!(v), rename);
-                    quote! { for v in #value { #body } }
+                    let body = self.check_stmts(item, quote!(value), rename);
+                    quote! { for value in #value { #body } }
                 }
             },
             TypeRef::Map(item) if self.has_checks(item) => match self.optional_inside(item) {
                 Some(inner) => {
-                    let body = self.check_stmts(inner, quote!(v), rename);
-                    quote! { for v in std::collections::BTreeMap::values(#value).flatten() { #body } }
+                    let body = self.check_stmts(inner, quote!(value), rename);
+                    quote! { for value in std::collections::BTreeMap::values(#value).flatten() { #body } }
                 }
                 None => {
-                    let body = self.check_stmts(item, quote!(v), rename);
-                    quote! { for v in std::collections::BTreeMap::values(#value) { #body } }
+                    let body = self.check_stmts(item, quote!(value), rename);
+                    quote! { for value in std::collections::BTreeMap::values(#value) { #body } }
                 }
             },
             TypeRef::Named(id) => self.named_check(*id, value, rename, tail),

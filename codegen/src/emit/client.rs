@@ -59,6 +59,13 @@ impl Emitter<'_> {
             #[doc = #title]
             ///
             /// Cheap to clone: clones share one connection pool and configuration.
+            ///
+            /// # Errors
+            ///
+            /// Every operation's method fails with a validation error, before any I/O, when a
+            /// parameter breaks a constraint of the specification (unless validation is switched
+            /// off); otherwise with the transport's or the API's error. Each method lists the
+            /// error statuses the specification describes for it.
             #[derive(Clone, Debug)]
             pub struct Client {
                 core: #rt::Core,

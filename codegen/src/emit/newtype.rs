@@ -2,7 +2,7 @@
 
 use super::{docs, ident, Emitter};
 use crate::model::{IntWidth, Newtype, TypeDef, TypeId, TypeKind, TypeRef};
-use proc_macro2::{Ident, TokenStream};
+use proc_macro2::TokenStream;
 use quote::quote;
 
 /// How a newtype's base is handled: its Rust type, the type `check` borrows, and its traits.
@@ -54,10 +54,15 @@ pub(super) fn emit(e: &Emitter<'_>, id: TypeId, def: &TypeDef, n: &Newtype) -> T
         inner,
         borrowed,
         derives,
-        ..
+        kind,
     } = &base;
-    let accessors = accessors(&base);
-    let parse = from_str(&name, &base, field, rt);
+    let conversions = match kind {
+        BaseKind::Text => quote!(text),
+        BaseKind::Integer => quote!(integer #inner),
+        BaseKind::Number => quote!(number),
+        BaseKind::Binary => quote!(binary),
+        BaseKind::Json => quote!(json #inner),
+    };
     quote! {
         #rules_doc
         #[derive(Clone, Debug, #derives serde::Serialize)]
@@ -70,27 +75,8 @@ pub(super) fn emit(e: &Emitter<'_>, id: TypeId, def: &TypeDef, n: &Newtype) -> T
                 #members
                 Ok(())
             }
-            #accessors
         }
-        impl TryFrom<#inner> for #name {
-            type Error = #rt::ConstraintError;
-            fn try_from(value: #inner) -> Result<Self, Self::Error> {
-                Self::check(&value)?;
-                Ok(Self(value))
-            }
-        }
-        #parse
-        impl<'de> serde::Deserialize<'de> for #name {
-            fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-                let value = <#inner as serde::Deserialize>::deserialize(deserializer)?;
-                Self::try_from(value).map_err(serde::de::Error::custom)
-            }
-        }
-        impl From<#name> for #inner {
-            fn from(value: #name) -> Self {
-                value.0
-            }
-        }
+        #rt::newtype!(#name, #conversions, #field);
     }
 }
 
@@ -130,9 +116,11 @@ pub(super) fn inline_checks(
         .iter()
         .map(|c| e.constraint_stmt(c, &n.base, field, &local));
     let members = inner_checks(e, id, n);
-    // `let value = value;` would be a redundant local.
-    let bind = (value.to_string() != "value").then(|| quote!(let value = #value;));
-    quote! { { #bind #(#own)* #members } }
+    // `let value = value;` would be a redundant local, and without a local no block is needed.
+    if value.to_string() == "value" {
+        return quote! { #(#own)* #members };
+    }
+    quote! { { let value = #value; #(#own)* #members } }
 }
 
 /// Checks of what the value holds, unless it holds the newtype itself (its own name is kept
@@ -211,104 +199,6 @@ fn derives_json(e: &Emitter<'_>, base: &TypeRef) -> TokenStream {
         TokenStream::new()
     } else {
         quote!(PartialEq,)
-    }
-}
-
-/// Constructors without checks, and ways back to the value.
-fn accessors(base: &Base) -> TokenStream {
-    let inner = &base.inner;
-    let unchecked = quote! {
-        /// Wraps `value` without checking it; the server stays the judge.
-        pub fn new_unchecked(value: impl Into<#inner>) -> Self {
-            Self(value.into())
-        }
-        /// Unwraps the value.
-        pub fn into_inner(self) -> #inner {
-            self.0
-        }
-    };
-    match base.kind {
-        BaseKind::Text => quote! {
-            #unchecked
-            /// The value as text.
-            pub fn as_str(&self) -> &str {
-                &self.0
-            }
-        },
-        BaseKind::Integer | BaseKind::Number => quote! {
-            #unchecked
-            /// The value.
-            pub fn get(&self) -> #inner {
-                self.0
-            }
-        },
-        BaseKind::Binary | BaseKind::Json => quote! {
-            #unchecked
-            /// The value.
-            pub fn as_inner(&self) -> &#inner {
-                &self.0
-            }
-        },
-    }
-}
-
-/// `FromStr`, plus `TryFrom<&str>`, `AsRef<str>` and `Display` where the value is text or a number.
-fn from_str(name: &Ident, base: &Base, field: &str, rt: &TokenStream) -> TokenStream {
-    let inner = &base.inner;
-    let parse = match base.kind {
-        BaseKind::Text => quote! { Self::try_from(value.to_owned()) },
-        BaseKind::Integer => quote! {
-            let parsed: #inner = value.parse().map_err(|e| #rt::ConstraintError::parse(#field, "an integer", e))?;
-            Self::try_from(parsed)
-        },
-        BaseKind::Number => quote! {
-            let parsed: #inner = value.parse().map_err(|e| #rt::ConstraintError::parse(#field, "a number", e))?;
-            Self::try_from(parsed)
-        },
-        BaseKind::Binary => quote! { Self::try_from(#rt::Binary::from(value.to_owned())) },
-        BaseKind::Json => quote! {
-            let parsed: #inner = serde_json::from_str(value).map_err(|e| #rt::ConstraintError::parse(#field, "JSON", e))?;
-            Self::try_from(parsed)
-        },
-    };
-    let text_impls = match base.kind {
-        BaseKind::Text => quote! {
-            impl TryFrom<&str> for #name {
-                type Error = #rt::ConstraintError;
-                fn try_from(value: &str) -> Result<Self, Self::Error> {
-                    Self::try_from(value.to_owned())
-                }
-            }
-            impl AsRef<str> for #name {
-                fn as_ref(&self) -> &str {
-                    &self.0
-                }
-            }
-        },
-        _ => TokenStream::new(),
-    };
-    let display = matches!(
-        base.kind,
-        BaseKind::Text | BaseKind::Integer | BaseKind::Number
-    )
-    .then(|| {
-        quote! {
-            impl std::fmt::Display for #name {
-                fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                    std::fmt::Display::fmt(&self.0, f)
-                }
-            }
-        }
-    });
-    quote! {
-        impl std::str::FromStr for #name {
-            type Err = #rt::ConstraintError;
-            fn from_str(value: &str) -> Result<Self, Self::Err> {
-                #parse
-            }
-        }
-        #text_impls
-        #display
     }
 }
 

@@ -228,18 +228,20 @@ impl Emitter<'_> {
         lines.push(String::new());
         lines.push(format!("`{} {}`", op.http_method.as_str(), op.path));
         lines.push(String::new());
-        lines.push("# Errors".to_owned());
-        lines.push(String::new());
-        lines.push("A validation error before any I/O when a parameter breaks a constraint of the specification (unless validation is switched off); otherwise the transport's or the API's error.".to_owned());
+        // What fails every method is said once, on `Client`; here only the statuses.
+        let mut errors = vec!["# Errors".to_owned(), String::new()];
         for r in op.responses.iter().filter(|r| !r.status.is_success()) {
             let desc = r.description.trim();
             if !desc.is_empty() {
-                lines.push(format!(
+                errors.push(format!(
                     "- `{}`: {}",
                     r.status.label(),
                     desc.replace('\n', " ")
                 ));
             }
+        }
+        if errors.len() > 2 {
+            lines.extend(errors);
         }
         lines.extend(self.method_example(op, kind, name));
         docs::lines_to_attrs(&lines)

@@ -56,25 +56,27 @@ enum Taking {
 impl Emitter<'_> {
     /// The parameters structs of the operations of `group` ("" for the client's own).
     pub fn params_of_group(&self, group: &str) -> TokenStream {
-        let items = self
+        let ops: Vec<&Operation> = self
             .model
             .operations
             .iter()
             .filter(|op| op.resource.first().map_or("", String::as_str) == group)
-            .map(|op| {
-                let params = self.params_struct(op);
-                let request = self.request_builder(op);
-                let next = self.next_page(op);
-                let name = ident(&op.params_name);
-                quote! {
-                    #params
-                    impl #name {
-                        #request
-                        #next
-                    }
+            .collect();
+        let (tables, security) = self.security_tables(&ops);
+        let items = ops.iter().zip(&security).map(|(op, security)| {
+            let params = self.params_struct(op);
+            let request = self.request_builder(op, security);
+            let next = self.next_page(op);
+            let name = ident(&op.params_name);
+            quote! {
+                #params
+                impl #name {
+                    #request
+                    #next
                 }
-            });
-        quote! { #(#items)* }
+            }
+        });
+        quote! { #tables #(#items)* }
     }
 
     /// The struct's fields: optional and client-default parameters, then the body's.
@@ -188,6 +190,18 @@ impl Emitter<'_> {
             .iter()
             .filter(|f| !f.required)
             .map(|f| self.setter(op, f));
+        // With nothing required, every field starts as its default.
+        let body = if required.is_empty() {
+            quote!(Self::default())
+        } else {
+            quote! {
+                Self {
+                    #(#inits)*
+                    options: #rt::RequestOptions::default(),
+                    #invalid_init
+                }
+            }
+        };
         quote! {
             #[doc = #doc]
             #derive
@@ -202,11 +216,7 @@ impl Emitter<'_> {
                 /// Parameters with the required fields set and every optional one unset.
                 #new_allow
                 pub fn new(#(#args),*) -> Self {
-                    Self {
-                        #(#inits)*
-                        options: #rt::RequestOptions::default(),
-                        #invalid_init
-                    }
+                    #body
                 }
                 #(#setters)*
                 /// Sets the per-request options.

@@ -21,7 +21,9 @@ impl Emitter<'_> {
             .collect()
     }
 
-    pub(super) fn request_builder(&self, op: &Operation) -> TokenStream {
+    /// `into_request`; `security` names the constant holding the operation's requirements
+    /// (written once per module by [`Self::security_tables`]).
+    pub(super) fn request_builder(&self, op: &Operation, security: &Ident) -> TokenStream {
         let rt = &self.rt;
         let args = self.path_arguments(op).into_iter().map(|p| {
             let name = ident(&p.name);
@@ -44,11 +46,25 @@ impl Emitter<'_> {
         let many = super::params::many_arguments(self.path_arguments(op).len() + 2);
         let defaults = self.client_defaults(op);
         let checks = self.request_checks(op);
-        let url = self.url_path(op);
+        let (url, path) = self.url_path(op);
         let query = self.pairs(op, ParamLocation::Query, "query");
         let headers = self.pairs(op, ParamLocation::Header, "headers");
-        let body = self.body(op);
-        let security = self.security(&op.security);
+        // What is empty is written in place, not as a local.
+        let query_field = if query.is_empty() {
+            quote!(query: Vec::new(),)
+        } else {
+            quote!(query,)
+        };
+        let headers_field = if headers.is_empty() {
+            quote!(headers: Vec::new(),)
+        } else {
+            quote!(headers,)
+        };
+        let (body, body_field) = if op.body.is_none() {
+            (TokenStream::new(), quote!(body: #rt::Body::Empty,))
+        } else {
+            (self.body(op), quote!(body: request_body,))
+        };
         let op_id = &op.id;
         let method = ident(op.http_method.as_str());
         let idempotent = op.idempotent;
@@ -70,15 +86,14 @@ impl Emitter<'_> {
                 #query
                 #headers
                 #body
-                const SECURITY: &[&[#rt::Scheme]] = #security;
                 Ok(#rt::Request {
                     operation: #op_id,
                     method: #rt::Method::#method,
-                    path: url_path,
-                    query,
-                    headers,
-                    body: request_body,
-                    security: SECURITY,
+                    path: #path,
+                    #query_field
+                    #headers_field
+                    #body_field
+                    security: #security,
                     idempotent: #idempotent,
                     options: self.options,
                 })
@@ -130,8 +145,21 @@ impl Emitter<'_> {
         quote! { if core.validates() { #(#stmts)* } }
     }
 
-    fn url_path(&self, op: &Operation) -> TokenStream {
+    /// Statements that build the path, and the expression that is the path: a constant path
+    /// is written in place.
+    fn url_path(&self, op: &Operation) -> (TokenStream, TokenStream) {
         let rt = &self.rt;
+        let constant: Option<String> = op
+            .segments
+            .iter()
+            .map(|part| match part {
+                PathPart::Literal(text) => Some(text.as_str()),
+                PathPart::Param(_) => None,
+            })
+            .collect();
+        if let Some(path) = constant {
+            return (TokenStream::new(), quote!(String::from(#path)));
+        }
         let capacity_literal =
             proc_macro2::Literal::usize_unsuffixed(op.path.len() + 32 * op.params.len());
         let parts = op.segments.iter().map(|part| match part {
@@ -157,10 +185,11 @@ impl Emitter<'_> {
                 }
             }
         });
-        quote! {
+        let stmts = quote! {
             let mut url_path = String::with_capacity(#capacity_literal);
             #(#parts)*
-        }
+        };
+        (stmts, quote!(url_path))
     }
 
     /// Query pairs or headers, in declaration order; unset optional ones are left out.
@@ -173,32 +202,33 @@ impl Emitter<'_> {
             .filter(|p| p.location == location)
             .collect();
         if params.is_empty() {
-            return quote! { let #var: Vec<(&'static str, String)> = Vec::new(); };
+            return TokenStream::new();
         }
         let count_literal = proc_macro2::Literal::usize_unsuffixed(params.len());
         let pushes = params.iter().map(|p| {
             let field = ident(&p.name);
             let wire = &p.wire_name;
-            let push_one = |value: TokenStream| quote! { #var.push((#wire, #rt::encode::ToQuery::to_query(#value))); };
+            let optional = p.holding().optional;
             let write = match self.resolved(&p.ty) {
-                TypeRef::Array(_) if p.explode => {
-                    let one = push_one(quote!(v));
-                    quote! { for v in value.iter() { #one } }
-                }
+                TypeRef::Array(_) if p.explode => quote! {
+                    for v in value.iter() { #rt::encode::pair(&mut #var, #wire, v); }
+                },
                 TypeRef::Array(_) => quote! {
                     let joined: Vec<String> = value.iter().map(#rt::encode::ToQuery::to_query).collect();
                     #var.push((#wire, joined.join(",")));
                 },
-                _ => push_one(quote!(value)),
+                // One value: one line.
+                _ if optional => return quote! { #rt::encode::pair_opt(&mut #var, #wire, self.#field.as_ref()); },
+                _ => return quote! { #rt::encode::pair(&mut #var, #wire, &self.#field); },
             };
-            if p.holding().optional {
+            if optional {
                 quote! { if let Some(value) = &self.#field { #write } }
             } else {
                 quote! { { let value = &self.#field; #write } }
             }
         });
         quote! {
-            let mut #var: Vec<(&'static str, String)> = Vec::with_capacity(#count_literal);
+            let mut #var = Vec::with_capacity(#count_literal);
             #(#pushes)*
         }
     }
@@ -369,6 +399,41 @@ impl Emitter<'_> {
         } else {
             quote! { #rt::Part::json(#wire, #ct, #value)? }
         }
+    }
+
+    /// The distinct security requirements of `ops`, in order of first use, each a constant
+    /// (`SECURITY`, or `SECURITY_0`, `SECURITY_1`… when they differ), and the name each
+    /// operation uses: one table per module rather than one per operation.
+    pub(super) fn security_tables<'o>(&self, ops: &[&'o Operation]) -> (TokenStream, Vec<Ident>) {
+        let rt = &self.rt;
+        let mut distinct: Vec<&'o [Vec<Scheme>]> = Vec::new();
+        let indexes: Vec<usize> = ops
+            .iter()
+            .map(|op| {
+                let found = distinct.iter().position(|s| *s == op.security.as_slice());
+                found.unwrap_or_else(|| {
+                    distinct.push(&op.security);
+                    distinct.len() - 1
+                })
+            })
+            .collect();
+        let name = |i: usize| {
+            if distinct.len() == 1 {
+                ident("SECURITY")
+            } else {
+                proc_macro2::Ident::new(&format!("SECURITY_{i}"), proc_macro2::Span::call_site())
+            }
+        };
+        let tables = distinct.iter().enumerate().map(|(i, s)| {
+            let name = name(i);
+            let table = self.security(s);
+            quote! {
+                /// Security requirements of operations here: alternatives (OR) of schemes (AND).
+                const #name: &[&[#rt::Scheme]] = #table;
+            }
+        });
+        let tables = quote! { #(#tables)* };
+        (tables, indexes.into_iter().map(name).collect())
     }
 
     fn security(&self, alternatives: &[Vec<Scheme>]) -> TokenStream {

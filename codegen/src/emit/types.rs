@@ -79,11 +79,8 @@ impl Emitter<'_> {
         // `Item { key, value, ..Default::default() }`.
         let default = self.struct_has_default(id, 8).then(|| quote!(Default,));
         let derives = quote!(#[derive(Clone, Debug, #default #partial_eq serde::Serialize)]);
-        let deserialize = self.struct_deserialize(
-            &def.name,
-            &members,
-            extra.as_ref().map(|(field, ty)| (field, ty)),
-        );
+        let deserialize =
+            self.struct_deserialize(&def.name, &members, extra.as_ref().map(|(field, _)| field));
         let check = self.struct_check(id, &name, s);
         let complexity = self.allow_complex(all_types);
         quote! {
@@ -123,19 +120,18 @@ impl Emitter<'_> {
         );
         // A required member that may be `null` is always written; an absent one is skipped.
         let (ty, attr, missing_is_error) = match (held.optional, f.required && !held.boxed) {
-            (false, _) if collection => (inner, quote!(#[serde(default)]), false),
+            (false, _) if collection => (inner, TokenStream::new(), false),
             (false, _) => (inner, TokenStream::new(), true),
-            (true, true) => (quote!(Option<#inner>), quote!(#[serde(default)]), false),
+            (true, true) => (quote!(Option<#inner>), TokenStream::new(), false),
             (true, false) => (
                 quote!(Option<#inner>),
-                quote!(#[serde(default, skip_serializing_if = "Option::is_none")]),
+                quote!(#[serde(skip_serializing_if = "Option::is_none")]),
                 false,
             ),
         };
         let member = Member {
             field: name.clone(),
             wire: f.wire_name.clone(),
-            ty: ty.clone(),
             required: missing_is_error,
         };
         (quote! { #doc #rename #attr pub #name: #ty, }, member)
@@ -201,11 +197,6 @@ impl Emitter<'_> {
                     }
                 }
             }
-            impl std::fmt::Display for #name {
-                fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                    f.write_str(self.as_str())
-                }
-            }
             impl From<&str> for #name {
                 fn from(value: &str) -> Self {
                     match value {
@@ -214,28 +205,7 @@ impl Emitter<'_> {
                     }
                 }
             }
-            impl std::str::FromStr for #name {
-                type Err = std::convert::Infallible;
-                fn from_str(value: &str) -> Result<Self, Self::Err> {
-                    Ok(Self::from(value))
-                }
-            }
-            impl serde::Serialize for #name {
-                fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-                    serializer.serialize_str(self.as_str())
-                }
-            }
-            impl<'de> serde::Deserialize<'de> for #name {
-                fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-                    let value = String::deserialize(deserializer)?;
-                    Ok(Self::from(value.as_str()))
-                }
-            }
-            impl #rt::encode::ToQuery for #name {
-                fn to_query(&self) -> String {
-                    self.as_str().to_owned()
-                }
-            }
+            #rt::string_enum!(#name);
         }
     }
 
@@ -327,7 +297,8 @@ impl Emitter<'_> {
     /// `From` for each variant's type, plus `&str` for text and `Vec<u8>`/`Bytes` for binary.
     fn union_froms(&self, id: TypeId, name: &proc_macro2::Ident, u: &Union) -> TokenStream {
         let mut seen: Vec<String> = Vec::new();
-        let mut out = TokenStream::new();
+        // One row per source type: `Variant(Source)`, then the method that converts it.
+        let mut rows = TokenStream::new();
         for v in &u.variants {
             let var = ident(&v.name);
             let ty = self.variant_type(id, &v.ty);
@@ -338,16 +309,16 @@ impl Emitter<'_> {
             } else {
                 resolved
             };
-            let mut sources = vec![(ty.clone(), quote!(value), canonical.to_string())];
+            let mut sources = vec![(ty.clone(), TokenStream::new(), canonical.to_string())];
             // Conveniences for plain text and bytes; an optional variant takes its own type only.
             let plain = !self.is_optional(&v.ty);
             match self.resolved(&v.ty) {
                 TypeRef::String if plain => sources.extend([
-                    (quote!(&str), quote!(value.to_owned()), "&str".to_owned()),
-                    (quote!(&String), quote!(value.clone()), "&String".to_owned()),
+                    (quote!(&str), quote!(to_owned), "&str".to_owned()),
+                    (quote!(&String), quote!(clone), "&String".to_owned()),
                     (
                         quote!(std::borrow::Cow<'_, str>),
-                        quote!(value.into_owned()),
+                        quote!(into_owned),
                         "Cow<str>".to_owned(),
                     ),
                 ]),
@@ -363,7 +334,7 @@ impl Emitter<'_> {
                     sources.extend(
                         owned
                             .into_iter()
-                            .map(|(ty, key)| (ty, quote!(value.into()), key.to_owned())),
+                            .map(|(ty, key)| (ty, quote!(into), key.to_owned())),
                     );
                 }
                 _ => {}
@@ -373,14 +344,14 @@ impl Emitter<'_> {
                     continue;
                 }
                 seen.push(key);
-                out.extend(quote! {
-                    impl From<#source> for #name {
-                        fn from(value: #source) -> Self { Self::#var(#convert) }
-                    }
-                });
+                rows.extend(quote! { #var(#source) #convert, });
             }
         }
-        out
+        if rows.is_empty() {
+            return TokenStream::new();
+        }
+        let rt = &self.rt;
+        quote! { #rt::variants_from!(#name { #rows }); }
     }
 
     fn union_check(&self, id: TypeId, def: &TypeDef, u: &Union) -> TokenStream {
@@ -451,6 +422,7 @@ fn item_attrs(item: &mut syn::Item) -> Option<&mut Vec<syn::Attribute>> {
         syn::Item::Type(i) => Some(&mut i.attrs),
         syn::Item::Const(i) => Some(&mut i.attrs),
         syn::Item::Fn(i) => Some(&mut i.attrs),
+        syn::Item::Macro(i) => Some(&mut i.attrs),
         _ => None,
     }
 }

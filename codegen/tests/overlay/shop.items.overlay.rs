@@ -7,6 +7,13 @@ pub const DEFAULT_BASE_URL: &str = "https://shop.example";
 /// The client of Shop API (version 1).
 ///
 /// Cheap to clone: clones share one connection pool and configuration.
+///
+/// # Errors
+///
+/// Every operation's method fails with a validation error, before any I/O, when a
+/// parameter breaks a constraint of the specification (unless validation is switched
+/// off); otherwise with the transport's or the API's error. Each method lists the
+/// error statuses the specification describes for it.
 #[derive(Clone, Debug)]
 pub struct Client {
     core: rt::Core,
@@ -57,97 +64,33 @@ pub mod types {
     #[derive(Clone, Debug, Default, PartialEq, serde::Serialize)]
     pub struct AuditLog {
         /// The `entries` member.
-        #[serde(default, skip_serializing_if = "Option::is_none")]
+        #[serde(skip_serializing_if = "Option::is_none")]
         pub entries: Option<Vec<String>>,
         /// The `id` member.
-        #[serde(default, skip_serializing_if = "Option::is_none")]
+        #[serde(skip_serializing_if = "Option::is_none")]
         pub id: Option<String>,
         /// The `delivery` member.
-        #[serde(default, skip_serializing_if = "Option::is_none")]
+        #[serde(skip_serializing_if = "Option::is_none")]
         pub delivery: Option<Delivery>,
     }
-    impl<'de> serde::Deserialize<'de> for AuditLog {
-        fn deserialize<D: serde::Deserializer<'de>>(
-            deserializer: D,
-        ) -> Result<Self, D::Error> {
-            struct Visitor;
-            impl<'de> serde::de::Visitor<'de> for Visitor {
-                type Value = AuditLog;
-                fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                    f.write_str("struct AuditLog")
-                }
-                fn visit_map<A: serde::de::MapAccess<'de>>(
-                    self,
-                    mut map: A,
-                ) -> Result<AuditLog, A::Error> {
-                    const NAMES: &[&str] = &["delivery", "entries", "id"];
-                    let mut m0: Option<Option<Vec<String>>> = None;
-                    let mut m1: Option<Option<String>> = None;
-                    let mut m2: Option<Option<Delivery>> = None;
-                    while let Some(key) = map.next_key_seed(rt::de::Members(NAMES))? {
-                        match key {
-                            Some(0) => m2 = Some(map.next_value()?),
-                            Some(1) => m0 = Some(map.next_value()?),
-                            Some(2) => m1 = Some(map.next_value()?),
-                            _ => {
-                                map.next_value::<serde::de::IgnoredAny>()?;
-                            }
-                        }
-                    }
-                    Ok(AuditLog {
-                        entries: m0.unwrap_or_default(),
-                        id: m1.unwrap_or_default(),
-                        delivery: m2.unwrap_or_default(),
-                    })
-                }
-            }
-            deserializer.deserialize_map(Visitor)
-        }
-    }
+    rt::object!(AuditLog {
+        0 entries: "entries",
+        1 id: "id",
+        2 delivery: "delivery",
+    });
     /// The `Courier` schema.
     #[derive(Clone, Debug, Default, PartialEq, serde::Serialize)]
     pub struct Courier {
         /// The `kind` member.
         pub kind: String,
         /// The `address` member.
-        #[serde(default, skip_serializing_if = "Option::is_none")]
+        #[serde(skip_serializing_if = "Option::is_none")]
         pub address: Option<String>,
     }
-    impl<'de> serde::Deserialize<'de> for Courier {
-        fn deserialize<D: serde::Deserializer<'de>>(
-            deserializer: D,
-        ) -> Result<Self, D::Error> {
-            struct Visitor;
-            impl<'de> serde::de::Visitor<'de> for Visitor {
-                type Value = Courier;
-                fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                    f.write_str("struct Courier")
-                }
-                fn visit_map<A: serde::de::MapAccess<'de>>(
-                    self,
-                    mut map: A,
-                ) -> Result<Courier, A::Error> {
-                    const NAMES: &[&str] = &["address", "kind"];
-                    let mut m0: Option<String> = None;
-                    let mut m1: Option<Option<String>> = None;
-                    while let Some(key) = map.next_key_seed(rt::de::Members(NAMES))? {
-                        match key {
-                            Some(0) => m1 = Some(map.next_value()?),
-                            Some(1) => m0 = Some(map.next_value()?),
-                            _ => {
-                                map.next_value::<serde::de::IgnoredAny>()?;
-                            }
-                        }
-                    }
-                    Ok(Courier {
-                        kind: rt::de::required(m0, "kind")?,
-                        address: m1.unwrap_or_default(),
-                    })
-                }
-            }
-            deserializer.deserialize_map(Visitor)
-        }
-    }
+    rt::object!(Courier {
+        0 kind: "kind" required,
+        1 address: "address",
+    });
     /// The `Delivery` schema.
     #[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
     #[serde(untagged)]
@@ -158,16 +101,10 @@ pub mod types {
         /// A [`Courier`].
         Courier(Courier),
     }
-    impl From<Pickup> for Delivery {
-        fn from(value: Pickup) -> Self {
-            Self::Pickup(value)
-        }
-    }
-    impl From<Courier> for Delivery {
-        fn from(value: Courier) -> Self {
-            Self::Courier(value)
-        }
-    }
+    rt::variants_from!(Delivery {
+        Pickup(Pickup),
+        Courier(Courier),
+    });
     /// The `Item` schema.
     #[derive(Clone, Debug, Default, PartialEq, serde::Serialize)]
     pub struct Item {
@@ -176,41 +113,10 @@ pub mod types {
         /// The `price` member.
         pub price: Price,
     }
-    impl<'de> serde::Deserialize<'de> for Item {
-        fn deserialize<D: serde::Deserializer<'de>>(
-            deserializer: D,
-        ) -> Result<Self, D::Error> {
-            struct Visitor;
-            impl<'de> serde::de::Visitor<'de> for Visitor {
-                type Value = Item;
-                fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                    f.write_str("struct Item")
-                }
-                fn visit_map<A: serde::de::MapAccess<'de>>(
-                    self,
-                    mut map: A,
-                ) -> Result<Item, A::Error> {
-                    const NAMES: &[&str] = &["id", "price"];
-                    let mut m0: Option<String> = None;
-                    let mut m1: Option<Price> = None;
-                    while let Some(key) = map.next_key_seed(rt::de::Members(NAMES))? {
-                        match key {
-                            Some(0) => m0 = Some(map.next_value()?),
-                            Some(1) => m1 = Some(map.next_value()?),
-                            _ => {
-                                map.next_value::<serde::de::IgnoredAny>()?;
-                            }
-                        }
-                    }
-                    Ok(Item {
-                        id: rt::de::required(m0, "id")?,
-                        price: rt::de::required(m1, "price")?,
-                    })
-                }
-            }
-            deserializer.deserialize_map(Visitor)
-        }
-    }
+    rt::object!(Item {
+        0 id: "id" required,
+        1 price: "price" required,
+    });
     /// The `ItemInput` schema.
     #[derive(Clone, Debug, Default, PartialEq, serde::Serialize)]
     pub struct ItemInput {
@@ -219,38 +125,9 @@ pub mod types {
         /// Constraints: at most 64 characters.
         pub name: String,
     }
-    impl<'de> serde::Deserialize<'de> for ItemInput {
-        fn deserialize<D: serde::Deserializer<'de>>(
-            deserializer: D,
-        ) -> Result<Self, D::Error> {
-            struct Visitor;
-            impl<'de> serde::de::Visitor<'de> for Visitor {
-                type Value = ItemInput;
-                fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                    f.write_str("struct ItemInput")
-                }
-                fn visit_map<A: serde::de::MapAccess<'de>>(
-                    self,
-                    mut map: A,
-                ) -> Result<ItemInput, A::Error> {
-                    const NAMES: &[&str] = &["name"];
-                    let mut m0: Option<String> = None;
-                    while let Some(key) = map.next_key_seed(rt::de::Members(NAMES))? {
-                        match key {
-                            Some(0) => m0 = Some(map.next_value()?),
-                            _ => {
-                                map.next_value::<serde::de::IgnoredAny>()?;
-                            }
-                        }
-                    }
-                    Ok(ItemInput {
-                        name: rt::de::required(m0, "name")?,
-                    })
-                }
-            }
-            deserializer.deserialize_map(Visitor)
-        }
-    }
+    rt::object!(ItemInput {
+        0 name: "name" required,
+    });
     impl ItemInput {
         /// Checks every constrained member; the server stays the judge of the rest.
         pub fn check(&self) -> Result<(), rt::ConstraintError> {
@@ -267,115 +144,28 @@ pub mod types {
         /// The `kind` member.
         pub kind: String,
     }
-    impl<'de> serde::Deserialize<'de> for Pickup {
-        fn deserialize<D: serde::Deserializer<'de>>(
-            deserializer: D,
-        ) -> Result<Self, D::Error> {
-            struct Visitor;
-            impl<'de> serde::de::Visitor<'de> for Visitor {
-                type Value = Pickup;
-                fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                    f.write_str("struct Pickup")
-                }
-                fn visit_map<A: serde::de::MapAccess<'de>>(
-                    self,
-                    mut map: A,
-                ) -> Result<Pickup, A::Error> {
-                    const NAMES: &[&str] = &["kind"];
-                    let mut m0: Option<String> = None;
-                    while let Some(key) = map.next_key_seed(rt::de::Members(NAMES))? {
-                        match key {
-                            Some(0) => m0 = Some(map.next_value()?),
-                            _ => {
-                                map.next_value::<serde::de::IgnoredAny>()?;
-                            }
-                        }
-                    }
-                    Ok(Pickup {
-                        kind: rt::de::required(m0, "kind")?,
-                    })
-                }
-            }
-            deserializer.deserialize_map(Visitor)
-        }
-    }
+    rt::object!(Pickup {
+        0 kind: "kind" required,
+    });
     /// The `Price` schema.
     #[derive(Clone, Debug, Default, PartialEq, serde::Serialize)]
     pub struct Price {
         /// The `amount` member.
         pub amount: i64,
     }
-    impl<'de> serde::Deserialize<'de> for Price {
-        fn deserialize<D: serde::Deserializer<'de>>(
-            deserializer: D,
-        ) -> Result<Self, D::Error> {
-            struct Visitor;
-            impl<'de> serde::de::Visitor<'de> for Visitor {
-                type Value = Price;
-                fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                    f.write_str("struct Price")
-                }
-                fn visit_map<A: serde::de::MapAccess<'de>>(
-                    self,
-                    mut map: A,
-                ) -> Result<Price, A::Error> {
-                    const NAMES: &[&str] = &["amount"];
-                    let mut m0: Option<i64> = None;
-                    while let Some(key) = map.next_key_seed(rt::de::Members(NAMES))? {
-                        match key {
-                            Some(0) => m0 = Some(map.next_value()?),
-                            _ => {
-                                map.next_value::<serde::de::IgnoredAny>()?;
-                            }
-                        }
-                    }
-                    Ok(Price {
-                        amount: rt::de::required(m0, "amount")?,
-                    })
-                }
-            }
-            deserializer.deserialize_map(Visitor)
-        }
-    }
+    rt::object!(Price {
+        0 amount: "amount" required,
+    });
     /// The `Problem` schema.
     #[derive(Clone, Debug, Default, PartialEq, serde::Serialize)]
     pub struct Problem {
         /// The `detail` member.
-        #[serde(default, skip_serializing_if = "Option::is_none")]
+        #[serde(skip_serializing_if = "Option::is_none")]
         pub detail: Option<String>,
     }
-    impl<'de> serde::Deserialize<'de> for Problem {
-        fn deserialize<D: serde::Deserializer<'de>>(
-            deserializer: D,
-        ) -> Result<Self, D::Error> {
-            struct Visitor;
-            impl<'de> serde::de::Visitor<'de> for Visitor {
-                type Value = Problem;
-                fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                    f.write_str("struct Problem")
-                }
-                fn visit_map<A: serde::de::MapAccess<'de>>(
-                    self,
-                    mut map: A,
-                ) -> Result<Problem, A::Error> {
-                    const NAMES: &[&str] = &["detail"];
-                    let mut m0: Option<Option<String>> = None;
-                    while let Some(key) = map.next_key_seed(rt::de::Members(NAMES))? {
-                        match key {
-                            Some(0) => m0 = Some(map.next_value()?),
-                            _ => {
-                                map.next_value::<serde::de::IgnoredAny>()?;
-                            }
-                        }
-                    }
-                    Ok(Problem {
-                        detail: m0.unwrap_or_default(),
-                    })
-                }
-            }
-            deserializer.deserialize_map(Visitor)
-        }
-    }
+    rt::object!(Problem {
+        0 detail: "detail",
+    });
 }
 /// Operations under `stores`.
 pub mod stores {
@@ -409,9 +199,6 @@ pub mod stores {
         ///
         /// `GET /stores/{store_id}/audit`
         ///
-        /// # Errors
-        ///
-        /// A validation error before any I/O when a parameter breaks a constraint of the specification (unless validation is switched off); otherwise the transport's or the API's error.
         pub async fn list(
             &self,
             store_id: impl AsRef<str>,
@@ -431,9 +218,6 @@ pub mod stores {
         ///
         /// `GET /stores/{store_id}/items`
         ///
-        /// # Errors
-        ///
-        /// A validation error before any I/O when a parameter breaks a constraint of the specification (unless validation is switched off); otherwise the transport's or the API's error.
         pub async fn list(
             &self,
             store_id: impl AsRef<str>,
@@ -446,9 +230,6 @@ pub mod stores {
         ///
         /// `POST /stores/{store_id}/items`
         ///
-        /// # Errors
-        ///
-        /// A validation error before any I/O when a parameter breaks a constraint of the specification (unless validation is switched off); otherwise the transport's or the API's error.
         pub async fn create(
             &self,
             store_id: impl AsRef<str>,
@@ -463,7 +244,6 @@ pub mod stores {
         ///
         /// # Errors
         ///
-        /// A validation error before any I/O when a parameter breaks a constraint of the specification (unless validation is switched off); otherwise the transport's or the API's error.
         /// - `404`: Not found.
         pub async fn get(
             &self,
@@ -476,6 +256,8 @@ pub mod stores {
             rt::decode_json(self.core.send(request).await?)
         }
     }
+    /// Security requirements of operations here: alternatives (OR) of schemes (AND).
+    const SECURITY: &[&[rt::Scheme]] = &[];
     /// Parameters of [`Items::list`].
     #[derive(Clone, Debug, Default)]
     pub struct ListItemsParams {
@@ -485,9 +267,7 @@ pub mod stores {
     impl ListItemsParams {
         /// Parameters with the required fields set and every optional one unset.
         pub fn new() -> Self {
-            Self {
-                options: rt::RequestOptions::default(),
-            }
+            Self::default()
         }
         /// Sets the per-request options.
         pub fn options(mut self, value: rt::RequestOptions) -> Self {
@@ -507,17 +287,13 @@ pub mod stores {
             url_path.push_str("/stores/");
             rt::encode::push_segment(&mut url_path, store_id);
             url_path.push_str("/items");
-            let query: Vec<(&'static str, String)> = Vec::new();
-            let headers: Vec<(&'static str, String)> = Vec::new();
-            let request_body = rt::Body::Empty;
-            const SECURITY: &[&[rt::Scheme]] = &[];
             Ok(rt::Request {
                 operation: "listItems",
                 method: rt::Method::GET,
                 path: url_path,
-                query,
-                headers,
-                body: request_body,
+                query: Vec::new(),
+                headers: Vec::new(),
+                body: rt::Body::Empty,
                 security: SECURITY,
                 idempotent: true,
                 options: self.options,
@@ -566,20 +342,17 @@ pub mod stores {
             url_path.push_str("/stores/");
             rt::encode::push_segment(&mut url_path, store_id);
             url_path.push_str("/items");
-            let query: Vec<(&'static str, String)> = Vec::new();
-            let headers: Vec<(&'static str, String)> = Vec::new();
             let request_body = rt::Body::json(
                 &types::ItemInput {
                     name: self.name,
                 },
             )?;
-            const SECURITY: &[&[rt::Scheme]] = &[];
             Ok(rt::Request {
                 operation: "createItem",
                 method: rt::Method::POST,
                 path: url_path,
-                query,
-                headers,
+                query: Vec::new(),
+                headers: Vec::new(),
                 body: request_body,
                 security: SECURITY,
                 idempotent: false,
@@ -596,9 +369,7 @@ pub mod stores {
     impl GetItemParams {
         /// Parameters with the required fields set and every optional one unset.
         pub fn new() -> Self {
-            Self {
-                options: rt::RequestOptions::default(),
-            }
+            Self::default()
         }
         /// Sets the per-request options.
         pub fn options(mut self, value: rt::RequestOptions) -> Self {
@@ -620,17 +391,13 @@ pub mod stores {
             rt::encode::push_segment(&mut url_path, store_id);
             url_path.push_str("/items/");
             rt::encode::push_segment(&mut url_path, item_id);
-            let query: Vec<(&'static str, String)> = Vec::new();
-            let headers: Vec<(&'static str, String)> = Vec::new();
-            let request_body = rt::Body::Empty;
-            const SECURITY: &[&[rt::Scheme]] = &[];
             Ok(rt::Request {
                 operation: "getItem",
                 method: rt::Method::GET,
                 path: url_path,
-                query,
-                headers,
-                body: request_body,
+                query: Vec::new(),
+                headers: Vec::new(),
+                body: rt::Body::Empty,
                 security: SECURITY,
                 idempotent: true,
                 options: self.options,
@@ -646,9 +413,7 @@ pub mod stores {
     impl GetStoreAuditParams {
         /// Parameters with the required fields set and every optional one unset.
         pub fn new() -> Self {
-            Self {
-                options: rt::RequestOptions::default(),
-            }
+            Self::default()
         }
         /// Sets the per-request options.
         pub fn options(mut self, value: rt::RequestOptions) -> Self {
@@ -668,17 +433,13 @@ pub mod stores {
             url_path.push_str("/stores/");
             rt::encode::push_segment(&mut url_path, store_id);
             url_path.push_str("/audit");
-            let query: Vec<(&'static str, String)> = Vec::new();
-            let headers: Vec<(&'static str, String)> = Vec::new();
-            let request_body = rt::Body::Empty;
-            const SECURITY: &[&[rt::Scheme]] = &[];
             Ok(rt::Request {
                 operation: "getStoreAudit",
                 method: rt::Method::GET,
                 path: url_path,
-                query,
-                headers,
-                body: request_body,
+                query: Vec::new(),
+                headers: Vec::new(),
+                body: rt::Body::Empty,
                 security: SECURITY,
                 idempotent: true,
                 options: self.options,

@@ -27,9 +27,6 @@ impl<'a> Cats<'a> {
     ///
     /// `GET /cats/{id}`
     ///
-    /// # Errors
-    ///
-    /// A validation error before any I/O when a parameter breaks a constraint of the specification (unless validation is switched off); otherwise the transport's or the API's error.
     ///
     /// # Example
     ///
@@ -60,9 +57,6 @@ impl<'a> Toys<'a> {
     ///
     /// `GET /cats/{id}/toys`
     ///
-    /// # Errors
-    ///
-    /// A validation error before any I/O when a parameter breaks a constraint of the specification (unless validation is switched off); otherwise the transport's or the API's error.
     ///
     /// # Example
     ///
@@ -83,6 +77,8 @@ impl<'a> Toys<'a> {
         rt::decode_json(self.core.send(request).await?)
     }
 }
+/// Security requirements of operations here: alternatives (OR) of schemes (AND).
+const SECURITY: &[&[rt::Scheme]] = &[];
 /// Parameters of [`Cats::get`].
 #[derive(Clone, Debug, Default)]
 pub struct GetCatParams {
@@ -92,9 +88,7 @@ pub struct GetCatParams {
 impl GetCatParams {
     /// Parameters with the required fields set and every optional one unset.
     pub fn new() -> Self {
-        Self {
-            options: rt::RequestOptions::default(),
-        }
+        Self::default()
     }
     /// Sets the per-request options.
     pub fn options(mut self, value: rt::RequestOptions) -> Self {
@@ -112,17 +106,13 @@ impl GetCatParams {
         let mut url_path = String::with_capacity(42);
         url_path.push_str("/cats/");
         rt::encode::push_segment(&mut url_path, id);
-        let query: Vec<(&'static str, String)> = Vec::new();
-        let headers: Vec<(&'static str, String)> = Vec::new();
-        let request_body = rt::Body::Empty;
-        const SECURITY: &[&[rt::Scheme]] = &[];
         Ok(rt::Request {
             operation: "get-cat",
             method: rt::Method::GET,
             path: url_path,
-            query,
-            headers,
-            body: request_body,
+            query: Vec::new(),
+            headers: Vec::new(),
+            body: rt::Body::Empty,
             security: SECURITY,
             idempotent: true,
             options: self.options,
@@ -140,10 +130,7 @@ pub struct ListCatToysParams {
 impl ListCatToysParams {
     /// Parameters with the required fields set and every optional one unset.
     pub fn new() -> Self {
-        Self {
-            kind: None,
-            options: rt::RequestOptions::default(),
-        }
+        Self::default()
     }
     /// Sets `kind`.
     pub fn kind(mut self, value: impl Into<types::ListCatToysKind>) -> Self {
@@ -167,20 +154,15 @@ impl ListCatToysParams {
         url_path.push_str("/cats/");
         rt::encode::push_segment(&mut url_path, id);
         url_path.push_str("/toys");
-        let mut query: Vec<(&'static str, String)> = Vec::with_capacity(1);
-        if let Some(value) = &self.kind {
-            query.push(("kind", rt::encode::ToQuery::to_query(value)));
-        }
-        let headers: Vec<(&'static str, String)> = Vec::new();
-        let request_body = rt::Body::Empty;
-        const SECURITY: &[&[rt::Scheme]] = &[];
+        let mut query = Vec::with_capacity(1);
+        rt::encode::pair_opt(&mut query, "kind", self.kind.as_ref());
         Ok(rt::Request {
             operation: "list-cat-toys",
             method: rt::Method::GET,
             path: url_path,
             query,
-            headers,
-            body: request_body,
+            headers: Vec::new(),
+            body: rt::Body::Empty,
             security: SECURITY,
             idempotent: true,
             options: self.options,
@@ -197,82 +179,22 @@ pub mod types {
         /// The `colour` member.
         pub colour: String,
     }
-    impl<'de> serde::Deserialize<'de> for Ball {
-        fn deserialize<D: serde::Deserializer<'de>>(
-            deserializer: D,
-        ) -> Result<Self, D::Error> {
-            struct Visitor;
-            impl<'de> serde::de::Visitor<'de> for Visitor {
-                type Value = Ball;
-                fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                    f.write_str("struct Ball")
-                }
-                fn visit_map<A: serde::de::MapAccess<'de>>(
-                    self,
-                    mut map: A,
-                ) -> Result<Ball, A::Error> {
-                    const NAMES: &[&str] = &["colour"];
-                    let mut m0: Option<String> = None;
-                    while let Some(key) = map.next_key_seed(rt::de::Members(NAMES))? {
-                        match key {
-                            Some(0) => m0 = Some(map.next_value()?),
-                            _ => {
-                                map.next_value::<serde::de::IgnoredAny>()?;
-                            }
-                        }
-                    }
-                    Ok(Ball {
-                        colour: rt::de::required(m0, "colour")?,
-                    })
-                }
-            }
-            deserializer.deserialize_map(Visitor)
-        }
-    }
+    rt::object!(Ball {
+        0 colour: "colour" required,
+    });
     /// Only the cats group uses it.
     #[derive(Clone, Debug, Default, PartialEq, serde::Serialize)]
     pub struct Cat {
         /// Shared by cats and dogs.
         pub id: String,
         /// Cats and dogs have owners.
-        #[serde(default, skip_serializing_if = "Option::is_none")]
+        #[serde(skip_serializing_if = "Option::is_none")]
         pub owner: Option<Owner>,
     }
-    impl<'de> serde::Deserialize<'de> for Cat {
-        fn deserialize<D: serde::Deserializer<'de>>(
-            deserializer: D,
-        ) -> Result<Self, D::Error> {
-            struct Visitor;
-            impl<'de> serde::de::Visitor<'de> for Visitor {
-                type Value = Cat;
-                fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                    f.write_str("struct Cat")
-                }
-                fn visit_map<A: serde::de::MapAccess<'de>>(
-                    self,
-                    mut map: A,
-                ) -> Result<Cat, A::Error> {
-                    const NAMES: &[&str] = &["id", "owner"];
-                    let mut m0: Option<String> = None;
-                    let mut m1: Option<Option<Owner>> = None;
-                    while let Some(key) = map.next_key_seed(rt::de::Members(NAMES))? {
-                        match key {
-                            Some(0) => m0 = Some(map.next_value()?),
-                            Some(1) => m1 = Some(map.next_value()?),
-                            _ => {
-                                map.next_value::<serde::de::IgnoredAny>()?;
-                            }
-                        }
-                    }
-                    Ok(Cat {
-                        id: rt::de::required(m0, "id")?,
-                        owner: m1.unwrap_or_default(),
-                    })
-                }
-            }
-            deserializer.deserialize_map(Visitor)
-        }
-    }
+    rt::object!(Cat {
+        0 id: "id" required,
+        1 owner: "owner",
+    });
     impl Cat {
         /// Checks every constrained member; the server stays the judge of the rest.
         pub fn check(&self) -> Result<(), rt::ConstraintError> {
@@ -300,11 +222,6 @@ pub mod types {
             }
         }
     }
-    impl std::fmt::Display for ListCatToysKind {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
     impl From<&str> for ListCatToysKind {
         fn from(value: &str) -> Self {
             match value {
@@ -314,30 +231,7 @@ pub mod types {
             }
         }
     }
-    impl std::str::FromStr for ListCatToysKind {
-        type Err = std::convert::Infallible;
-        fn from_str(value: &str) -> Result<Self, Self::Err> {
-            Ok(Self::from(value))
-        }
-    }
-    impl serde::Serialize for ListCatToysKind {
-        fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-            serializer.serialize_str(self.as_str())
-        }
-    }
-    impl<'de> serde::Deserialize<'de> for ListCatToysKind {
-        fn deserialize<D: serde::Deserializer<'de>>(
-            deserializer: D,
-        ) -> Result<Self, D::Error> {
-            let value = String::deserialize(deserializer)?;
-            Ok(Self::from(value.as_str()))
-        }
-    }
-    impl rt::encode::ToQuery for ListCatToysKind {
-        fn to_query(&self) -> String {
-            self.as_str().to_owned()
-        }
-    }
+    rt::string_enum!(ListCatToysKind);
     /// Only the cats group uses it, through `cats.toys`.
     #[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
     #[serde(untagged)]
@@ -348,29 +242,11 @@ pub mod types {
         /// Text, sent as its UTF-8 bytes.
         Text(String),
     }
-    impl From<Ball> for Toy {
-        fn from(value: Ball) -> Self {
-            Self::Ball(value)
-        }
-    }
-    impl From<String> for Toy {
-        fn from(value: String) -> Self {
-            Self::Text(value)
-        }
-    }
-    impl From<&str> for Toy {
-        fn from(value: &str) -> Self {
-            Self::Text(value.to_owned())
-        }
-    }
-    impl From<&String> for Toy {
-        fn from(value: &String) -> Self {
-            Self::Text(value.clone())
-        }
-    }
-    impl From<std::borrow::Cow<'_, str>> for Toy {
-        fn from(value: std::borrow::Cow<'_, str>) -> Self {
-            Self::Text(value.into_owned())
-        }
-    }
+    rt::variants_from!(Toy {
+        Ball(Ball),
+        Text(String),
+        Text(&str) to_owned,
+        Text(&String) clone,
+        Text(std::borrow::Cow<'_, str>) into_owned,
+    });
 }

@@ -16,9 +16,6 @@ impl<'a> Dogs<'a> {
     ///
     /// `POST /dogs`
     ///
-    /// # Errors
-    ///
-    /// A validation error before any I/O when a parameter breaks a constraint of the specification (unless validation is switched off); otherwise the transport's or the API's error.
     ///
     /// # Example
     ///
@@ -38,6 +35,8 @@ impl<'a> Dogs<'a> {
         rt::decode_json(self.core.send(request).await?)
     }
 }
+/// Security requirements of operations here: alternatives (OR) of schemes (AND).
+const SECURITY: &[&[rt::Scheme]] = &[];
 /// Parameters of [`Dogs::create`].
 #[derive(Clone, Debug)]
 pub struct CreateDogParams {
@@ -84,10 +83,6 @@ impl CreateDogParams {
                 rt::validate::min_chars("name", value, 1)?;
             }
         }
-        let mut url_path = String::with_capacity(5);
-        url_path.push_str("/dogs");
-        let query: Vec<(&'static str, String)> = Vec::new();
-        let headers: Vec<(&'static str, String)> = Vec::new();
         let request_body = rt::Body::json(
             &types::Dog {
                 id: self.id,
@@ -95,13 +90,12 @@ impl CreateDogParams {
                 owner: self.owner,
             },
         )?;
-        const SECURITY: &[&[rt::Scheme]] = &[];
         Ok(rt::Request {
             operation: "create-dog",
             method: rt::Method::POST,
-            path: url_path,
-            query,
-            headers,
+            path: String::from("/dogs"),
+            query: Vec::new(),
+            headers: Vec::new(),
             body: request_body,
             security: SECURITY,
             idempotent: false,
@@ -123,47 +117,14 @@ pub mod types {
         /// Constraints: at least 1 character.
         pub name: String,
         /// Cats and dogs have owners.
-        #[serde(default, skip_serializing_if = "Option::is_none")]
+        #[serde(skip_serializing_if = "Option::is_none")]
         pub owner: Option<Owner>,
     }
-    impl<'de> serde::Deserialize<'de> for Dog {
-        fn deserialize<D: serde::Deserializer<'de>>(
-            deserializer: D,
-        ) -> Result<Self, D::Error> {
-            struct Visitor;
-            impl<'de> serde::de::Visitor<'de> for Visitor {
-                type Value = Dog;
-                fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                    f.write_str("struct Dog")
-                }
-                fn visit_map<A: serde::de::MapAccess<'de>>(
-                    self,
-                    mut map: A,
-                ) -> Result<Dog, A::Error> {
-                    const NAMES: &[&str] = &["id", "name", "owner"];
-                    let mut m0: Option<String> = None;
-                    let mut m1: Option<String> = None;
-                    let mut m2: Option<Option<Owner>> = None;
-                    while let Some(key) = map.next_key_seed(rt::de::Members(NAMES))? {
-                        match key {
-                            Some(0) => m0 = Some(map.next_value()?),
-                            Some(1) => m1 = Some(map.next_value()?),
-                            Some(2) => m2 = Some(map.next_value()?),
-                            _ => {
-                                map.next_value::<serde::de::IgnoredAny>()?;
-                            }
-                        }
-                    }
-                    Ok(Dog {
-                        id: rt::de::required(m0, "id")?,
-                        name: rt::de::required(m1, "name")?,
-                        owner: m2.unwrap_or_default(),
-                    })
-                }
-            }
-            deserializer.deserialize_map(Visitor)
-        }
-    }
+    rt::object!(Dog {
+        0 id: "id" required,
+        1 name: "name" required,
+        2 owner: "owner",
+    });
     impl Dog {
         /// Checks every constrained member; the server stays the judge of the rest.
         pub fn check(&self) -> Result<(), rt::ConstraintError> {

@@ -6,41 +6,12 @@ use kv_runtime as rt;
 #[derive(Clone, Debug, Default, PartialEq, serde::Serialize)]
 pub struct Owner {
     /// The `name` member.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
 }
-impl<'de> serde::Deserialize<'de> for Owner {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        struct Visitor;
-        impl<'de> serde::de::Visitor<'de> for Visitor {
-            type Value = Owner;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("struct Owner")
-            }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<Owner, A::Error> {
-                const NAMES: &[&str] = &["name"];
-                let mut m0: Option<Option<String>> = None;
-                while let Some(key) = map.next_key_seed(rt::de::Members(NAMES))? {
-                    match key {
-                        Some(0) => m0 = Some(map.next_value()?),
-                        _ => {
-                            map.next_value::<serde::de::IgnoredAny>()?;
-                        }
-                    }
-                }
-                Ok(Owner {
-                    name: m0.unwrap_or_default(),
-                })
-            }
-        }
-        deserializer.deserialize_map(Visitor)
-    }
-}
+rt::object!(Owner {
+    0 name: "name",
+});
 /// Shared by cats and dogs.
 ///
 /// Constraints: at most 8 characters.
@@ -53,136 +24,25 @@ impl PetId {
         rt::validate::max_chars("pet_id", value, 8)?;
         Ok(())
     }
-    /// Wraps `value` without checking it; the server stays the judge.
-    pub fn new_unchecked(value: impl Into<String>) -> Self {
-        Self(value.into())
-    }
-    /// Unwraps the value.
-    pub fn into_inner(self) -> String {
-        self.0
-    }
-    /// The value as text.
-    pub fn as_str(&self) -> &str {
-        &self.0
-    }
 }
-impl TryFrom<String> for PetId {
-    type Error = rt::ConstraintError;
-    fn try_from(value: String) -> Result<Self, Self::Error> {
-        Self::check(&value)?;
-        Ok(Self(value))
-    }
-}
-impl std::str::FromStr for PetId {
-    type Err = rt::ConstraintError;
-    fn from_str(value: &str) -> Result<Self, Self::Err> {
-        Self::try_from(value.to_owned())
-    }
-}
-impl TryFrom<&str> for PetId {
-    type Error = rt::ConstraintError;
-    fn try_from(value: &str) -> Result<Self, Self::Error> {
-        Self::try_from(value.to_owned())
-    }
-}
-impl AsRef<str> for PetId {
-    fn as_ref(&self) -> &str {
-        &self.0
-    }
-}
-impl std::fmt::Display for PetId {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        std::fmt::Display::fmt(&self.0, f)
-    }
-}
-impl<'de> serde::Deserialize<'de> for PetId {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        let value = <String as serde::Deserialize>::deserialize(deserializer)?;
-        Self::try_from(value).map_err(serde::de::Error::custom)
-    }
-}
-impl From<PetId> for String {
-    fn from(value: PetId) -> Self {
-        value.0
-    }
-}
+rt::newtype!(PetId, text, "pet_id");
 /// Used outside any group
 #[derive(Clone, Debug, Default, PartialEq, serde::Serialize)]
 pub struct Status {
     /// The `ok` member.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub ok: Option<bool>,
 }
-impl<'de> serde::Deserialize<'de> for Status {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        struct Visitor;
-        impl<'de> serde::de::Visitor<'de> for Visitor {
-            type Value = Status;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("struct Status")
-            }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<Status, A::Error> {
-                const NAMES: &[&str] = &["ok"];
-                let mut m0: Option<Option<bool>> = None;
-                while let Some(key) = map.next_key_seed(rt::de::Members(NAMES))? {
-                    match key {
-                        Some(0) => m0 = Some(map.next_value()?),
-                        _ => {
-                            map.next_value::<serde::de::IgnoredAny>()?;
-                        }
-                    }
-                }
-                Ok(Status {
-                    ok: m0.unwrap_or_default(),
-                })
-            }
-        }
-        deserializer.deserialize_map(Visitor)
-    }
-}
+rt::object!(Status {
+    0 ok: "ok",
+});
 /// No operation uses it
 #[derive(Clone, Debug, Default, PartialEq, serde::Serialize)]
 pub struct Unused {
     /// The `note` member.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub note: Option<String>,
 }
-impl<'de> serde::Deserialize<'de> for Unused {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        struct Visitor;
-        impl<'de> serde::de::Visitor<'de> for Visitor {
-            type Value = Unused;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("struct Unused")
-            }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<Unused, A::Error> {
-                const NAMES: &[&str] = &["note"];
-                let mut m0: Option<Option<String>> = None;
-                while let Some(key) = map.next_key_seed(rt::de::Members(NAMES))? {
-                    match key {
-                        Some(0) => m0 = Some(map.next_value()?),
-                        _ => {
-                            map.next_value::<serde::de::IgnoredAny>()?;
-                        }
-                    }
-                }
-                Ok(Unused {
-                    note: m0.unwrap_or_default(),
-                })
-            }
-        }
-        deserializer.deserialize_map(Visitor)
-    }
-}
+rt::object!(Unused {
+    0 note: "note",
+});

@@ -8,6 +8,13 @@ pub const DEFAULT_BASE_URL: &str = "https://pets.example.com/v1";
 /// The client of Pets (version 1).
 ///
 /// Cheap to clone: clones share one connection pool and configuration.
+///
+/// # Errors
+///
+/// Every operation's method fails with a validation error, before any I/O, when a
+/// parameter breaks a constraint of the specification (unless validation is switched
+/// off); otherwise with the transport's or the API's error. Each method lists the
+/// error statuses the specification describes for it.
 #[derive(Clone, Debug)]
 pub struct Client {
     core: rt::Core,
@@ -80,9 +87,6 @@ impl Client {
     ///
     /// `GET /health`
     ///
-    /// # Errors
-    ///
-    /// A validation error before any I/O when a parameter breaks a constraint of the specification (unless validation is switched off); otherwise the transport's or the API's error.
     ///
     /// # Example
     ///
@@ -119,6 +123,8 @@ impl rt::ApiClient for Client {
         env!("CARGO_PKG_NAME"), "/", env!("CARGO_PKG_VERSION")
     );
 }
+/// Security requirements of operations here: alternatives (OR) of schemes (AND).
+const SECURITY: &[&[rt::Scheme]] = &[];
 /// Parameters of [`Client::health`].
 #[derive(Clone, Debug, Default)]
 pub struct HealthParams {
@@ -128,9 +134,7 @@ pub struct HealthParams {
 impl HealthParams {
     /// Parameters with the required fields set and every optional one unset.
     pub fn new() -> Self {
-        Self {
-            options: rt::RequestOptions::default(),
-        }
+        Self::default()
     }
     /// Sets the per-request options.
     pub fn options(mut self, value: rt::RequestOptions) -> Self {
@@ -142,19 +146,13 @@ impl HealthParams {
     /// The request these parameters describe, checked against the specification's
     /// constraints first (unless the client's validation is off).
     fn into_request(self, _core: &rt::Core) -> Result<rt::Request, rt::Error> {
-        let mut url_path = String::with_capacity(7);
-        url_path.push_str("/health");
-        let query: Vec<(&'static str, String)> = Vec::new();
-        let headers: Vec<(&'static str, String)> = Vec::new();
-        let request_body = rt::Body::Empty;
-        const SECURITY: &[&[rt::Scheme]] = &[];
         Ok(rt::Request {
             operation: "health",
             method: rt::Method::GET,
-            path: url_path,
-            query,
-            headers,
-            body: request_body,
+            path: String::from("/health"),
+            query: Vec::new(),
+            headers: Vec::new(),
+            body: rt::Body::Empty,
             security: SECURITY,
             idempotent: true,
             options: self.options,
