@@ -1,9 +1,7 @@
 //! Credentials: bearer token, email/key pair, and their refusals.
 
-mod common;
-
+use crate::support::*;
 use cloudflare_kv_mock::MockServer;
-use common::*;
 
 async fn put_with(server: &MockServer, headers: &[(&str, &str)]) -> RawResponse {
     send(

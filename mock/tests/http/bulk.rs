@@ -1,9 +1,7 @@
 //! Bulk write, bulk delete (and its deprecated form), bulk get.
 
-mod common;
-
+use crate::support::*;
 use cloudflare_kv_mock::{MockServer, StoredEntry};
-use common::*;
 use serde_json::{json, Value};
 
 const T0: i64 = 1_700_000_000;

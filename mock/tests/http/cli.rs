@@ -1,13 +1,11 @@
 //! The `cloudflare-kv-mock` binary: prints its base URL, token and an account id, serves,
 //! stops on Ctrl-C.
 
-mod common;
-
 use std::io::{BufRead, BufReader};
 use std::net::SocketAddr;
 use std::process::{Command, Stdio};
 
-use common::*;
+use crate::support::*;
 
 #[tokio::test]
 async fn binary_serves_until_interrupted() {

@@ -1,11 +1,9 @@
 //! Fault injection and the request log.
 
-mod common;
-
 use std::time::{Duration, Instant};
 
+use crate::support::*;
 use cloudflare_kv_mock::{MockServer, RetryAfter};
-use common::*;
 
 #[tokio::test]
 async fn fail_next_answers_n_requests_then_recovers() {

@@ -1,12 +1,10 @@
 //! Bounds and hostile input: the log ring, stalled clients, redaction, fault
 //! bookkeeping, the connection cap.
 
-mod common;
-
 use std::time::Duration;
 
+use crate::support::*;
 use cloudflare_kv_mock::MockServer;
-use common::*;
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
 use tokio::net::TcpStream;
 

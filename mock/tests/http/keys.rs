@@ -1,11 +1,9 @@
 //! `GET .../keys`: order, prefix, limit, cursor, and what each key shows.
 
-mod common;
-
 use std::time::Duration;
 
+use crate::support::*;
 use cloudflare_kv_mock::{MockServer, StoredEntry};
-use common::*;
 use serde_json::{json, Value};
 
 const T0: i64 = 1_700_000_000;

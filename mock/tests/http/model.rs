@@ -3,14 +3,12 @@
 //! prefixes, small limits and cursors resumed after other changes) and clock
 //! advances, sent over HTTP to one server and compared with a plain in-memory model.
 
-mod common;
-
 use std::collections::BTreeMap;
 use std::time::Duration;
 
+use crate::support::*;
 use base64::Engine;
 use cloudflare_kv_mock::MockServer;
-use common::*;
 use percent_encoding::{utf8_percent_encode, AsciiSet, NON_ALPHANUMERIC};
 use proptest::prelude::*;
 use proptest::test_runner::{Config, TestRunner};

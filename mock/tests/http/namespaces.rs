@@ -1,9 +1,7 @@
 //! Namespaces: create, get, rename, delete, list, and what an unknown one answers.
 
-mod common;
-
+use crate::support::*;
 use cloudflare_kv_mock::{MockServer, Namespace};
-use common::*;
 
 const NOT_FOUND: &str = "namespace not found";
 const TAKEN: &str = "a namespace with this account ID and title already exists";

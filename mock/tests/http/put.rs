@@ -1,9 +1,7 @@
 //! `PUT .../values/{key_name}`: what is stored, and every refusal.
 
-mod common;
-
+use crate::support::*;
 use cloudflare_kv_mock::{MockServer, StoredEntry};
-use common::*;
 use serde_json::json;
 
 fn stored(server: &MockServer, key: &str) -> StoredEntry {

@@ -1,9 +1,7 @@
 //! Routing: unknown paths, wrong methods, and the GET / DELETE companions of PUT.
 
-mod common;
-
+use crate::support::*;
 use cloudflare_kv_mock::{MockServer, StoredEntry};
-use common::*;
 
 #[tokio::test]
 async fn unknown_routes_are_404_even_without_credentials() {

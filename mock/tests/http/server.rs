@@ -1,13 +1,11 @@
 //! The server itself: where it listens, concurrency, connection reuse, stopping.
 
-mod common;
-
 use std::collections::BTreeSet;
 use std::net::{IpAddr, Ipv4Addr};
 use std::time::Duration;
 
+use crate::support::*;
 use cloudflare_kv_mock::MockServer;
-use common::*;
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
 use tokio::net::TcpStream;
 

@@ -1,17 +1,16 @@
-//! A raw HTTP/1.1 client over `TcpStream`, so tests control every byte of the
-//! request target (clients normalise paths, which would hide `%2F` vs `/`).
+//! The mock's tests' support (`tests/http/`, and `tests/memory.rs`): a raw HTTP/1.1 client
+//! over `TcpStream`, so tests control every byte of the request target (clients normalise
+//! paths, which would hide `%2F` vs `/`); the repository's test ids re-exported.
 
-#![allow(dead_code)] // each test file uses a different subset
+#![allow(dead_code)] // each test module uses a different subset
 
 use std::net::SocketAddr;
 
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
 use tokio::net::TcpStream;
 
-/// The account id used by the tests.
-pub const ACCOUNT: &str = "023e105f4ecef8ad9ca31a8372d0c353";
-/// The namespace id used by the tests.
-pub const NAMESPACE: &str = "0f2ac74b498b48028cb68387c421e279";
+pub use crate::ids::{ACCOUNT, NAMESPACE};
+
 /// The exact success body.
 pub const SUCCESS: &str = r#"{"success":true,"errors":[],"messages":[],"result":{}}"#;
 

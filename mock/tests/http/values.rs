@@ -1,11 +1,9 @@
 //! Reading values and metadata, deleting, and real expiration on the server's clock.
 
-mod common;
-
 use std::time::Duration;
 
+use crate::support::*;
 use cloudflare_kv_mock::{MockServer, StoredEntry};
-use common::*;
 use serde_json::json;
 
 const T0: i64 = 1_700_000_000;
