@@ -122,6 +122,9 @@ fn structs_read_leniently_and_check_on_demand() {
 
 // ---- Fixture clients on the wire: the generator's general rules, beyond the KV endpoint. ----
 
+#[path = "shared/mod.rs"]
+mod shared;
+#[path = "wire/support.rs"]
 mod wire_support;
 
 use wiremock::matchers::any;

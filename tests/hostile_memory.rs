@@ -5,13 +5,18 @@
 //!
 //! Run with `--nocapture` to see each case's peak; the bounds are asserted.
 
-mod hostile_support;
+// Its own binary, not a module of `tests/hostile/`: the counting allocator is global to the
+// process, so any test running beside these would be counted in their peaks.
+#[path = "shared/mod.rs"]
+mod shared;
+#[path = "hostile/support.rs"]
+mod support;
 
 use std::future::Future;
 use std::sync::atomic::Ordering;
 
-use hostile_support::*;
 use kv_runtime::{Core, ErrorKind};
+use support::*;
 
 mod counting_alloc;
 use counting_alloc::{LIVE, PEAK};

@@ -1,14 +1,19 @@
 //! Secrets never show: not in `Debug`, `Display`, error text, nor `tracing` output
 //! (which also receives the HTTP stack's `log` records).
 
-mod wire_support;
+// Its own binary, not a module of `tests/wire/`: it installs a process-wide tracing
+// subscriber, which would capture (and be raced by) every other test of the process.
+#[path = "shared/mod.rs"]
+mod shared;
+#[path = "wire/support.rs"]
+mod support;
 
 use std::io::Write;
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
 use cloudflare_kv::{Client, ClientBuilderExt};
-use wire_support::*;
+use support::*;
 use wiremock::matchers::method;
 use wiremock::{Mock, MockServer, ResponseTemplate};
 

@@ -4,10 +4,13 @@
 //! request (the old mock grew 5 KB per write and 25 MiB per rejected body).
 #![cfg(target_os = "linux")]
 
-mod common;
+#[path = "../../tests/shared/ids.rs"]
+mod ids;
+#[path = "http/support.rs"]
+mod support;
 
 use cloudflare_kv_mock::MockServer;
-use common::*;
+use support::*;
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
 use tokio::net::TcpStream;
 
