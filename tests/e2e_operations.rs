@@ -1004,7 +1004,10 @@ async fn bulk_get_reads_text_and_json_with_and_without_metadata() {
         .await
         .unwrap();
     let expected = json!({"text": "plain", "json": "{\"n\":[1,2]}", "missing": null});
-    assert_eq!(serde_json::to_value(text.into_body().values).unwrap(), expected);
+    assert_eq!(
+        serde_json::to_value(text.into_body().values).unwrap(),
+        expected
+    );
 
     let parsed = ns
         .bulk_get(
@@ -1043,7 +1046,10 @@ async fn bulk_get_reads_text_and_json_with_and_without_metadata() {
     let both = ns.bulk_get(NAMESPACE, params).await.unwrap();
     let expected =
         json!({"json": {"value": {"n": [1, 2]}, "metadata": {"m": true}, "expiration": T0 + 90}});
-    assert_eq!(serde_json::to_value(both.into_body().values).unwrap(), expected);
+    assert_eq!(
+        serde_json::to_value(both.into_body().values).unwrap(),
+        expected
+    );
 
     // `text` is not JSON, and so cannot be read with `type: json`.
     let refused = ns
@@ -1161,10 +1167,7 @@ async fn an_expired_pair_is_gone_for_get_list_metadata_and_bulk_get() {
     let expected = BTreeMap::from([
         ("short".to_owned(), None),
         ("bulk-short".to_owned(), None),
-        (
-            "long".to_owned(),
-            Some(BulkGetValue::BulkGetEntry(lasting)),
-        ),
+        ("long".to_owned(), Some(BulkGetValue::BulkGetEntry(lasting))),
     ]);
     assert_eq!(bulk.into_body().values, expected);
 }

@@ -738,7 +738,10 @@ async fn method_and_params_names_agree_and_reach_their_routes() {
     let tasks = client.tasks();
     tasks.list(ListTasksParams::new()).await.unwrap();
     tasks.create(CreateTaskParams::new("a")).await.unwrap();
-    tasks.update("t1", UpdateTaskParams::new("b")).await.unwrap();
+    tasks
+        .update("t1", UpdateTaskParams::new("b"))
+        .await
+        .unwrap();
     let patch = EditTaskBody {
         title: None,
         done: Some(true),
@@ -814,6 +817,10 @@ async fn a_declared_error_status_decodes_its_body_into_the_error() {
     assert_eq!(error.detail::<GetTaskResponseT4xx>(), None);
     assert!(error.detail_error().is_none());
     assert_eq!(error.body(), Some(body.as_bytes()));
+    assert_eq!(
+        error.to_string(),
+        format!("get-task: HTTP 404 Not Found: the declared error body (application/problem+json, 75 bytes): {body}")
+    );
 }
 
 #[tokio::test]
@@ -890,7 +897,10 @@ async fn envelopes_stay_envelopes_and_default_covers_every_error_status() {
         .get("t1", GetTaskParams::new())
         .await
         .unwrap_err();
-    assert_eq!(error.to_string(), "get-task: HTTP 503 Service Unavailable: 7 maintenance");
+    assert_eq!(
+        error.to_string(),
+        "get-task: HTTP 503 Service Unavailable: 7 maintenance"
+    );
     assert_eq!(error.errors().len(), 1);
     assert_eq!(error.detail::<Failure>(), None);
     assert!(error.detail_error().is_none());
@@ -903,7 +913,9 @@ async fn envelopes_stay_envelopes_and_default_covers_every_error_status() {
         .await
         .unwrap_err();
     assert_eq!(
-        error.detail::<Problem>().map(|p| (p.title.as_str(), p.status)),
+        error
+            .detail::<Problem>()
+            .map(|p| (p.title.as_str(), p.status)),
         Some(("Locked", 423))
     );
 }

@@ -4,9 +4,9 @@
 mod wire_support;
 
 use cloudflare_kv::types::{BulkGetEntry, BulkGetType, BulkGetValue, BulkResult, BulkWriteItem};
-use std::collections::BTreeMap;
 use cloudflare_kv::{BulkDeleteParams, BulkGetParams, BulkUpdateParams, ErrorKind};
 use serde_json::json;
+use std::collections::BTreeMap;
 use wire_support::*;
 use wiremock::ResponseTemplate;
 

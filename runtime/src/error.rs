@@ -78,6 +78,9 @@ struct Inner {
     detail: Option<Detail>,
 }
 
+/// What the message of an error answer without an envelope says about its body.
+pub(crate) const NOT_AN_ENVELOPE: &str = "the body is not a JSON envelope";
+
 /// An error answer's body decoded as the type the API declares for its status (by
 /// [`detail`]), or the reason it could not be: what [`Error::with_detail`]'s decoder gives.
 pub type Detail = Result<Box<dyn Any + Send + Sync>, serde_json::Error>;
@@ -257,6 +260,11 @@ impl Error {
             return self;
         };
         self.inner.detail = decode(status.as_u16(), body);
+        if matches!(self.inner.detail, Some(Ok(_))) {
+            // Not an envelope, but what the API said it would send.
+            let message = &self.inner.message;
+            self.inner.message = message.replacen(NOT_AN_ENVELOPE, "the declared error body", 1);
+        }
         self
     }
 

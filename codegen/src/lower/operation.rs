@@ -676,12 +676,21 @@ mod tests {
     #[test]
     fn types_are_named_after_the_method_then_the_id_s_subject() {
         assert_eq!(base("edit", "update-task", "tasks"), "EditTask");
-        assert_eq!(base("update", "rename-namespace", "namespaces"), "UpdateNamespace");
-        assert_eq!(base("list", "find-pets-by-status", "pets"), "ListPetsByStatus");
+        assert_eq!(
+            base("update", "rename-namespace", "namespaces"),
+            "UpdateNamespace"
+        );
+        assert_eq!(
+            base("list", "find-pets-by-status", "pets"),
+            "ListPetsByStatus"
+        );
         assert_eq!(base("bulk_get", "bulk-get", "namespaces"), "BulkGet");
         assert_eq!(base("get", "get-value", "values"), "GetValue");
         // No leading verb: the whole id is the subject.
-        assert_eq!(base("edit", "enable-validation", "schemas"), "EditEnableValidation");
+        assert_eq!(
+            base("edit", "enable-validation", "schemas"),
+            "EditEnableValidation"
+        );
         // Only a verb: the resource stands in.
         assert_eq!(base("create", "search", "search"), "CreateSearch");
         assert_eq!(base("get", "get", "r#type"), "GetType");
