@@ -8,7 +8,7 @@
 //! Runs against the embedded mock server (`cloudflare-kv-mock`) on 127.0.0.1: no
 //! credentials, no network.
 
-use cloudflare_kv::types::{BulkGetEntry, BulkGetType, BulkWriteItem};
+use cloudflare_kv::types::{BulkGetType, BulkGetValue, BulkWriteItem};
 use cloudflare_kv::{BulkDeleteParams, BulkGetParams, BulkUpdateParams, Client, ClientBuilderExt};
 use cloudflare_kv_mock::MockServer;
 use serde_json::json;
@@ -61,7 +61,11 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
         .bulk_get(NAMESPACE_ID, BulkGetParams::new(["greeting", "missing"]))
         .await?;
     for (key, value) in &text.values {
-        println!("Bulk get:    {key} = {value}");
+        match value {
+            Some(BulkGetValue::BulkGetPlain(value)) => println!("Bulk get:    {key} = {value}"),
+            Some(other) => println!("Bulk get:    {key} = {other:?}"),
+            None => println!("Bulk get:    {key} is missing"),
+        }
     }
 
     // Parsed as JSON, with metadata and expiration: each value is a `BulkGetEntry`.
@@ -69,8 +73,10 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
         .r#type(BulkGetType::Json)
         .with_metadata(true);
     let parsed = namespaces.bulk_get(NAMESPACE_ID, params).await?;
-    for (key, value) in &parsed.values {
-        let entry: BulkGetEntry = serde_json::from_value(value.clone())?;
+    for (key, value) in parsed.into_body().values {
+        let Some(BulkGetValue::BulkGetEntry(entry)) = value else {
+            continue;
+        };
         println!(
             "With meta:   {key} = {} (metadata {}, expires {})",
             entry.value,

@@ -49,11 +49,13 @@ fixtures!(
     empty_schemas,
     enums,
     envelopes,
+    error_details,
     // Its groups' features are not features of this crate: compiled with all of them off.
     #[allow(unexpected_cfgs)]
     group_features,
     idempotent,
     media_types,
+    method_names,
     multi_file,
     multipart_union,
     nullable,
@@ -220,12 +222,12 @@ async fn parameter_constraints_are_checked_before_any_request() {
 
 #[tokio::test]
 async fn form_parts_follow_encoding_and_the_openapi_defaults() {
-    use media_types::form::PostFormParams;
+    use media_types::form::CreateFormParams;
     let server = answering(serde_json::json!({})).await;
     let client: media_types::Client = fixture_client(&server).build().unwrap();
     let meta: serde_json::Map<String, serde_json::Value> =
         serde_json::from_str(r#"{"k":[1,"two"]}"#).unwrap();
-    let params = PostFormParams::new(vec![0x89, b'P', b'N', b'G'])
+    let params = CreateFormParams::new(vec![0x89, b'P', b'N', b'G'])
         .caption("hi")
         .count(3)
         .meta(meta);
@@ -255,20 +257,20 @@ async fn form_parts_follow_encoding_and_the_openapi_defaults() {
 
 #[tokio::test]
 async fn raw_or_multipart_is_chosen_by_what_is_set_and_json_bodies_are_json() {
-    use media_types::either::PutEitherParams;
+    use media_types::either::UpdateEitherParams;
     use media_types::json::CreateJsonParams;
     let server = answering(serde_json::json!({})).await;
     let client: media_types::Client = fixture_client(&server).build().unwrap();
     client
         .either()
-        .update("a b", PutEitherParams::new("plain"))
+        .update("a b", UpdateEitherParams::new("plain"))
         .await
         .unwrap();
     client
         .either()
         .update(
             "k",
-            PutEitherParams::new("v").metadata(serde_json::json!({"m": 1})),
+            UpdateEitherParams::new("v").metadata(serde_json::json!({"m": 1})),
         )
         .await
         .unwrap();
@@ -313,12 +315,12 @@ async fn each_operation_sends_the_alternative_its_credentials_satisfy() {
     let token: security::Client = fixture_client(&server).build().unwrap();
     token
         .global()
-        .list(security::global::UsesGlobalParams::new())
+        .list(security::global::ListUsesGlobalParams::new())
         .await
         .unwrap();
     token
         .public()
-        .list(security::public::IsPublicParams::new())
+        .list(security::public::ListIsPublicParams::new())
         .await
         .unwrap();
     let keyed: security::Client =
@@ -329,12 +331,12 @@ async fn each_operation_sends_the_alternative_its_credentials_satisfy() {
             .unwrap();
     keyed
         .alternatives()
-        .list(security::alternatives::UsesAlternativesParams::new())
+        .list(security::alternatives::ListUsesAlternativesParams::new())
         .await
         .unwrap();
     let refused = keyed
         .global()
-        .list(security::global::UsesGlobalParams::new())
+        .list(security::global::ListUsesGlobalParams::new())
         .await
         .unwrap_err();
     assert_eq!(refused.kind(), cloudflare_kv::ErrorKind::Config);
@@ -355,16 +357,16 @@ async fn each_operation_sends_the_alternative_its_credentials_satisfy() {
 
 #[tokio::test]
 async fn url_encoded_forms_are_encoded_like_queries_and_checked() {
-    use media_types::login::PostLoginParams;
+    use media_types::login::CreateLoginParams;
     let server = answering(serde_json::json!({})).await;
     let client: media_types::Client = fixture_client(&server).build().unwrap();
-    let params = PostLoginParams::new("a b&c")
+    let params = CreateLoginParams::new("a b&c")
         .remember(true)
         .scopes(vec!["read".to_owned(), "wr=ite".to_owned()]);
     client.login().create(params).await.unwrap();
     let too_long = client
         .login()
-        .create(PostLoginParams::new("123456789"))
+        .create(CreateLoginParams::new("123456789"))
         .await
         .unwrap_err();
     assert_eq!(
@@ -624,7 +626,7 @@ async fn units_convert_into_the_parameters_number_type() {
     use std::time::Duration;
     let server = answering(serde_json::json!({})).await;
     let client: units::Client = fixture_client(&server).build().unwrap();
-    let params = units::leases::PutLeaseParams::new("me")
+    let params = units::leases::UpdateLeaseParams::new("me")
         .ttl(Duration::from_secs(61))
         .until(std::time::UNIX_EPOCH + Duration::from_secs(7))
         .grace(Duration::from_secs(2))
@@ -723,6 +725,202 @@ async fn a_declared_error_body_is_read_as_its_schema() {
     );
     // Another shape is an error of its own, not a panic.
     assert!(error.api_body::<Vec<u8>>().unwrap().is_err());
+}
+
+/// One naming rule: every params type starts with its method's name, whatever the
+/// operation id's verb (PATCH `update-task` is `edit(EditTaskParams)`, PUT `replace-task` is
+/// `update(UpdateTaskParams)`), and a method renamed after a collision takes its params along.
+#[tokio::test]
+async fn method_and_params_names_agree_and_reach_their_routes() {
+    use method_names::tasks::{
+        CreateTaskParams, EditTaskParams, ListTasksParams, RestoreTaskParams, UpdateTaskParams,
+    };
+    use method_names::types::EditTaskBody;
+    let server = answering(serde_json::json!([])).await;
+    let client: method_names::Client = fixture_client(&server).build().unwrap();
+    let tasks = client.tasks();
+    tasks.list(ListTasksParams::new()).await.unwrap();
+    tasks.create(CreateTaskParams::new("a")).await.unwrap();
+    tasks
+        .update("t1", UpdateTaskParams::new("b"))
+        .await
+        .unwrap();
+    let patch = EditTaskBody {
+        title: None,
+        done: Some(true),
+    };
+    tasks
+        .edit("t1", EditTaskParams::new().body(patch))
+        .await
+        .unwrap();
+    tasks
+        .restore_task("t1", RestoreTaskParams::new())
+        .await
+        .unwrap();
+    let requests = wire_support::received(&server).await;
+    let seen: Vec<(String, String, String)> = requests
+        .iter()
+        .map(|r| {
+            let body = String::from_utf8_lossy(&r.body).into_owned();
+            (r.method.to_string(), r.url.path().to_owned(), body)
+        })
+        .collect();
+    let expected = [
+        ("GET", "/tasks", ""),
+        ("POST", "/tasks", r#"{"title":"a"}"#),
+        ("PUT", "/tasks/t1", r#"{"title":"b"}"#),
+        ("PATCH", "/tasks/t1", r#"{"done":true}"#),
+        ("POST", "/tasks/t1/restore", ""),
+    ];
+    let expected: Vec<(String, String, String)> = expected
+        .iter()
+        .map(|(m, p, b)| ((*m).to_owned(), (*p).to_owned(), (*b).to_owned()))
+        .collect();
+    assert_eq!(seen, expected);
+}
+
+/// A client for the error_details fixture whose server answers every request with `status`
+/// and `body` (as `content_type`).
+async fn error_details_client(
+    status: u16,
+    body: &'static str,
+    content_type: &str,
+) -> (MockServer, error_details::Client) {
+    let server = MockServer::start().await;
+    Mock::given(any())
+        .respond_with(ResponseTemplate::new(status).set_body_raw(body, content_type))
+        .mount(&server)
+        .await;
+    let client = fixture_client(&server).build().unwrap();
+    (server, client)
+}
+
+#[tokio::test]
+async fn a_declared_error_status_decodes_its_body_into_the_error() {
+    use error_details::tasks::GetTaskParams;
+    use error_details::types::{GetTaskResponseT4xx, Problem};
+    let body = r#"{"title":"No such task","status":404.0,"detail":"t1 was deleted","extra":1}"#;
+    let (_server, client) = error_details_client(404, body, "application/problem+json").await;
+    let error = client
+        .tasks()
+        .get("t1", GetTaskParams::new())
+        .await
+        .unwrap_err();
+    assert_eq!(error.kind(), cloudflare_kv::ErrorKind::NotFound);
+    assert_eq!(error.status().map(|s| s.as_u16()), Some(404));
+    assert_eq!(
+        error.detail::<Problem>(),
+        Some(&Problem {
+            title: "No such task".to_owned(),
+            status: 404,
+            detail: Some("t1 was deleted".to_owned()),
+        })
+    );
+    // The 404's type, not the 4XX range's; and no reason to report.
+    assert_eq!(error.detail::<GetTaskResponseT4xx>(), None);
+    assert!(error.detail_error().is_none());
+    assert_eq!(error.body(), Some(body.as_bytes()));
+    assert_eq!(
+        error.to_string(),
+        format!("get-task: HTTP 404 Not Found: the declared error body (application/problem+json, 75 bytes): {body}")
+    );
+}
+
+#[tokio::test]
+async fn a_status_in_a_declared_range_decodes_as_the_range_type() {
+    use error_details::tasks::GetTaskParams;
+    use error_details::types::{GetTaskResponseT4xx, Problem};
+    let body = r#"{"errors":["id: too long","id: not ASCII"]}"#;
+    let (_server, client) = error_details_client(422, body, "application/json").await;
+    let error = client
+        .tasks()
+        .get("t1", GetTaskParams::new())
+        .await
+        .unwrap_err();
+    assert_eq!(error.kind(), cloudflare_kv::ErrorKind::Api);
+    assert_eq!(error.status().map(|s| s.as_u16()), Some(422));
+    assert_eq!(
+        error.detail::<GetTaskResponseT4xx>(),
+        Some(&GetTaskResponseT4xx {
+            errors: vec!["id: too long".to_owned(), "id: not ASCII".to_owned()],
+        })
+    );
+    assert_eq!(error.detail::<Problem>(), None);
+}
+
+/// The stated fallback: a body that does not match the declared schema leaves no detail,
+/// `detail_error` says why, and the error is otherwise what it is without a schema (kind,
+/// status, message with its excerpt, the body).
+#[tokio::test]
+async fn a_body_that_does_not_match_the_declared_schema_falls_back() {
+    use error_details::tasks::GetTaskParams;
+    use error_details::types::Problem;
+    let body = r#"{"title":404}"#;
+    let (_server, client) = error_details_client(404, body, "application/json").await;
+    let error = client
+        .tasks()
+        .get("t1", GetTaskParams::new())
+        .await
+        .unwrap_err();
+    assert_eq!(error.kind(), cloudflare_kv::ErrorKind::NotFound);
+    assert_eq!(error.detail::<Problem>(), None);
+    assert_eq!(
+        error.detail_error().map(ToString::to_string).as_deref(),
+        Some("invalid type: integer `404`, expected a string at line 1 column 12")
+    );
+    assert_eq!(
+        error.to_string(),
+        r#"get-task: HTTP 404 Not Found: the body is not a JSON envelope (application/json, 13 bytes): {"title":404}"#
+    );
+    assert_eq!(error.body(), Some(body.as_bytes()));
+    // Not JSON at all: the same fallback.
+    let (_server, client) = error_details_client(404, "<h1>gone</h1>", "text/html").await;
+    let error = client
+        .tasks()
+        .get("t1", GetTaskParams::new())
+        .await
+        .unwrap_err();
+    assert_eq!(error.detail::<Problem>(), None);
+    assert_eq!(
+        error.detail_error().map(ToString::to_string).as_deref(),
+        Some("expected value at line 1 column 1")
+    );
+}
+
+/// An envelope-shaped error schema is read into `errors()` as before and gets no decoder;
+/// `default` covers every error status of an operation.
+#[tokio::test]
+async fn envelopes_stay_envelopes_and_default_covers_every_error_status() {
+    use error_details::tasks::{DeleteTaskParams, GetTaskParams};
+    use error_details::types::{Failure, Problem};
+    let envelope = r#"{"success":false,"errors":[{"code":7,"message":"maintenance"}]}"#;
+    let (_server, client) = error_details_client(503, envelope, "application/json").await;
+    let error = client
+        .tasks()
+        .get("t1", GetTaskParams::new())
+        .await
+        .unwrap_err();
+    assert_eq!(
+        error.to_string(),
+        "get-task: HTTP 503 Service Unavailable: 7 maintenance"
+    );
+    assert_eq!(error.errors().len(), 1);
+    assert_eq!(error.detail::<Failure>(), None);
+    assert!(error.detail_error().is_none());
+
+    let problem = r#"{"title":"Locked","status":423}"#;
+    let (_server, client) = error_details_client(423, problem, "application/json").await;
+    let error = client
+        .tasks()
+        .delete("t1", DeleteTaskParams::new())
+        .await
+        .unwrap_err();
+    assert_eq!(
+        error
+            .detail::<Problem>()
+            .map(|p| (p.title.as_str(), p.status)),
+        Some(("Locked", 423))
+    );
 }
 
 #[tokio::test]

@@ -125,27 +125,55 @@ pub struct Crates {
 /// How generated crates depend on `kv-runtime`.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub enum RuntimeDependency {
-    /// From crates.io: a version requirement such as `0.1`.
+    /// From a registry (crates.io): a version requirement such as `0.1`. Resolves only once
+    /// `kv-runtime` is published there.
     Version(String),
-    /// A path, relative to the output directory (or absolute).
+    /// A path, relative to the output directory (or absolute), together with this
+    /// generator's version requirement (`{ path = …, version = "0.1" }`): cargo builds the
+    /// path, and `cargo publish` replaces it with the version.
     Path(String),
 }
 
+impl RuntimeDependency {
+    /// The default: the `runtime/` directory beside this generator's own sources (the
+    /// checkout or the `cargo install --git`/`--path` copy it was built from), which
+    /// resolves offline; when that directory is gone (a generator installed from a
+    /// registry), `kv-runtime` from crates.io at this generator's version.
+    pub fn beside_generator() -> RuntimeDependency {
+        match bundled_runtime() {
+            Some(path) => RuntimeDependency::Path(path),
+            None => RuntimeDependency::Version(runtime_requirement()),
+        }
+    }
+}
+
+/// `runtime/` beside this crate's manifest directory, when it holds the `kv-runtime` package.
+fn bundled_runtime() -> Option<String> {
+    let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
+        .parent()?
+        .join("runtime");
+    let manifest = std::fs::read_to_string(dir.join("Cargo.toml")).ok()?;
+    let named = manifest
+        .lines()
+        .any(|line| line.trim() == "name = \"kv-runtime\"");
+    named.then(|| dir.to_string_lossy().into_owned())
+}
+
 impl Crates {
-    /// The crates layout named `name`, version 0.1.0, with `kv-runtime` from crates.io at
-    /// the version of this generator, and a workspace manifest.
+    /// The crates layout named `name`, version 0.1.0, with `kv-runtime` as
+    /// [`RuntimeDependency::beside_generator`] finds it, and a workspace manifest.
     pub fn named(name: &str) -> Crates {
         Crates {
             name: name.to_owned(),
             version: "0.1.0".to_owned(),
-            runtime: RuntimeDependency::Version(runtime_requirement()),
+            runtime: RuntimeDependency::beside_generator(),
             workspace: true,
         }
     }
 }
 
 /// `kv-runtime`'s version requirement matching this generator: `0.1` for 0.1.x.
-fn runtime_requirement() -> String {
+pub(crate) fn runtime_requirement() -> String {
     let version = env!("CARGO_PKG_VERSION");
     let mut parts = version.split('.');
     match (parts.next(), parts.next()) {

@@ -40,7 +40,7 @@ fn generate_writes_once_and_check_agrees() {
     let line = text(&first.stdout);
     assert!(
         line.starts_with(
-            "wrote generated/cloudflare_kv.rs: 13 operation(s) generated, 0 left out, 37 type(s), "
+            "wrote generated/cloudflare_kv.rs: 13 operation(s) generated, 0 left out, 39 type(s), "
         ),
         "{line}"
     );
@@ -323,7 +323,7 @@ fn crates_layout_is_written_and_checked_file_by_file() {
     let line = text(&first.stdout);
     assert!(
         line.starts_with(
-            "wrote sdk (10 file(s), 10 changed): 13 operation(s) generated, 0 left out, 37 type(s), "
+            "wrote sdk (10 file(s), 10 changed): 13 operation(s) generated, 0 left out, 39 type(s), "
         ),
         "{line}"
     );
@@ -342,10 +342,19 @@ fn crates_layout_is_written_and_checked_file_by_file() {
         "{workspace}"
     );
     let facade = read("kv-sdk/Cargo.toml");
+    // By default the runtime beside the generator's sources, which resolves offline.
+    let runtime = std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
+        .parent()
+        .unwrap()
+        .join("runtime");
+    let runtime_line = format!(
+        "kv-runtime = {{ path = \"{}\", version = \"0.1\" }}\n",
+        runtime.display()
+    );
     for line in [
         "name = \"kv-sdk\"\n",
         "version = \"2.0.1\"\n",
-        "kv-runtime = \"0.1\"\n",
+        runtime_line.as_str(),
         "kv-sdk-kv = { path = \"../kv-sdk-kv\", version = \"=2.0.1\", optional = true }\n",
         "default = [\"full\"]\nfull = [\"kv\"]\nkv = [\"dep:kv-sdk-kv\"]\n",
     ] {
@@ -385,6 +394,53 @@ fn crates_layout_is_written_and_checked_file_by_file() {
     // The layout's options mean nothing without it.
     let orphan = run(&["generate", SPEC, "--no-workspace"], dir.path());
     assert_eq!(orphan.status.code(), Some(2));
+}
+
+/// `--runtime-dependency-version` chooses a registry release instead of the default path, is
+/// recorded in the header's command, and cannot be combined with a path.
+#[test]
+fn crates_layout_can_depend_on_a_registry_runtime() {
+    let dir = scratch();
+    let args = [
+        "generate",
+        SPEC,
+        "--crates",
+        "kv-sdk",
+        "--runtime-dependency-version",
+        "0.1.3",
+        "-o",
+        "sdk",
+    ];
+    let out = run(&args, dir.path());
+    assert_eq!(out.status.code(), Some(0), "{}", text(&out.stderr));
+    let facade = std::fs::read_to_string(dir.path().join("sdk/kv-sdk/Cargo.toml")).unwrap();
+    assert!(facade.contains("\nkv-runtime = \"0.1.3\"\n"), "{facade}");
+    assert!(
+        facade.contains("--runtime-dependency-version 0.1.3"),
+        "{facade}"
+    );
+    let mut check = args;
+    check[0] = "check";
+    assert_eq!(run(&check, dir.path()).status.code(), Some(0));
+    let both = run(
+        &[
+            "generate",
+            SPEC,
+            "--crates",
+            "kv-sdk",
+            "--runtime-dependency-version",
+            "0.1",
+            "--runtime-dependency-path",
+            "../runtime",
+        ],
+        dir.path(),
+    );
+    assert_eq!(both.status.code(), Some(2));
+    assert!(
+        text(&both.stderr).contains("cannot be used with"),
+        "{}",
+        text(&both.stderr)
+    );
 }
 
 /// A module of 500 operations or more gets a note pointing to `--crates`; crates do not.

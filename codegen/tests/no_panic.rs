@@ -464,7 +464,7 @@ fn non_finite_bounds_lower_and_emit() {
             for printer in [Printer::Pretty, Printer::Plain] {
                 let code = render(&model, &Config::default(), printer, String::new());
                 let code = code.unwrap_or_else(|e| panic!("{x}: {e}"));
-                assert!(code.contains("pub struct OpParams"), "{x}: {code}");
+                assert!(code.contains("pub struct CreateOpParams"), "{x}: {code}");
             }
         }
     }

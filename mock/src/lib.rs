@@ -21,12 +21,12 @@
 //! # }
 //! ```
 //!
-//! The command-line server is behind the `cli` feature, so embedding the library
-//! never builds `clap`:
+//! The command-line server needs no feature flag (its `cli` feature is on by default; a
+//! crate that embeds the library can leave `clap` out with `default-features = false`):
 //!
 //! ```text
-//! cargo run -p cloudflare-kv-mock --features cli -- --port 8787
-//! cargo run -p cloudflare-kv-mock --features cli -- --help
+//! cargo run -p cloudflare-kv-mock -- --port 8787
+//! cargo run -p cloudflare-kv-mock -- --help
 //! ```
 //!
 //! # Routes

@@ -230,7 +230,7 @@ pub(crate) fn failure(raw: &RawResponse) -> Error {
     let body = raw.body.get(..limit).unwrap_or(&raw.body);
     match Head::read(body, raw.body.len() > limit) {
         Some(head) => api_error(kind, raw, head),
-        None => body_error(kind, raw, "the body is not a JSON envelope"),
+        None => body_error(kind, raw, crate::error::NOT_AN_ENVELOPE),
     }
 }
 

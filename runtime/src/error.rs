@@ -1,5 +1,6 @@
 //! One error type for every failure, with a [`ErrorKind`] to match on without parsing text.
 
+use std::any::Any;
 use std::fmt;
 use std::time::Duration;
 
@@ -73,6 +74,23 @@ struct Inner {
     attempts: u32,
     constraint: Option<ConstraintError>,
     io: Option<std::io::Error>,
+    /// The body decoded as the schema the API declares for this status, or why it is not.
+    detail: Option<Detail>,
+}
+
+/// What the message of an error answer without an envelope says about its body.
+pub(crate) const NOT_AN_ENVELOPE: &str = "the body is not a JSON envelope";
+
+/// An error answer's body decoded as the type the API declares for its status (by
+/// [`detail`]), or the reason it could not be: what [`Error::with_detail`]'s decoder gives.
+pub type Detail = Result<Box<dyn Any + Send + Sync>, serde_json::Error>;
+
+/// Decodes an error answer's (already bounded) body as `T`, read like every answer (a float
+/// in an integer member by [`crate::de::Lenient`]'s rule). Generated methods call it for
+/// the error statuses their operation declares a JSON schema for.
+#[doc(hidden)]
+pub fn detail<T: serde::de::DeserializeOwned + Send + Sync + 'static>(body: &[u8]) -> Detail {
+    crate::de::from_slice::<T>(body).map(|t| Box::new(t) as Box<dyn Any + Send + Sync>)
 }
 
 impl Error {
@@ -97,6 +115,7 @@ impl Error {
                 attempts: 0,
                 constraint: None,
                 io: None,
+                detail: None,
             }),
         }
     }
@@ -224,6 +243,54 @@ impl Error {
     /// ```
     pub fn api_body<T: serde::de::DeserializeOwned>(&self) -> Option<Result<T, serde_json::Error>> {
         self.body().map(crate::de::from_slice::<T>)
+    }
+
+    /// Decodes the body of an error answer with `decode`, which a generated method writes
+    /// from the error responses its operation declares: given the status and the body, it
+    /// answers `None` for a status with no declared JSON schema, else [`detail`] of that
+    /// schema's type. Only an answer that is not a success and has a body is decoded; any
+    /// other error is returned as it is. The body is the bounded one [`body`](Self::body)
+    /// returns, so a body cut there does not decode.
+    #[doc(hidden)]
+    pub fn with_detail(mut self, decode: impl FnOnce(u16, &[u8]) -> Option<Detail>) -> Self {
+        let Some(status) = self.inner.status.filter(|s| !s.is_success()) else {
+            return self;
+        };
+        let Some(body) = self.inner.body.as_deref() else {
+            return self;
+        };
+        self.inner.detail = decode(status.as_u16(), body);
+        if matches!(self.inner.detail, Some(Ok(_))) {
+            // Not an envelope, but what the API said it would send.
+            let message = &self.inner.message;
+            self.inner.message = message.replacen(NOT_AN_ENVELOPE, "the declared error body", 1);
+        }
+        self
+    }
+
+    /// The error answer's body as the type the API declares for its status (a `404` whose
+    /// `application/json` schema is `Problem`: `error.detail::<types::Problem>()`), decoded
+    /// once when the answer arrived; each method's documentation names the type per status.
+    ///
+    /// `None` when `T` is not the declared type, when the operation declares no JSON schema
+    /// for the status, when there was no body, or when the body does not match the schema:
+    /// then [`detail_error`](Self::detail_error) says why, and the rest of the error
+    /// ([`kind`](Self::kind), [`status`](Self::status), the message with its excerpt,
+    /// [`body`](Self::body), [`api_body`](Self::api_body)) is what it is without a schema.
+    pub fn detail<T: Any>(&self) -> Option<&T> {
+        match &self.inner.detail {
+            Some(Ok(value)) => value.downcast_ref::<T>(),
+            _ => None,
+        }
+    }
+
+    /// Why an error body the API declares a schema for did not decode as that schema's type
+    /// (see [`detail`](Self::detail)): not JSON, or JSON of another shape.
+    pub fn detail_error(&self) -> Option<&serde_json::Error> {
+        match &self.inner.detail {
+            Some(Err(error)) => Some(error),
+            _ => None,
+        }
     }
 
     /// How many attempts were made (0 if the request was refused before any I/O).

@@ -8,8 +8,8 @@
 //! rounded down).
 //!
 //! What a user of a generated client meets is documented here: the client builder and its
-//! configuration, [`Response`], [`Error`] and [`ErrorKind`] (with [`Error::api_body`] for an
-//! error body of a declared schema), [`ApiMessage`], [`ByteStream`],
+//! configuration, [`Response`], [`Error`] and [`ErrorKind`] (with [`Error::detail`] for an
+//! error body of a schema the operation declares, and [`Error::api_body`] for any other), [`ApiMessage`], [`ByteStream`],
 //! [`Pages`] / [`Items`], [`Binary`], the [`units`] conversions and [`de`]'s lenient readers.
 //! The items only generated code calls (the decoders `decode_*`, the pager constructors,
 //! the `encode` and `validate` helpers, `de`'s member tables) are public so that generated
@@ -54,7 +54,9 @@ pub use auth::Scheme;
 pub use binary::Binary;
 pub use body::{Body, Part};
 pub use config::{ApiClient, ClientBuilder, EnvVars};
-pub use error::{Error, ErrorKind};
+#[doc(hidden)]
+pub use error::detail;
+pub use error::{Detail, Error, ErrorKind};
 pub use message::ApiMessage;
 #[doc(hidden)]
 pub use pager::{next_cursor, next_page, paginate};

@@ -12,7 +12,7 @@ use std::collections::{BTreeMap, HashSet};
 use std::time::Duration;
 
 use crate::support::*;
-use cloudflare_kv::types::{BulkGetType, BulkWriteItem, Key};
+use cloudflare_kv::types::{BulkGetType, BulkGetValue, BulkWriteItem, Key};
 use cloudflare_kv::{
     BulkDeleteParams, BulkGetParams, BulkUpdateParams, Client, DeleteValueParams, Error,
     GetMetadataParams, GetValueParams, ListKeysParams, Response, UpdateValueParams,
@@ -466,6 +466,25 @@ fn readable(key: &str, value: &[u8], json: bool) -> Result<Value, Answer> {
     }
 }
 
+/// The typed values of a bulk get back as the JSON the server sent (an entry's `metadata`
+/// is always sent, `null` when there is none), to compare with the model's.
+fn as_sent(values: BTreeMap<String, Option<BulkGetValue>>) -> Map<String, Value> {
+    let json = |value: Option<BulkGetValue>| match value {
+        None => Value::Null,
+        Some(BulkGetValue::BulkGetPlain(value)) => value,
+        Some(BulkGetValue::BulkGetEntry(entry)) => {
+            let mut object = Map::new();
+            object.insert("value".to_owned(), entry.value);
+            object.insert("metadata".to_owned(), entry.metadata.unwrap_or(Value::Null));
+            if let Some(at) = entry.expiration {
+                object.insert("expiration".to_owned(), json!(at));
+            }
+            Value::Object(object)
+        }
+    };
+    values.into_iter().map(|(k, v)| (k, json(v))).collect()
+}
+
 fn with_details(value: Value, entry: &Entry) -> Value {
     let mut object = Map::new();
     object.insert("value".to_owned(), value);
@@ -613,7 +632,7 @@ impl Remote<'_> {
                     .r#type(kind)
                     .with_metadata(*with_metadata);
                 let got = ns.bulk_get(NAMESPACE, params).await;
-                answer(got, |r| Answer::Values(r.into_body().values))
+                answer(got, |r| Answer::Values(as_sent(r.into_body().values)))
             }
             Op::List { prefix, limit } => self.list_all(prefix, *limit).await,
             Op::ListStart { prefix, limit } => {

@@ -1,14 +1,17 @@
 //! End to end, every Workers KV operation: the generated SDK against the local mock over
 //! HTTP on 127.0.0.1, asserting exact values, error codes and `result_info`.
 
+use std::collections::BTreeMap;
 use std::time::Duration;
 
 use crate::support::*;
-use cloudflare_kv::types::{BulkGetType, BulkWriteItem, Key, Namespace};
+use cloudflare_kv::types::{
+    BulkGetEntry, BulkGetType, BulkGetValue, BulkWriteItem, Key, Namespace,
+};
 use cloudflare_kv::{
     BulkDeleteParams, BulkGetParams, BulkUpdateParams, Client, CreateNamespaceParams,
     DeleteNamespaceParams, DeleteValueParams, ErrorKind, GetMetadataParams, GetNamespaceParams,
-    GetValueParams, ListKeysParams, ListNamespacesParams, RenameNamespaceParams, UpdateValueParams,
+    GetValueParams, ListKeysParams, ListNamespacesParams, UpdateNamespaceParams, UpdateValueParams,
 };
 use cloudflare_kv_mock::MockServer;
 use futures_util::{StreamExt, TryStreamExt};
@@ -140,7 +143,7 @@ async fn a_namespace_is_created_read_renamed_and_deleted_with_its_keys() {
     assert_eq!(*got.body(), created);
 
     let renamed = namespaces
-        .update(&created.id, RenameNamespaceParams::new("beta"))
+        .update(&created.id, UpdateNamespaceParams::new("beta"))
         .await
         .unwrap();
     assert_eq!(
@@ -154,7 +157,7 @@ async fn a_namespace_is_created_read_renamed_and_deleted_with_its_keys() {
     assert_eq!(got.title, "beta");
     // Renaming to the title it already has is fine.
     namespaces
-        .update(&created.id, RenameNamespaceParams::new("beta"))
+        .update(&created.id, UpdateNamespaceParams::new("beta"))
         .await
         .unwrap();
 
@@ -206,7 +209,7 @@ async fn a_duplicate_title_is_refused_on_create_and_on_rename() {
     assert_eq!(server.namespaces(ACCOUNT).len(), 2);
 
     let refused = namespaces
-        .update(&second.id, RenameNamespaceParams::new("taken"))
+        .update(&second.id, UpdateNamespaceParams::new("taken"))
         .await
         .unwrap_err();
     assert_api_error(&refused, 400, 10014, DUPLICATE);
@@ -354,7 +357,7 @@ async fn an_unknown_namespace_is_not_found_on_every_route_that_reads_or_deletes(
     let missing = "ffffffffffffffffffffffffffffffff";
     let errors = [
         ns.get(missing, GetNamespaceParams::new()).await.map(drop),
-        ns.update(missing, RenameNamespaceParams::new("t"))
+        ns.update(missing, UpdateNamespaceParams::new("t"))
             .await
             .map(drop),
         ns.delete(missing, DeleteNamespaceParams::new())
@@ -999,7 +1002,10 @@ async fn bulk_get_reads_text_and_json_with_and_without_metadata() {
         .await
         .unwrap();
     let expected = json!({"text": "plain", "json": "{\"n\":[1,2]}", "missing": null});
-    assert_eq!(Value::Object(text.into_body().values), expected);
+    assert_eq!(
+        serde_json::to_value(text.into_body().values).unwrap(),
+        expected
+    );
 
     let parsed = ns
         .bulk_get(
@@ -1009,18 +1015,28 @@ async fn bulk_get_reads_text_and_json_with_and_without_metadata() {
         .await
         .unwrap();
     assert_eq!(
-        Value::Object(parsed.into_body().values),
+        serde_json::to_value(parsed.into_body().values).unwrap(),
         json!({"json": {"n": [1, 2]}, "missing": null})
     );
 
     let params = BulkGetParams::new(["text", "json", "missing"]).with_metadata(true);
     let detailed = ns.bulk_get(NAMESPACE, params).await.unwrap();
-    let expected = json!({
-        "text": {"value": "plain", "metadata": null},
-        "json": {"value": "{\"n\":[1,2]}", "metadata": {"m": true}, "expiration": T0 + 90},
-        "missing": null,
-    });
-    assert_eq!(Value::Object(detailed.into_body().values), expected);
+    let entry = |value: &str, metadata, expiration| {
+        Some(BulkGetValue::BulkGetEntry(BulkGetEntry {
+            value: json!(value),
+            metadata,
+            expiration,
+        }))
+    };
+    let expected = BTreeMap::from([
+        ("text".to_owned(), entry("plain", None, None)),
+        (
+            "json".to_owned(),
+            entry("{\"n\":[1,2]}", Some(json!({"m": true})), Some(T0 + 90)),
+        ),
+        ("missing".to_owned(), None),
+    ]);
+    assert_eq!(detailed.into_body().values, expected);
 
     let params = BulkGetParams::new(["json"])
         .r#type("json")
@@ -1028,7 +1044,10 @@ async fn bulk_get_reads_text_and_json_with_and_without_metadata() {
     let both = ns.bulk_get(NAMESPACE, params).await.unwrap();
     let expected =
         json!({"json": {"value": {"n": [1, 2]}, "metadata": {"m": true}, "expiration": T0 + 90}});
-    assert_eq!(Value::Object(both.into_body().values), expected);
+    assert_eq!(
+        serde_json::to_value(both.into_body().values).unwrap(),
+        expected
+    );
 
     // `text` is not JSON, and so cannot be read with `type: json`.
     let refused = ns
@@ -1138,9 +1157,17 @@ async fn an_expired_pair_is_gone_for_get_list_metadata_and_bulk_get() {
         )
         .await
         .unwrap();
-    let expected =
-        json!({"short": null, "bulk-short": null, "long": {"value": "lasting", "metadata": null}});
-    assert_eq!(Value::Object(bulk.into_body().values), expected);
+    let lasting = BulkGetEntry {
+        value: json!("lasting"),
+        metadata: None,
+        expiration: None,
+    };
+    let expected = BTreeMap::from([
+        ("short".to_owned(), None),
+        ("bulk-short".to_owned(), None),
+        ("long".to_owned(), Some(BulkGetValue::BulkGetEntry(lasting))),
+    ]);
+    assert_eq!(bulk.into_body().values, expected);
 }
 
 #[tokio::test]

@@ -4,11 +4,11 @@
 use std::time::Duration;
 
 use crate::support::*;
-use cloudflare_kv::types::{BulkGetEntry, BulkGetType, BulkWriteItem, Namespace};
+use cloudflare_kv::types::{BulkGetType, BulkGetValue, BulkWriteItem, Namespace};
 use cloudflare_kv::{
     BulkDeleteParams, BulkGetParams, BulkUpdateParams, CreateNamespaceParams,
     DeleteNamespaceParams, DeleteValueParams, ErrorKind, GetMetadataParams, GetNamespaceParams,
-    GetValueParams, ListKeysParams, ListNamespacesParams, RenameNamespaceParams, UpdateValueParams,
+    GetValueParams, ListKeysParams, ListNamespacesParams, UpdateNamespaceParams, UpdateValueParams,
 };
 use cloudflare_kv_mock::MockServer;
 use futures_util::TryStreamExt;
@@ -56,7 +56,7 @@ async fn namespaces_are_created_listed_by_page_renamed_and_deleted() {
 
     let first = &created[0];
     let renamed = namespaces
-        .update(&first.id, RenameNamespaceParams::new("renamed"))
+        .update(&first.id, UpdateNamespaceParams::new("renamed"))
         .await
         .unwrap();
     assert_eq!(renamed.title, "renamed");
@@ -175,8 +175,11 @@ async fn bulk_write_get_and_delete() {
         .bulk_get(NAMESPACE, BulkGetParams::new(["a", "missing"]))
         .await
         .unwrap();
-    assert_eq!(text.values.get("a"), Some(&json!(r#"{"n":1}"#)));
-    assert_eq!(text.values.get("missing"), Some(&json!(null)));
+    assert_eq!(
+        text.values.get("a"),
+        Some(&Some(BulkGetValue::BulkGetPlain(json!(r#"{"n":1}"#))))
+    );
+    assert_eq!(text.values.get("missing"), Some(&None));
     let parsed = namespaces
         .bulk_get(
             NAMESPACE,
@@ -186,7 +189,9 @@ async fn bulk_write_get_and_delete() {
         )
         .await
         .unwrap();
-    let entry: BulkGetEntry = serde_json::from_value(parsed.values["a"].clone()).unwrap();
+    let Some(Some(BulkGetValue::BulkGetEntry(entry))) = parsed.values.get("a") else {
+        panic!("an entry, with metadata: {:?}", parsed.values);
+    };
     assert_eq!(entry.value, json!({"n": 1}));
     assert_eq!(entry.metadata, Some(json!({"m": "a"})));
 

@@ -2,9 +2,10 @@
 //! request, and retries only where the spec says the POST is safe to repeat.
 
 use crate::support::*;
-use cloudflare_kv::types::{BulkGetEntry, BulkGetType, BulkResult, BulkWriteItem};
+use cloudflare_kv::types::{BulkGetEntry, BulkGetType, BulkGetValue, BulkResult, BulkWriteItem};
 use cloudflare_kv::{BulkDeleteParams, BulkGetParams, BulkUpdateParams, ErrorKind};
 use serde_json::json;
+use std::collections::BTreeMap;
 use wiremock::ResponseTemplate;
 
 fn bulk_result(count: i64, failed: &[&str]) -> serde_json::Value {
@@ -140,19 +141,19 @@ async fn bulk_delete_posts_the_keys_and_is_retried_like_a_delete() {
     }
 }
 
+/// Cloudflare's answer with `withMetadata` (the shape and values of its description's
+/// example, plus a missing key): each present key is a typed `BulkGetEntry`.
+const WITH_METADATA: &str = r#"{"success":true,"errors":[],"messages":[],"result":{"values":{"key1":{"expiration":1577836800,"metadata":{"someMetadataKey":"someMetadataValue"},"value":"value1"},"key2":{"metadata":{"anotherKey":"anotherValue"},"value":"value2"},"key3":null}}}"#;
+
 #[tokio::test]
 async fn bulk_get_posts_keys_type_and_with_metadata_and_is_retried_like_a_get() {
-    let values = json!({"values": {
-        "a": {"value": {"n": 1}, "metadata": {"m": true}, "expiration": 1578435000},
-        "b": null
-    }});
     let server = first_then(
         ResponseTemplate::new(500).set_body_json(error_json(10001, "internal")),
         2,
-        ResponseTemplate::new(200).set_body_json(result_json(values)),
+        ResponseTemplate::new(200).set_body_raw(WITH_METADATA, "application/json"),
     )
     .await;
-    let params = BulkGetParams::new(["a", "b"])
+    let params = BulkGetParams::new(["key1", "key2", "key3"])
         .r#type(BulkGetType::Json)
         .with_metadata(true);
     let response = client(&server)
@@ -161,17 +162,29 @@ async fn bulk_get_posts_keys_type_and_with_metadata_and_is_retried_like_a_get() 
         .bulk_get(NAMESPACE, params)
         .await
         .unwrap();
-    let entry: BulkGetEntry =
-        serde_json::from_value(response.values.get("a").unwrap().clone()).unwrap();
-    assert_eq!(
-        entry,
-        BulkGetEntry {
-            value: json!({"n": 1}),
-            metadata: Some(json!({"m": true})),
-            expiration: Some(1578435000),
-        }
-    );
-    assert!(response.values.get("b").unwrap().is_null());
+    let entry = |value: &str, metadata, expiration| {
+        Some(BulkGetValue::BulkGetEntry(BulkGetEntry {
+            value: json!(value),
+            metadata: Some(metadata),
+            expiration,
+        }))
+    };
+    let expected = BTreeMap::from([
+        (
+            "key1".to_owned(),
+            entry(
+                "value1",
+                json!({"someMetadataKey": "someMetadataValue"}),
+                Some(1577836800),
+            ),
+        ),
+        (
+            "key2".to_owned(),
+            entry("value2", json!({"anotherKey": "anotherValue"}), None),
+        ),
+        ("key3".to_owned(), None),
+    ]);
+    assert_eq!(response.into_body().values, expected);
     let requests = received(&server).await;
     assert_eq!(requests.len(), 3, "retried twice after the 500s");
     let last = requests.last().unwrap();
@@ -183,24 +196,31 @@ async fn bulk_get_posts_keys_type_and_with_metadata_and_is_retried_like_a_get() 
     assert_eq!(header(last, "content-type"), Some("application/json"));
     assert_eq!(
         last.body,
-        br#"{"keys":["a","b"],"type":"json","withMetadata":true}"#
+        br#"{"keys":["key1","key2","key3"],"type":"json","withMetadata":true}"#
     );
 }
 
+/// Without metadata each present key is its value as sent: text, or (with `type: json`) any
+/// JSON; an object without a `value` member stays a plain value.
 #[tokio::test]
-async fn bulk_get_leaves_unset_options_out() {
-    let server = answering(
-        ResponseTemplate::new(200).set_body_json(result_json(json!({"values": {"a": "v"}}))),
-    )
-    .await;
+async fn bulk_get_without_metadata_reads_plain_values_and_leaves_unset_options_out() {
+    let body = r#"{"success":true,"errors":[],"messages":[],"result":{"values":{"key1":"value1","key2":{"n":[1,2]},"key3":2,"key4":null}}}"#;
+    let server = answering(ResponseTemplate::new(200).set_body_raw(body, "application/json")).await;
     let response = client(&server)
         .kv()
         .namespaces()
-        .bulk_get(NAMESPACE, BulkGetParams::new(["a"]))
+        .bulk_get(NAMESPACE, BulkGetParams::new(["key1"]))
         .await
         .unwrap();
-    assert_eq!(response.values.get("a"), Some(&json!("v")));
-    assert_eq!(only_request(&server).await.body, br#"{"keys":["a"]}"#);
+    let plain = |value| Some(BulkGetValue::BulkGetPlain(value));
+    let expected = BTreeMap::from([
+        ("key1".to_owned(), plain(json!("value1"))),
+        ("key2".to_owned(), plain(json!({"n": [1, 2]}))),
+        ("key3".to_owned(), plain(json!(2))),
+        ("key4".to_owned(), None),
+    ]);
+    assert_eq!(response.into_body().values, expected);
+    assert_eq!(only_request(&server).await.body, br#"{"keys":["key1"]}"#);
 }
 
 /// `successful_key_count` is a `number` in Cloudflare's description: `2.0` reads as 2.

@@ -57,7 +57,7 @@ async fn the_bulk_example_writes_reads_and_deletes_in_bulk() {
     assert_eq!(lines.len(), 5, "{stdout}");
     assert_eq!(lines[0], "Bulk write:  3 written, [] not");
     assert_eq!(lines[1], r#"Bulk get:    greeting = "hello""#);
-    assert_eq!(lines[2], "Bulk get:    missing = null");
+    assert_eq!(lines[2], "Bulk get:    missing is missing");
     assert!(
         lines[3].starts_with(
             r#"With meta:   config = {"retries":3} (metadata {"owner":"ops"}, expires "#

@@ -4,7 +4,7 @@ use crate::support::*;
 use cloudflare_kv::types::{Direction, Namespace, NamespaceOrder};
 use cloudflare_kv::{
     CreateNamespaceParams, DeleteNamespaceParams, ErrorKind, GetNamespaceParams,
-    ListNamespacesParams, RenameNamespaceParams,
+    ListNamespacesParams, UpdateNamespaceParams,
 };
 use futures_util::{StreamExt, TryStreamExt};
 use serde_json::json;
@@ -199,7 +199,7 @@ async fn titles_are_checked_before_any_request() {
         "invalid argument: title: must be at least 1 character, got 0 characters"
     );
     let long = namespaces
-        .update(NAMESPACE, RenameNamespaceParams::new("x".repeat(513)))
+        .update(NAMESPACE, UpdateNamespaceParams::new("x".repeat(513)))
         .await
         .unwrap_err();
     assert_eq!(
@@ -231,7 +231,7 @@ async fn get_rename_and_delete_address_one_namespace() {
         .unwrap();
     assert_eq!(got.id, NAMESPACE);
     let renamed = namespaces
-        .update(NAMESPACE, RenameNamespaceParams::new("Renamed"))
+        .update(NAMESPACE, UpdateNamespaceParams::new("Renamed"))
         .await
         .unwrap();
     assert_eq!(renamed.title, "Renamed");

@@ -112,14 +112,24 @@ struct Args {
         requires = "crates"
     )]
     crate_version: String,
-    /// With `--crates`: depend on `kv-runtime` at this path (relative to DIR, or absolute)
-    /// instead of on its crates.io release matching this generator.
+    /// With `--crates`: depend on `kv-runtime` at this path (relative to DIR, or absolute).
+    /// The default is the `runtime/` directory beside this generator's sources (the checkout
+    /// it was built or `cargo install`ed from), and crates.io when that is gone.
     #[arg(
         long = "runtime-dependency-path",
         value_name = "PATH",
         requires = "crates"
     )]
     runtime_dependency_path: Option<String>,
+    /// With `--crates`: depend on `kv-runtime` from crates.io (or your registry's
+    /// replacement) at this version requirement, e.g. `0.1`, instead of a path.
+    #[arg(
+        long = "runtime-dependency-version",
+        value_name = "REQ",
+        requires = "crates",
+        conflicts_with = "runtime_dependency_path"
+    )]
+    runtime_dependency_version: Option<String>,
     /// With `--crates`: no workspace manifest in DIR, for crates that are members of your
     /// own workspace.
     #[arg(long = "no-workspace", requires = "crates")]
@@ -150,6 +160,9 @@ impl Args {
         crates.workspace = !self.no_workspace;
         if let Some(path) = &self.runtime_dependency_path {
             crates.runtime = kv_codegen::RuntimeDependency::Path(path.clone());
+        }
+        if let Some(version) = &self.runtime_dependency_version {
+            crates.runtime = kv_codegen::RuntimeDependency::Version(version.clone());
         }
         Some(crates)
     }
@@ -192,6 +205,10 @@ impl Args {
             (
                 "--runtime-dependency-path",
                 self.runtime_dependency_path.as_deref(),
+            ),
+            (
+                "--runtime-dependency-version",
+                self.runtime_dependency_version.as_deref(),
             ),
         ];
         for (name, value) in valued {

@@ -473,10 +473,6 @@ fn package(header: &str, name: &str, crates: &Crates, description: &str) -> Stri
         out.push_str(&format!("rust-version = {}\n", toml_string(msrv)));
     }
     out.push_str(&format!("description = {}\n", toml_string(description)));
-    if matches!(crates.runtime, RuntimeDependency::Path(_)) {
-        // crates.io refuses a dependency with no version.
-        out.push_str("publish = false\n");
-    }
     out
 }
 
@@ -490,7 +486,12 @@ fn dependencies(crates: &Crates) -> String {
             } else {
                 format!("../{path}")
             };
-            format!("{{ path = {} }}", toml_string(&path))
+            // The version too, so that the crates can be packaged and published.
+            format!(
+                "{{ path = {}, version = {} }}",
+                toml_string(&path),
+                toml_string(&crate::runtime_requirement())
+            )
         }
     };
     format!(

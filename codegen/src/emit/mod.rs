@@ -14,6 +14,7 @@ mod checks;
 mod client;
 mod crates;
 mod deserialize;
+mod details;
 pub mod docs;
 mod examples;
 mod gates;

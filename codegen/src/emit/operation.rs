@@ -55,15 +55,16 @@ impl Emitter<'_> {
         let (ret, decoder) = self.decoder(op);
         let core = core_expr(root);
         let call = self.call_args(op);
+        let details = self.with_details(op);
         let decode = if decoder == "decode_nothing" {
             // Any `result` will do, once the answer is a successful envelope.
             quote! {
                 let answer = self.core.send(request).await?;
-                #rt::decode_result::<serde::de::IgnoredAny>(answer).map(|r| r.map(|_| ()))
+                #rt::decode_result::<serde::de::IgnoredAny>(answer).map(|r| r.map(|_| ()))#details
             }
         } else {
             let decoder = ident(decoder);
-            quote! { #rt::#decoder(self.core.send(request).await?) }
+            quote! { #rt::#decoder(self.core.send(request).await?)#details }
         };
         quote! {
             #doc
@@ -88,6 +89,7 @@ impl Emitter<'_> {
         let args = self.method_args(op);
         let item = self.lenient(&pagination.item);
         let core = core_expr(root);
+        let details = self.with_details(op);
         let lifetime = if root { quote!('_) } else { quote!('a) };
         // The closure owns the path arguments; each page's request borrows them.
         let owned = self.path_arguments(op).into_iter().map(|p| {
@@ -116,7 +118,7 @@ impl Emitter<'_> {
                     params,
                     move |params: #params_ty| {
                         let request = params.into_request(core, #(#call),*);
-                        async move { #rt::decode_result(core.send(request?).await?) }
+                        async move { #rt::decode_result(core.send(request?).await?)#details }
                     },
                     #params_ty::next_page,
                 )
@@ -134,12 +136,13 @@ impl Emitter<'_> {
         let args = self.method_args(op);
         let core = core_expr(root);
         let call = self.call_args(op);
+        let details = self.with_details(op);
         quote! {
             #doc
             #lints
             pub async fn #method(&self, #(#args)* params: #params_ty) -> Result<#rt::Response<#rt::ByteStream>, #rt::Error> {
                 let request = params.into_request(#core, #(#call),*)?;
-                #rt::decode_stream(self.core.send_streaming(request).await?)
+                #rt::decode_stream(self.core.send_streaming(request).await?)#details
             }
         }
     }
@@ -231,14 +234,17 @@ impl Emitter<'_> {
         // What fails every method is said once, on `Client`; here only the statuses.
         let mut errors = vec!["# Errors".to_owned(), String::new()];
         for r in op.responses.iter().filter(|r| !r.status.is_success()) {
-            let desc = r.description.trim();
-            if !desc.is_empty() {
-                errors.push(format!(
-                    "- `{}`: {}",
-                    r.status.label(),
-                    desc.replace('\n', " ")
-                ));
-            }
+            let desc = r.description.trim().replace('\n', " ");
+            let line = match (self.detail_doc(r), desc.is_empty()) {
+                (Some(detail), true) => format!("- `{}`: {detail}", r.status.label()),
+                (Some(detail), false) => {
+                    let stop = if desc.ends_with('.') { "" } else { "." };
+                    format!("- `{}`: {desc}{stop} {detail}", r.status.label())
+                }
+                (None, false) => format!("- `{}`: {desc}", r.status.label()),
+                (None, true) => continue,
+            };
+            errors.push(line);
         }
         if errors.len() > 2 {
             lines.extend(errors);

@@ -63,7 +63,14 @@ impl Lowerer<'_> {
             shared: shared_words,
         } = named;
         let id = operation_id(op, method, path);
-        let base = naming::type_name(&short_id(&id, shared_words));
+        let segments = parse_path(path, &pointer, self)?;
+        let (resource, method_name, resource_from_path) =
+            self.preferred_names(op, method, &segments, &pointer);
+        let base = type_base(
+            &method_name,
+            &short_id(&id, shared_words),
+            resource.last().map(String::as_str),
+        );
         if !op.servers.is_empty() {
             let message =
                 "per-operation `servers` are ignored: every method uses the client's base URL";
@@ -82,7 +89,6 @@ impl Lowerer<'_> {
             name: base.clone(),
             wire: id.clone(),
         };
-        let segments = parse_path(path, &pointer, self)?;
         let (params, mut scope) = self.lower_params(op, shared, &segments, &ctx);
         let units = self.units(op, shared, &params, &pointer);
         let body = op
@@ -103,8 +109,6 @@ impl Lowerer<'_> {
         if op.deprecated {
             docs.notes.push("Deprecated by the API.".to_owned());
         }
-        let (resource, method_name, resource_from_path) =
-            self.preferred_names(op, method, &segments, &pointer);
         // Claimed later in the module of the operation's group (see `resources::assign`).
         let params_name = format!("{base}Params");
         let idempotent = method.is_idempotent() || self.marked_idempotent(op, &pointer);
@@ -521,14 +525,45 @@ fn shared_id_words(doc: &openapiv3::OpenAPI) -> usize {
     shared
 }
 
-/// The id without the shared words, keeping at least one word of its own.
-fn short_id(id: &str, shared: usize) -> String {
+/// The id's words without the shared ones, keeping at least one word of its own.
+fn short_id(id: &str, shared: usize) -> Vec<String> {
     let words = id_words(id);
     let keep = words.len().saturating_sub(shared).max(1);
     let start = words.len().saturating_sub(keep);
-    words
-        .get(start..)
-        .map_or_else(|| id.to_owned(), |w| w.join("_"))
+    words.get(start..).map(<[String]>::to_vec).unwrap_or(words)
+}
+
+/// Words an operation id may start with that say what it does; the method name takes their
+/// place in the names of the operation's types.
+const ID_VERBS: &[&str] = &[
+    "add", "change", "create", "delete", "destroy", "edit", "fetch", "find", "get", "insert",
+    "list", "modify", "patch", "post", "put", "read", "remove", "rename", "replace", "retrieve",
+    "search", "set", "update", "upsert", "write",
+];
+
+/// The one naming rule for an operation's types (`<base>Params`, `<base>Body`, inline
+/// types): the method name, then the subject of the operation id (its words after the
+/// shared ones, without the method's own words when it starts with them, else without a
+/// leading verb; an id that is only a verb takes the resource's name as its subject). So
+/// PATCH `update-task`, whose method is `edit`, takes `EditTaskParams`, POST `search` on
+/// `search` takes `CreateSearchParams`, and `bulk-get` named `bulk_get` takes `BulkGetParams`.
+fn type_base(method: &str, id: &[String], resource: Option<&str>) -> String {
+    let verb: Vec<&str> = naming::unraw(method)
+        .split('_')
+        .filter(|w| !w.is_empty())
+        .collect();
+    let said = id.len() >= verb.len() && id.iter().zip(&verb).all(|(a, b)| a == b);
+    let skip = if said {
+        verb.len()
+    } else {
+        usize::from(id.first().is_some_and(|w| ID_VERBS.contains(&w.as_str())))
+    };
+    let mut subject: Vec<&str> = id.iter().skip(skip).map(String::as_str).collect();
+    if subject.is_empty() && id.len() <= 1 {
+        subject.extend(resource.map(naming::unraw));
+    }
+    let words: Vec<&str> = verb.iter().copied().chain(subject).collect();
+    naming::type_name(&words.join("_"))
 }
 
 /// `info.x-kv-crate`, when it is a Rust crate name.
@@ -627,4 +662,37 @@ fn parse_path(path: &str, pointer: &str, lowerer: &mut Lowerer<'_>) -> Option<Ve
         parts.push(PathPart::Literal(rest.to_owned()));
     }
     Some(parts)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::type_base;
+
+    fn base(method: &str, id: &str, resource: &str) -> String {
+        let words: Vec<String> = id.split('-').map(str::to_owned).collect();
+        type_base(method, &words, Some(resource))
+    }
+
+    #[test]
+    fn types_are_named_after_the_method_then_the_id_s_subject() {
+        assert_eq!(base("edit", "update-task", "tasks"), "EditTask");
+        assert_eq!(
+            base("update", "rename-namespace", "namespaces"),
+            "UpdateNamespace"
+        );
+        assert_eq!(
+            base("list", "find-pets-by-status", "pets"),
+            "ListPetsByStatus"
+        );
+        assert_eq!(base("bulk_get", "bulk-get", "namespaces"), "BulkGet");
+        assert_eq!(base("get", "get-value", "values"), "GetValue");
+        // No leading verb: the whole id is the subject.
+        assert_eq!(
+            base("edit", "enable-validation", "schemas"),
+            "EditEnableValidation"
+        );
+        // Only a verb: the resource stands in.
+        assert_eq!(base("create", "search", "search"), "CreateSearch");
+        assert_eq!(base("get", "get", "r#type"), "GetType");
+    }
 }

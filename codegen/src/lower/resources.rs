@@ -109,11 +109,14 @@ pub(crate) fn assign(
     let mut scopes = method_scopes(&paths);
     for op in &mut ops {
         let scope = scopes.entry(op.resource.clone()).or_default();
-        op.method_name = if scope.contains(&op.method_name) {
-            scope.claim(&naming::field_name(&op.id))
+        if scope.contains(&op.method_name) {
+            op.method_name = scope.claim(&naming::field_name(&op.id));
+            // The parameters follow the method (`operation::type_base`'s rule).
+            let method = naming::type_name(naming::unraw(&op.method_name));
+            op.params_name = format!("{method}Params");
         } else {
-            scope.claim(&op.method_name)
-        };
+            op.method_name = scope.claim(&op.method_name);
+        }
         let names = items
             .entry(group_of(&op.resource))
             .or_insert_with(Scope::for_types);

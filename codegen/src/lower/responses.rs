@@ -58,10 +58,10 @@ impl Lowerer<'_> {
         let content_at = join(&at, "content");
         let json = response.content.iter().find(|(mt, _)| is_json(mt));
         let body = match json {
-            // Error answers are read by the runtime as Cloudflare-style envelopes (codes and
-            // messages, or a bounded excerpt of whatever came): their schemas would only add
-            // types no method returns, so inline ones are not lowered.
-            Some(_) if !status.is_success() => ResponseBody::Json(TypeRef::Json),
+            Some((mt, media)) if !status.is_success() => {
+                let schema_ctx = ctx.at(join(&join(&content_at, mt), "schema"));
+                self.error_body(media.schema.as_ref(), &schema_ctx)
+            }
             Some((mt, media)) => {
                 let schema_ctx = ctx.at(join(&join(&content_at, mt), "schema"));
                 ResponseBody::Json(
@@ -79,6 +79,41 @@ impl Lowerer<'_> {
             body,
             description: response.description.clone(),
         })
+    }
+
+    /// The body of an error answer: its schema's type, which the method decodes into
+    /// `Error::detail`, unless it is an envelope (`success` with `errors`, Cloudflare's),
+    /// which the runtime already reads into the error's codes and messages: that one, and a
+    /// body without a schema, stay `Json` and get no decoder.
+    fn error_body(
+        &mut self,
+        schema: Option<&ReferenceOr<openapiv3::Schema>>,
+        ctx: &Ctx,
+    ) -> ResponseBody {
+        let Some(schema) = schema.filter(|s| !self.declares_success(s)) else {
+            return ResponseBody::Json(TypeRef::Json);
+        };
+        ResponseBody::Json(self.lower(schema, ctx))
+    }
+
+    /// Whether a schema (through its `$ref`, and the members of an `allOf`) is an object
+    /// with a `success` member: an envelope, checked before lowering so that an inline one
+    /// adds no unused types.
+    fn declares_success(&self, schema: &ReferenceOr<openapiv3::Schema>) -> bool {
+        let has = |schema: &ReferenceOr<openapiv3::Schema>| {
+            let body = refs::schema_body(self.doc, schema);
+            match body.map(|b| &b.schema_kind) {
+                Some(openapiv3::SchemaKind::Type(openapiv3::Type::Object(o))) => {
+                    o.properties.contains_key("success")
+                }
+                Some(openapiv3::SchemaKind::Any(any)) => any.properties.contains_key("success"),
+                _ => false,
+            }
+        };
+        match refs::schema_body(self.doc, schema).map(|b| &b.schema_kind) {
+            Some(openapiv3::SchemaKind::AllOf { all_of }) => all_of.iter().any(has),
+            _ => has(schema),
+        }
     }
 
     /// The one body every success shares; when they differ, the first, with a warning.

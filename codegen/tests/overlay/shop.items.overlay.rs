@@ -55,8 +55,8 @@ impl rt::ApiClient for Client {
 }
 pub use stores::CreateItemParams;
 pub use stores::GetItemParams;
-pub use stores::GetStoreAuditParams;
 pub use stores::ListItemsParams;
+pub use stores::ListStoreAuditParams;
 /// The types of the specification's schemas.
 pub mod types {
     use kv_runtime as rt;
@@ -202,7 +202,7 @@ pub mod stores {
         pub async fn list(
             &self,
             store_id: impl AsRef<str>,
-            params: GetStoreAuditParams,
+            params: ListStoreAuditParams,
         ) -> Result<rt::Response<types::AuditLog>, rt::Error> {
             let request = params.into_request(self.core, store_id.as_ref())?;
             rt::decode_json(self.core.send(request).await?)
@@ -244,7 +244,7 @@ pub mod stores {
         ///
         /// # Errors
         ///
-        /// - `404`: Not found.
+        /// - `404`: Not found. Its body: `error.detail::<types::Problem>()`.
         pub async fn get(
             &self,
             store_id: impl AsRef<str>,
@@ -254,6 +254,13 @@ pub mod stores {
             let request = params
                 .into_request(self.core, store_id.as_ref(), item_id.as_ref())?;
             rt::decode_json(self.core.send(request).await?)
+                .map_err(|e| {
+                    e
+                        .with_detail(|status, body| match status {
+                            404 => Some(rt::detail::<types::Problem>(body)),
+                            _ => None,
+                        })
+                })
         }
     }
     /// Security requirements of operations here: alternatives (OR) of schemes (AND).
@@ -406,11 +413,11 @@ pub mod stores {
     }
     /// Parameters of [`Audit::list`].
     #[derive(Clone, Debug, Default)]
-    pub struct GetStoreAuditParams {
+    pub struct ListStoreAuditParams {
         /// Per-request settings: retries and timeout.
         pub options: rt::RequestOptions,
     }
-    impl GetStoreAuditParams {
+    impl ListStoreAuditParams {
         /// Parameters with the required fields set and every optional one unset.
         pub fn new() -> Self {
             Self::default()
@@ -421,7 +428,7 @@ pub mod stores {
             self
         }
     }
-    impl GetStoreAuditParams {
+    impl ListStoreAuditParams {
         /// The request these parameters describe, checked against the specification's
         /// constraints first (unless the client's validation is off).
         fn into_request(

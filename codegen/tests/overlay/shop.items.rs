@@ -155,7 +155,7 @@ pub mod stores {
         ///
         /// # Errors
         ///
-        /// - `404`: Not found.
+        /// - `404`: Not found. Its body: `error.detail::<types::Problem>()`.
         pub async fn get(
             &self,
             store_id: impl AsRef<str>,
@@ -165,6 +165,13 @@ pub mod stores {
             let request = params
                 .into_request(self.core, store_id.as_ref(), item_id.as_ref())?;
             rt::decode_json(self.core.send(request).await?)
+                .map_err(|e| {
+                    e
+                        .with_detail(|status, body| match status {
+                            404 => Some(rt::detail::<types::Problem>(body)),
+                            _ => None,
+                        })
+                })
         }
         /// The `deleteItem` operation.
         ///
