@@ -148,7 +148,9 @@ impl Emitter<'_> {
             .resources
             .iter()
             .filter(|r| r.path.first() == group.path.first())
-            .map(|r| self.handle(r));
+            .map(|r| self.handle(r))
+            // Now: the methods name the error decoders the parameters' part then writes.
+            .collect::<Vec<_>>();
         let first = group.path.first().map_or("", String::as_str);
         let params = self.params_of_group(first);
         quote! {

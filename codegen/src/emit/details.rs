@@ -25,20 +25,61 @@ impl Emitter<'_> {
     }
 
     /// `.map_err(…)` that decodes a declared error body into the error, or nothing when the
-    /// operation declares none.
+    /// operation declares none. The decoding is a function of the module (see
+    /// [`Self::detail_fns`]), one for every method that decodes alike.
     pub(super) fn with_details(&self, op: &Operation) -> TokenStream {
+        let Some(decoder) = self.error_decoder(op) else {
+            return TokenStream::new();
+        };
+        let key = decoder.to_string();
+        let mut details = self.details.borrow_mut();
+        let index = match details.iter().position(|d| d.to_string() == key) {
+            Some(index) => index,
+            None => {
+                details.push(decoder);
+                details.len() - 1
+            }
+        };
+        let name = detail_fn(index);
+        quote! { .map_err(|e| e.with_detail(#name)) }
+    }
+
+    /// The decoder functions the methods emitted so far call, to close their module with.
+    pub(super) fn detail_fns(&self) -> TokenStream {
+        let rt = &self.rt;
+        let fns = self
+            .details
+            .borrow()
+            .iter()
+            .enumerate()
+            .map(|(index, decoder)| {
+                let name = detail_fn(index);
+                quote! {
+                    /// Decodes an error answer's body as the type the specification declares for its status.
+                    fn #name(status: u16, body: &[u8]) -> Option<#rt::Detail> {
+                        #decoder
+                    }
+                }
+            })
+            .collect::<Vec<_>>();
+        quote! { #(#fns)* }
+    }
+
+    /// The body of a decoder function (`status` and `body` in scope).
+    fn error_decoder(&self, op: &Operation) -> Option<TokenStream> {
         let typed = self.typed_errors(op);
         if typed.is_empty() {
-            return TokenStream::new();
+            return None;
         }
         let rt = &self.rt;
         if let [(r, ty)] = typed.as_slice() {
             if r.status == StatusMatch::Default {
                 // One type for every error status: no `match` (clippy's match_single_binding).
                 let ty = self.lenient(ty);
-                return quote! {
-                    .map_err(|e| e.with_detail(|_, body| Some(#rt::detail::<#ty>(body))))
-                };
+                return Some(quote! {
+                    let _ = status;
+                    Some(#rt::detail::<#ty>(body))
+                });
             }
         }
         let mut arms: Vec<TokenStream> = typed
@@ -52,9 +93,7 @@ impl Emitter<'_> {
         if !typed.iter().any(|(r, _)| r.status == StatusMatch::Default) {
             arms.push(quote! { _ => None, });
         }
-        quote! {
-            .map_err(|e| e.with_detail(|status, body| match status { #(#arms)* }))
-        }
+        Some(quote! { match status { #(#arms)* } })
     }
 
     /// The type a declared error body decodes to, as the docs name it.
@@ -73,6 +112,14 @@ impl Emitter<'_> {
             .collect();
         Some(format!("Its body: `error.detail::<{path}>()`."))
     }
+}
+
+/// The name of the module's decoder function number `index`.
+fn detail_fn(index: usize) -> proc_macro2::Ident {
+    proc_macro2::Ident::new(
+        &format!("error_detail_{index}"),
+        proc_macro2::Span::call_site(),
+    )
 }
 
 /// The `match` pattern for the statuses a response covers.

@@ -45,6 +45,10 @@ pub(crate) struct Emitter<'m> {
     /// The crates layout: each group is a crate, whose handle the facade crate makes, so
     /// the handle's constructor is public (and hidden from the docs).
     pub split: bool,
+    /// The error-body decoders the methods emitted so far call, in order of first use: each
+    /// becomes one function of the module (`error_detail_<index>`), shared by every method
+    /// that decodes the same statuses into the same types.
+    pub details: std::cell::RefCell<Vec<TokenStream>>,
 }
 
 impl<'m> Emitter<'m> {
@@ -56,6 +60,7 @@ impl<'m> Emitter<'m> {
             types: quote!(types::),
             gates,
             split: false,
+            details: std::cell::RefCell::default(),
         }
     }
 

@@ -76,7 +76,10 @@ impl Emitter<'_> {
                 }
             }
         });
-        quote! { #tables #(#items)* }
+        let items: Vec<TokenStream> = items.collect();
+        // After the methods (emitted before the parameters) have named their decoders.
+        let details = self.detail_fns();
+        quote! { #tables #(#items)* #details }
     }
 
     /// The struct's fields: optional and client-default parameters, then the body's.

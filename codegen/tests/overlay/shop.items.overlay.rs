@@ -254,13 +254,7 @@ pub mod stores {
             let request = params
                 .into_request(self.core, store_id.as_ref(), item_id.as_ref())?;
             rt::decode_json(self.core.send(request).await?)
-                .map_err(|e| {
-                    e
-                        .with_detail(|status, body| match status {
-                            404 => Some(rt::detail::<types::Problem>(body)),
-                            _ => None,
-                        })
-                })
+                .map_err(|e| e.with_detail(error_detail_0))
         }
     }
     /// Security requirements of operations here: alternatives (OR) of schemes (AND).
@@ -451,6 +445,13 @@ pub mod stores {
                 idempotent: true,
                 options: self.options,
             })
+        }
+    }
+    /// Decodes an error answer's body as the type the specification declares for its status.
+    fn error_detail_0(status: u16, body: &[u8]) -> Option<rt::Detail> {
+        match status {
+            404 => Some(rt::detail::<types::Problem>(body)),
+            _ => None,
         }
     }
 }
