@@ -1,5 +1,5 @@
-//! The `Deserialize` the emitter writes for structs (a `visit_map` over `kv_runtime::de`'s
-//! sorted member table) against serde's derive with the attributes the emitter used to put on
+//! The `Deserialize` generated structs get (the runtime's `object!` macro: a `visit_map` over
+//! a member table `kv_runtime::de` sorts at compile time) against serde's derive with the attributes the emitter used to put on
 //! the same structs: the structs of `tests/fixtures/deserialize_parity.yaml` (one member of
 //! each shape) read from random JSON both ways must give the same value or the same error.
 //!
