@@ -193,9 +193,10 @@ impl Emitter<'_> {
             .iter()
             .filter(|f| !f.required)
             .map(|f| self.setter(op, f));
-        // With nothing required, every field starts as its default.
+        // With nothing required, every field starts as its default (the trait's: a setter
+        // may be named `default`).
         let body = if required.is_empty() {
-            quote!(Self::default())
+            quote!(Default::default())
         } else {
             quote! {
                 Self {
