@@ -1600,7 +1600,7 @@ pub mod kv {
     impl ListNamespacesParams {
         /// Parameters with the required fields set and every optional one unset.
         pub fn new() -> Self {
-            Default::default()
+            ::std::default::Default::default()
         }
         /// Sets `account_id`.
         pub fn account_id(mut self, value: impl Into<String>) -> Self {
@@ -1758,7 +1758,7 @@ pub mod kv {
     impl GetNamespaceParams {
         /// Parameters with the required fields set and every optional one unset.
         pub fn new() -> Self {
-            Default::default()
+            ::std::default::Default::default()
         }
         /// Sets `account_id`.
         pub fn account_id(mut self, value: impl Into<String>) -> Self {
@@ -1884,7 +1884,7 @@ pub mod kv {
     impl DeleteNamespaceParams {
         /// Parameters with the required fields set and every optional one unset.
         pub fn new() -> Self {
-            Default::default()
+            ::std::default::Default::default()
         }
         /// Sets `account_id`.
         pub fn account_id(mut self, value: impl Into<String>) -> Self {
@@ -2180,7 +2180,7 @@ pub mod kv {
     impl ListKeysParams {
         /// Parameters with the required fields set and every optional one unset.
         pub fn new() -> Self {
-            Default::default()
+            ::std::default::Default::default()
         }
         /// Sets `account_id`.
         pub fn account_id(mut self, value: impl Into<String>) -> Self {
@@ -2268,7 +2268,7 @@ pub mod kv {
     impl GetMetadataParams {
         /// Parameters with the required fields set and every optional one unset.
         pub fn new() -> Self {
-            Default::default()
+            ::std::default::Default::default()
         }
         /// Sets `account_id`.
         pub fn account_id(mut self, value: impl Into<String>) -> Self {
@@ -2329,7 +2329,7 @@ pub mod kv {
     impl GetValueParams {
         /// Parameters with the required fields set and every optional one unset.
         pub fn new() -> Self {
-            Default::default()
+            ::std::default::Default::default()
         }
         /// Sets `account_id`.
         pub fn account_id(mut self, value: impl Into<String>) -> Self {
@@ -2513,7 +2513,7 @@ pub mod kv {
     impl DeleteValueParams {
         /// Parameters with the required fields set and every optional one unset.
         pub fn new() -> Self {
-            Default::default()
+            ::std::default::Default::default()
         }
         /// Sets `account_id`.
         pub fn account_id(mut self, value: impl Into<String>) -> Self {

@@ -193,10 +193,10 @@ impl Emitter<'_> {
             .iter()
             .filter(|f| !f.required)
             .map(|f| self.setter(op, f));
-        // With nothing required, every field starts as its default (the trait's: a setter
-        // may be named `default`).
+        // With nothing required, every field starts as its default: the trait's, by its full
+        // path (a setter may be named `default`, a resource handle `Default`).
         let body = if required.is_empty() {
-            quote!(Default::default())
+            quote!(::std::default::Default::default())
         } else {
             quote! {
                 Self {

@@ -268,7 +268,7 @@ pub mod stores {
     impl ListItemsParams {
         /// Parameters with the required fields set and every optional one unset.
         pub fn new() -> Self {
-            Default::default()
+            ::std::default::Default::default()
         }
         /// Sets the per-request options.
         pub fn options(mut self, value: rt::RequestOptions) -> Self {
@@ -370,7 +370,7 @@ pub mod stores {
     impl GetItemParams {
         /// Parameters with the required fields set and every optional one unset.
         pub fn new() -> Self {
-            Default::default()
+            ::std::default::Default::default()
         }
         /// Sets the per-request options.
         pub fn options(mut self, value: rt::RequestOptions) -> Self {
@@ -414,7 +414,7 @@ pub mod stores {
     impl ListStoreAuditParams {
         /// Parameters with the required fields set and every optional one unset.
         pub fn new() -> Self {
-            Default::default()
+            ::std::default::Default::default()
         }
         /// Sets the per-request options.
         pub fn options(mut self, value: rt::RequestOptions) -> Self {

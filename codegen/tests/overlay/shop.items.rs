@@ -193,7 +193,7 @@ pub mod stores {
     impl ListItemsParams {
         /// Parameters with the required fields set and every optional one unset.
         pub fn new() -> Self {
-            Default::default()
+            ::std::default::Default::default()
         }
         /// Sets the per-request options.
         pub fn options(mut self, value: rt::RequestOptions) -> Self {
@@ -287,7 +287,7 @@ pub mod stores {
     impl GetItemParams {
         /// Parameters with the required fields set and every optional one unset.
         pub fn new() -> Self {
-            Default::default()
+            ::std::default::Default::default()
         }
         /// Sets the per-request options.
         pub fn options(mut self, value: rt::RequestOptions) -> Self {
@@ -331,7 +331,7 @@ pub mod stores {
     impl DeleteItemParams {
         /// Parameters with the required fields set and every optional one unset.
         pub fn new() -> Self {
-            Default::default()
+            ::std::default::Default::default()
         }
         /// Sets the per-request options.
         pub fn options(mut self, value: rt::RequestOptions) -> Self {

@@ -88,7 +88,7 @@ pub struct GetCatParams {
 impl GetCatParams {
     /// Parameters with the required fields set and every optional one unset.
     pub fn new() -> Self {
-        Default::default()
+        ::std::default::Default::default()
     }
     /// Sets the per-request options.
     pub fn options(mut self, value: rt::RequestOptions) -> Self {
@@ -130,7 +130,7 @@ pub struct ListCatToysParams {
 impl ListCatToysParams {
     /// Parameters with the required fields set and every optional one unset.
     pub fn new() -> Self {
-        Default::default()
+        ::std::default::Default::default()
     }
     /// Sets `kind`.
     pub fn kind(mut self, value: impl Into<types::ListCatToysKind>) -> Self {

@@ -134,7 +134,7 @@ pub struct HealthParams {
 impl HealthParams {
     /// Parameters with the required fields set and every optional one unset.
     pub fn new() -> Self {
-        Default::default()
+        ::std::default::Default::default()
     }
     /// Sets the per-request options.
     pub fn options(mut self, value: rt::RequestOptions) -> Self {
