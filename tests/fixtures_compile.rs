@@ -43,6 +43,7 @@ fixtures!(
     client_defaults,
     collisions,
     constraints,
+    default_names,
     deserialize_parity,
     docs,
     ecma_patterns,
@@ -80,6 +81,13 @@ fixtures!(
     units,
     warnings,
 );
+
+#[test]
+fn parameters_with_nothing_required_start_from_the_default_whatever_shadows_it() {
+    let params = default_names::default::ListDefaultTracksParams::new();
+    assert_eq!(params.default, None);
+    assert_eq!(params.default(true).default, Some(true));
+}
 
 #[test]
 fn constrained_newtypes_validate_on_every_constructor() {
