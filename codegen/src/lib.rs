@@ -406,7 +406,7 @@ fn generate_with(
 /// Reads and generates a specification file; `$ref`s to other files are resolved from its
 /// directory.
 pub fn generate_file(path: &Path, config: &Config) -> Result<Output, Vec<Diagnostic>> {
-    match std::fs::read_to_string(path) {
+    match load::read_text(path) {
         Ok(text) => {
             let request = load::Request {
                 text: &text,

@@ -327,6 +327,19 @@ fn run(args: &Args) -> Option<kv_codegen::Output> {
     }
 }
 
+/// What `target` holds, read no further than a formatted copy of `fresh` could reach (a
+/// larger file is stale whatever it holds); `None` when it cannot be read.
+fn read_current(target: &Path, fresh: &str) -> Option<String> {
+    use std::io::Read;
+    let limit = (fresh.len() as u64)
+        .saturating_mul(4)
+        .saturating_add(1 << 20);
+    let mut current = String::new();
+    let file = std::fs::File::open(target).ok()?;
+    file.take(limit).read_to_string(&mut current).ok()?;
+    Some(current)
+}
+
 /// True when `target` holds `fresh`, either as generated or as `rustfmt` lays it out (what
 /// `cargo fmt` does to a module of a crate): rustfmt sorts imports, breaks lines elsewhere
 /// and adds braces and trailing commas, so the text differs where the code does not.
@@ -336,7 +349,7 @@ fn run(args: &Args) -> Option<kv_codegen::Output> {
 /// the file differs from the generation but keeps its header (the same spec and command).
 /// Without rustfmt installed, only the exact text is fresh.
 fn is_fresh(target: &Path, fresh: &str) -> bool {
-    let Ok(current) = std::fs::read_to_string(target) else {
+    let Some(current) = read_current(target, fresh) else {
         return false;
     };
     if current == fresh {
@@ -482,7 +495,7 @@ fn check(args: &Args) -> ExitCode {
         if is_fresh(target, contents) {
             continue;
         }
-        let current = std::fs::read_to_string(target).unwrap_or_default();
+        let current = read_current(target, contents).unwrap_or_default();
         if let Some(line) = kv_codegen::first_difference(&current, contents) {
             eprintln!(
                 "{} is stale: it differs from a fresh generation of {} at line {line}; run `{}`",

@@ -33,10 +33,10 @@ impl Emitter<'_> {
         };
         let key = decoder.to_string();
         let mut details = self.details.borrow_mut();
-        let index = match details.iter().position(|d| d.to_string() == key) {
+        let index = match details.iter().position(|(known, _)| *known == key) {
             Some(index) => index,
             None => {
-                details.push(decoder);
+                details.push((key, decoder));
                 details.len() - 1
             }
         };
@@ -52,7 +52,7 @@ impl Emitter<'_> {
             .borrow()
             .iter()
             .enumerate()
-            .map(|(index, decoder)| {
+            .map(|(index, (_, decoder))| {
                 let name = detail_fn(index);
                 quote! {
                     /// Decodes an error answer's body as the type the specification declares for its status.

@@ -48,7 +48,7 @@ pub(crate) struct Emitter<'m> {
     /// The error-body decoders the methods emitted so far call, in order of first use: each
     /// becomes one function of the module (`error_detail_<index>`), shared by every method
     /// that decodes the same statuses into the same types.
-    pub details: std::cell::RefCell<Vec<TokenStream>>,
+    pub details: std::cell::RefCell<Vec<(String, TokenStream)>>,
 }
 
 impl<'m> Emitter<'m> {

@@ -337,7 +337,7 @@ impl<'d> Bundler<'d> {
     fn read(&mut self, path: &Path) -> Option<Value> {
         let shown = self.shown(path);
         self.files.push(path.to_path_buf());
-        match std::fs::read_to_string(path) {
+        match super::read_text(path) {
             Ok(text) => {
                 self.budget = self.budget.saturating_add(text.len().saturating_mul(4));
                 super::parse::parse(&text, &shown, self.diags)

@@ -24,6 +24,31 @@ mod walk;
 
 pub(crate) use bundle::Origins;
 
+/// The most kv-codegen reads from one file (a spec, a file it refers to, an overlay):
+/// Cloudflare's whole API is 4.2 MB; a larger file is refused with this limit named.
+pub(crate) const MAX_FILE_BYTES: u64 = 256 << 20;
+
+/// The text of `path`, refused when it is larger than [`MAX_FILE_BYTES`] (read through a
+/// limit, so a file that grows while it is read is refused too).
+pub(crate) fn read_text(path: &std::path::Path) -> std::io::Result<String> {
+    read_limited(path, MAX_FILE_BYTES)
+}
+
+/// The text of `path` if it holds at most `limit` bytes.
+fn read_limited(path: &std::path::Path, limit: u64) -> std::io::Result<String> {
+    use std::io::Read;
+    let mut text = String::new();
+    std::fs::File::open(path)?
+        .take(limit.saturating_add(1))
+        .read_to_string(&mut text)?;
+    if text.len() as u64 > limit {
+        return Err(std::io::Error::other(format!(
+            "larger than {limit} bytes, the most kv-codegen reads from one file"
+        )));
+    }
+    Ok(text)
+}
+
 use crate::diagnostics::{Diagnostics, Kind};
 use openapiv3::OpenAPI;
 use serde_yaml::Value;
@@ -164,5 +189,25 @@ fn version_text(value: &Value) -> Option<String> {
         Value::String(s) => Some(s.clone()),
         Value::Number(n) => Some(n.to_string()),
         _ => None,
+    }
+}
+
+#[cfg(test)]
+#[allow(clippy::unwrap_used)]
+mod read_tests {
+    #[test]
+    fn a_file_over_the_limit_is_refused_with_the_limit_named() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("spec.yaml");
+        std::fs::write(&path, "0123456789").unwrap();
+        assert_eq!(
+            super::read_limited(&path, 10).ok().as_deref(),
+            Some("0123456789")
+        );
+        let refused = super::read_limited(&path, 9).map_err(|e| e.to_string());
+        assert_eq!(
+            refused,
+            Err("larger than 9 bytes, the most kv-codegen reads from one file".to_owned())
+        );
     }
 }

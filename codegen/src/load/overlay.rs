@@ -74,7 +74,7 @@ pub(crate) fn apply_files(
     for path in overlays {
         files.push(path.clone());
         let name = path.display().to_string();
-        let text = match std::fs::read_to_string(path) {
+        let text = match super::read_text(path) {
             Ok(text) => text,
             Err(err) => {
                 let message = format!("cannot read the overlay {name}: {err}");
