@@ -223,23 +223,12 @@ fn nested(depth: usize, wrap: Wrap) -> serde_json::Value {
 }
 
 /// Nested invalid schemas once made loading exponential (openapiv3 parses a failed
-/// `ReferenceOr` twice per level); the guard makes each a diagnostic at its own pointer, or a
-/// refusal of the whole text when it nests deeper than the parser's recursion limit. The
-/// benchmark `generate/nested` shows the cost per level.
+/// `ReferenceOr` twice per level); the guard makes each a diagnostic at its own pointer (the
+/// text, read up to 1,000 levels, is never refused for its depth here). The benchmark
+/// `generate/nested` shows the cost per level.
 #[test]
 fn deeply_nested_invalid_schemas_are_diagnosed() {
-    let wraps: [(&str, Wrap); 6] = [
-        ("not", |s| json!({"not": s})),
-        ("allOf", |s| json!({"allOf": [s]})),
-        ("anyOf", |s| json!({"anyOf": [{"type": "integer"}, s]})),
-        ("oneOf", |s| json!({"oneOf": [s, {"type": "boolean"}]})),
-        ("items", |s| json!({"type": "array", "items": s})),
-        (
-            "properties",
-            |s| json!({"type": "object", "properties": {"p": s}}),
-        ),
-    ];
-    for (name, wrap) in wraps {
+    for (name, wrap) in WRAPS {
         for depth in [20, 22, 25, 40, 63, 64, 65, 100, 200] {
             let schema = nested(depth, wrap);
             let doc = json!({
@@ -265,7 +254,6 @@ fn deeply_nested_invalid_schemas_are_diagnosed() {
             let expected = [
                 "malformed schema",
                 "nested deeper than",
-                "recursion limit",
                 "`not` is supported only",
             ];
             assert!(
@@ -274,6 +262,77 @@ fn deeply_nested_invalid_schemas_are_diagnosed() {
                     .any(|d| expected.iter().any(|e| d.message.contains(e))),
                 "{name} × {depth}: {errors:?}"
             );
+        }
+    }
+}
+
+/// The wraps of [`deeply_nested_invalid_schemas_are_diagnosed`].
+const WRAPS: [(&str, Wrap); 6] = [
+    ("not", |s| json!({"not": s})),
+    ("allOf", |s| json!({"allOf": [s]})),
+    ("anyOf", |s| json!({"anyOf": [{"type": "integer"}, s]})),
+    ("oneOf", |s| json!({"oneOf": [s, {"type": "boolean"}]})),
+    ("items", |s| json!({"type": "array", "items": s})),
+    (
+        "properties",
+        |s| json!({"type": "object", "properties": {"p": s}}),
+    ),
+];
+
+/// A schema nested past serde_yaml's 128 levels (up to 600 YAML levels: `properties` × 200)
+/// leaves out only the operation that uses it, in YAML as in JSON: the spec is not refused,
+/// the ordinary operation beside it is generated, and the errors point into the deep schema.
+#[test]
+fn a_deep_schema_leaves_out_only_its_operation_in_yaml_and_json() {
+    for (name, wrap) in WRAPS {
+        for depth in [63, 64, 65, 125, 200] {
+            let doc = json!({
+                "openapi": "3.0.3",
+                "info": {"title": "t", "version": "1"},
+                "paths": {
+                    "/ok": {"get": {
+                        "operationId": "ok",
+                        "responses": {"200": {"description": "ok"}},
+                    }},
+                    "/deep": {"post": {
+                        "operationId": "deep",
+                        "requestBody": {"content": {"application/json": {"schema":
+                            {"$ref": "#/components/schemas/deep"}}}},
+                        "responses": {"200": {"description": "ok"}},
+                    }},
+                },
+                "components": {"schemas": {"deep": nested(depth, wrap)}},
+            });
+            // serde_yaml writes block style, which nests without the flow style's 255 levels.
+            let yaml = serde_yaml::to_string(&doc).unwrap();
+            for (format, text) in [("YAML", yaml), ("JSON", doc.to_string())] {
+                let case = format!("{format} {name} × {depth}");
+                let output = match checked(&text, &partial()) {
+                    Ok(output) => output,
+                    Err(diags) => panic!("{case}: refused: {diags:?}"),
+                };
+                assert_eq!(output.operations, 1, "{case}: {:?}", output.diagnostics);
+                let left_out: Vec<_> = output.left_out.iter().map(|l| &l.operation).collect();
+                assert_eq!(left_out, ["deep"], "{case}");
+                let errors: Vec<_> = output
+                    .diagnostics
+                    .iter()
+                    .filter(|d| d.severity == kv_codegen::Severity::Error)
+                    .collect();
+                assert!(!errors.is_empty(), "{case}: no error");
+                // The deep schema's own errors, and the one that leaves `deep` out naming it.
+                let deep = "#/components/schemas/deep";
+                assert!(
+                    errors.iter().all(|d| d.pointer.starts_with(deep)
+                        || d.pointer == "#/paths/~1deep/post" && d.message.contains(deep)),
+                    "{case}: {errors:?}"
+                );
+                assert!(errors.iter().any(|d| d.pointer.starts_with(deep)), "{case}");
+                assert!(
+                    output.left_out.iter().all(|l| l.reason.contains(deep)),
+                    "{case}"
+                );
+            }
         }
     }
 }

@@ -21,6 +21,7 @@ mod select;
 mod slips;
 mod v31;
 mod walk;
+mod yaml_events;
 
 pub(crate) use bundle::Origins;
 

@@ -10,6 +10,9 @@
 //!   numbers pass of [`super::numbers`] then clamps or drops with a warning.
 //! - Nesting is bounded by a limit of ours ([`MAX_NESTING`]), well above what the guard cuts
 //!   schemas at, so a too-deep schema leaves out one operation instead of refusing the spec.
+//!   serde_yaml stops at 128 levels of its own accord; a YAML text it refuses for that alone
+//!   is read again from a pure-Rust parser's events ([`super::yaml_events`]), by the same
+//!   rules and under the same budget, so YAML too is read up to [`MAX_NESTING`].
 
 use crate::diagnostics::{Diagnostics, Kind};
 use serde::de::{self, DeserializeSeed, EnumAccess, MapAccess, SeqAccess, VariantAccess, Visitor};
@@ -17,15 +20,16 @@ use serde_yaml::{Mapping, Number, Value};
 use std::cell::Cell;
 use std::fmt;
 
-/// Containers nested deeper than this refuse the document. JSON is read up to it; YAML's
-/// parser stops at 128 levels of its own accord.
+/// Containers nested deeper than this refuse the document, YAML or JSON. (YAML past
+/// serde_yaml's 128 levels is read by [`super::yaml_events`]; its flow collections, `[…]` and
+/// `{…}`, nest up to 255 levels, that parser's own limit.)
 pub const MAX_NESTING: usize = 1000;
 
 /// What one node costs against the budget, on top of the bytes of its text.
 const NODE_COST: usize = 8;
 
 /// The budget of a document: a fixed multiple of its length, plus room for small documents.
-fn budget_for(text: &str) -> usize {
+pub(super) fn budget_for(text: &str) -> usize {
     text.len().saturating_mul(8).saturating_add(1 << 20)
 }
 
@@ -46,26 +50,45 @@ pub fn parse(text: &str, file: &str, diags: &mut Diagnostics) -> Option<Value> {
             Err(_) => budget.refill(budget_for(text)),
         }
     }
-    match Node::new(&budget).deserialize(serde_yaml::Deserializer::from_str(text)) {
-        Ok(value) => Some(value),
-        Err(err) => {
-            let at = match err.location() {
-                Some(loc) => format!("{file} (line {}, column {})", loc.line(), loc.column()),
-                None => file.to_owned(),
+    let err = match Node::new(&budget).deserialize(serde_yaml::Deserializer::from_str(text)) {
+        Ok(value) => return Some(value),
+        // serde_yaml's fixed limit of 128 levels, and nothing else: read again, deeper.
+        Err(err) if err.to_string().starts_with("recursion limit exceeded") => {
+            budget.refill(budget_for(text));
+            return match super::yaml_events::read(text, &budget) {
+                Ok(value) => Some(value),
+                Err(failure) => {
+                    let at = format!("{file} (line {}, column {})", failure.line, failure.column);
+                    let hint = if failure.message == "recursion limit exceeded" {
+                        " (YAML flow collections, `[…]` and `{…}`, nest up to 255 levels, the YAML reader's own limit; block collections and JSON are read up to 1,000)"
+                    } else {
+                        ""
+                    };
+                    diags.error(
+                        Kind::Syntax,
+                        at,
+                        format!("not valid YAML or JSON: {failure}{hint}"),
+                    );
+                    None
+                }
             };
-            let hint = if err.to_string().contains("recursion limit exceeded") {
-                " (YAML is read up to 128 levels of nesting, the YAML reader's own limit; the same document as JSON is read up to 1,000)"
-            } else {
-                ""
-            };
-            diags.error(
-                Kind::Syntax,
-                at,
-                format!("not valid YAML or JSON: {err}{hint}"),
-            );
-            None
         }
-    }
+        Err(err) => err,
+    };
+    let at = match err.location() {
+        Some(loc) => format!("{file} (line {}, column {})", loc.line(), loc.column()),
+        None => file.to_owned(),
+    };
+    diags.error(Kind::Syntax, at, format!("not valid YAML or JSON: {err}"));
+    None
+}
+
+/// serde_yaml's path alone, its error as text (for comparing with [`super::yaml_events`]).
+#[cfg(test)]
+pub(super) fn serde_path(text: &str, budget: &Budget) -> Result<Value, String> {
+    Node::new(budget)
+        .deserialize(serde_yaml::Deserializer::from_str(text))
+        .map_err(|e| e.to_string())
 }
 
 fn parse_json(text: &str, budget: &Budget) -> Result<Value, serde_json::Error> {
@@ -78,13 +101,13 @@ fn parse_json(text: &str, budget: &Budget) -> Result<Value, serde_json::Error> {
 }
 
 /// What is left to spend, and how deep the visitor is.
-struct Budget {
+pub(super) struct Budget {
     left: Cell<usize>,
     depth: Cell<usize>,
 }
 
 impl Budget {
-    fn new(units: usize) -> Budget {
+    pub(super) fn new(units: usize) -> Budget {
         Budget {
             left: Cell::new(units),
             depth: Cell::new(0),
@@ -96,7 +119,7 @@ impl Budget {
         self.depth.set(0);
     }
 
-    fn charge<E: de::Error>(&self, bytes: usize) -> Result<(), E> {
+    pub(super) fn charge<E: de::Error>(&self, bytes: usize) -> Result<(), E> {
         let cost = NODE_COST.saturating_add(bytes);
         match self.left.get().checked_sub(cost) {
             Some(left) => {
@@ -109,7 +132,7 @@ impl Budget {
         }
     }
 
-    fn enter<E: de::Error>(&self) -> Result<(), E> {
+    pub(super) fn enter<E: de::Error>(&self) -> Result<(), E> {
         let depth = self.depth.get() + 1;
         if depth > MAX_NESTING {
             return Err(E::custom(format!(
@@ -120,7 +143,7 @@ impl Budget {
         Ok(())
     }
 
-    fn leave(&self) {
+    pub(super) fn leave(&self) {
         self.depth.set(self.depth.get().saturating_sub(1));
     }
 }
@@ -245,7 +268,7 @@ impl<'de> Visitor<'de> for Node<'_> {
 }
 
 /// YAML allows `200:` or `true:` as keys; OpenAPI's are strings.
-fn key_text(key: Value) -> Value {
+pub(super) fn key_text(key: Value) -> Value {
     match key {
         Value::Number(n) => Value::from(n.to_string()),
         Value::Bool(b) => Value::from(b.to_string()),
