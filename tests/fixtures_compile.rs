@@ -55,6 +55,7 @@ fixtures!(
     #[allow(unexpected_cfgs)]
     group_features,
     idempotent,
+    identical_schemas,
     media_types,
     method_names,
     multi_file,
@@ -87,6 +88,27 @@ fn parameters_with_nothing_required_start_from_the_default_whatever_shadows_it()
     let params = default_names::default::ListDefaultTracksParams::new();
     assert_eq!(params.default, None);
     assert_eq!(params.default(true).default, Some(true));
+}
+
+#[test]
+fn identical_schemas_are_one_type_under_every_name() {
+    use identical_schemas::types::{Cat, CatColor, DogColor, Kitten};
+    // `Kitten` and `DogColor` are other names of `Cat` and `CatColor`: values move freely.
+    let kitten: Kitten = Cat {
+        name: "Tom".to_owned(),
+        color: Some(DogColor::Black),
+    };
+    let cat: Cat = kitten;
+    assert_eq!(cat.color, Some(CatColor::Black));
+    let json = serde_json::to_string(&cat).unwrap();
+    assert_eq!(json, r#"{"name":"Tom","color":"black"}"#);
+    assert_eq!(serde_json::from_str::<Kitten>(&json).unwrap(), cat);
+    // The union takes a cat once (one `From<Cat>`), as its first variant of that type.
+    let response = identical_schemas::types::CreateDogResponse::from(cat);
+    assert!(matches!(
+        response,
+        identical_schemas::types::CreateDogResponse::Cat(_)
+    ));
 }
 
 #[test]

@@ -238,10 +238,10 @@ paths:
 components:
   schemas:
     only_a: {type: object, properties: {s: {$ref: '#/components/schemas/shared'}}}
-    only_b: {type: object, properties: {s: {$ref: '#/components/schemas/shared'}}}
+    only_b: {type: object, properties: {s: {$ref: '#/components/schemas/shared'}, n: {type: integer}}}
     shared: {type: object, properties: {x: {type: string}}}
     loose: {type: object, properties: {d: {$ref: '#/components/schemas/deep'}}}
-    deep: {type: object, properties: {x: {type: string}}}
+    deep: {type: object, properties: {y: {type: string}}}
 "##;
 
     #[test]

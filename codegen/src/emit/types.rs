@@ -45,7 +45,12 @@ impl Emitter<'_> {
             TypeKind::Newtype(n) => super::newtype::emit(self, id, def, n),
             TypeKind::Alias(target) => {
                 let name = ident(&def.name);
-                let target = self.lenient(target);
+                // Another name for a constrained newtype that is an item of its own is that
+                // newtype (its checks included), not its lenient base.
+                let target = match target {
+                    TypeRef::Named(to) if self.is_named_newtype(*to) => self.type_path(*to),
+                    _ => self.lenient(target),
+                };
                 quote! { pub type #name = #target; }
             }
             TypeKind::Pending => TokenStream::new(),

@@ -139,6 +139,12 @@ impl Emitter<'_> {
         false
     }
 
+    /// True when `id` is a constrained newtype written as an item of its own.
+    pub fn is_named_newtype(&self, id: TypeId) -> bool {
+        matches!(self.def(id).map(|d| &d.kind), Some(TypeKind::Newtype(_)))
+            && super::newtype::is_named(self, id)
+    }
+
     /// True when `ty` is (an alias of) a constrained newtype.
     pub fn is_newtype(&self, ty: &TypeRef) -> bool {
         self.newtype_of(ty).is_some()

@@ -2,6 +2,7 @@
 
 mod combinator;
 mod constraints;
+mod dedupe;
 mod info;
 pub(crate) mod leave_out;
 mod merge;
@@ -138,6 +139,7 @@ pub fn lower(
         env_prefix: info::env_prefix(&doc.info, lowerer.diags),
     };
     let (operations, resources) = resources;
+    dedupe::dedupe(&mut lowerer.types);
     let model = Model {
         api,
         types: lowerer.types,
@@ -259,6 +261,7 @@ mod tests {
     const SOURCES: &[(&str, &str)] = &[
         ("combinator", include_str!("combinator.rs")),
         ("constraints", include_str!("constraints.rs")),
+        ("dedupe", include_str!("dedupe.rs")),
         ("info", include_str!("info.rs")),
         ("leave_out", include_str!("leave_out.rs")),
         ("merge", include_str!("merge.rs")),
