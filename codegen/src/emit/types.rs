@@ -307,8 +307,9 @@ impl Emitter<'_> {
         for v in &u.variants {
             let var = ident(&v.name);
             let ty = self.variant_type(id, &v.ty);
-            // Aliases name the same Rust type: compare what they resolve to.
-            let resolved = self.lenient(self.resolved(&v.ty));
+            // Aliases name the same Rust type, at any depth (`Vec<Alias>` is `Vec<Target>`):
+            // compare what they resolve to.
+            let resolved = self.lenient(&self.unaliased(&v.ty));
             let canonical = if self.contains_directly(&v.ty, id) {
                 quote!(Box<#resolved>)
             } else {

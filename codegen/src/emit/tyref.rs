@@ -145,6 +145,40 @@ impl Emitter<'_> {
             && super::newtype::is_named(self, id)
     }
 
+    /// [`Self::resolved`], and inside containers every alias replaced by what it names: two
+    /// types with the same result are the same Rust type (`Vec<Alias>` is `Vec<Target>`).
+    pub fn unaliased(&self, ty: &TypeRef) -> TypeRef {
+        self.unaliased_in(self.resolved(ty), 64)
+    }
+
+    fn unaliased_in(&self, ty: &TypeRef, budget: u8) -> TypeRef {
+        let Some(budget) = budget.checked_sub(1) else {
+            return ty.clone();
+        };
+        let inner = |t: &TypeRef| Box::new(self.unaliased_in(self.resolved_alias(t), budget));
+        match ty {
+            TypeRef::Array(t) => TypeRef::Array(inner(t)),
+            TypeRef::Map(t) => TypeRef::Map(inner(t)),
+            TypeRef::Nullable(t) => TypeRef::Nullable(inner(t)),
+            other => other.clone(),
+        }
+    }
+
+    /// `ty` through any chain of aliases (not newtypes), its nullability kept.
+    fn resolved_alias<'t>(&'t self, ty: &'t TypeRef) -> &'t TypeRef {
+        let mut current = ty;
+        for _ in 0..64 {
+            let TypeRef::Named(id) = current else {
+                return current;
+            };
+            match self.def(*id).map(|d| &d.kind) {
+                Some(TypeKind::Alias(next)) => current = next,
+                _ => return current,
+            }
+        }
+        current
+    }
+
     /// True when `ty` is (an alias of) a constrained newtype.
     pub fn is_newtype(&self, ty: &TypeRef) -> bool {
         self.newtype_of(ty).is_some()
