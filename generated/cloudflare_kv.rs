@@ -257,26 +257,10 @@ pub mod types {
         /// A value this version of the SDK does not know, kept as received.
         Other(String),
     }
-    impl BulkGetType {
-        /// The value on the wire.
-        pub fn as_str(&self) -> &str {
-            match self {
-                Self::Text => "text",
-                Self::Json => "json",
-                Self::Other(value) => value,
-            }
-        }
-    }
-    impl From<&str> for BulkGetType {
-        fn from(value: &str) -> Self {
-            match value {
-                "text" => Self::Text,
-                "json" => Self::Json,
-                other => Self::Other(other.to_owned()),
-            }
-        }
-    }
-    rt::string_enum!(BulkGetType);
+    rt::string_enum!(BulkGetType {
+        Text = "text",
+        Json = "json",
+    });
     /// A value a bulk get read. With `withMetadata`, an entry (`value`, `metadata` and
     /// `expiration`); without it, the value itself (text, or JSON with `type` json). A JSON
     /// value that is itself an object with a `value` member reads as an entry: ask for
@@ -440,26 +424,10 @@ pub mod types {
         /// A value this version of the SDK does not know, kept as received.
         Other(String),
     }
-    impl Direction {
-        /// The value on the wire.
-        pub fn as_str(&self) -> &str {
-            match self {
-                Self::Asc => "asc",
-                Self::Desc => "desc",
-                Self::Other(value) => value,
-            }
-        }
-    }
-    impl From<&str> for Direction {
-        fn from(value: &str) -> Self {
-            match value {
-                "asc" => Self::Asc,
-                "desc" => Self::Desc,
-                other => Self::Other(other.to_owned()),
-            }
-        }
-    }
-    rt::string_enum!(Direction);
+    rt::string_enum!(Direction {
+        Asc = "asc",
+        Desc = "desc",
+    });
     /// The answer to a call that returns nothing but its outcome.
     #[derive(Clone, Debug, Default, PartialEq, serde::Serialize)]
     pub struct EmptyEnvelope {
@@ -842,26 +810,10 @@ pub mod types {
         /// A value this version of the SDK does not know, kept as received.
         Other(String),
     }
-    impl NamespaceOrder {
-        /// The value on the wire.
-        pub fn as_str(&self) -> &str {
-            match self {
-                Self::Id => "id",
-                Self::Title => "title",
-                Self::Other(value) => value,
-            }
-        }
-    }
-    impl From<&str> for NamespaceOrder {
-        fn from(value: &str) -> Self {
-            match value {
-                "id" => Self::Id,
-                "title" => Self::Title,
-                other => Self::Other(other.to_owned()),
-            }
-        }
-    }
-    rt::string_enum!(NamespaceOrder);
+    rt::string_enum!(NamespaceOrder {
+        Id = "id",
+        Title = "title",
+    });
     /// A namespace's human-readable name, 1 to 512 characters.
     ///
     /// Constraints: at least 1 character; at most 512 characters.
@@ -1602,37 +1554,14 @@ pub mod kv {
         pub fn new() -> Self {
             ::std::default::Default::default()
         }
-        /// Sets `account_id`.
-        pub fn account_id(mut self, value: impl Into<String>) -> Self {
-            self.account_id = Some(value.into());
-            self
-        }
-        /// Sets `page`.
-        pub fn page(mut self, value: impl Into<i64>) -> Self {
-            self.page = Some(value.into());
-            self
-        }
-        /// Sets `per_page`.
-        pub fn per_page(mut self, value: impl Into<i64>) -> Self {
-            self.per_page = Some(value.into());
-            self
-        }
-        /// Sets `order`.
-        pub fn order(mut self, value: impl Into<types::NamespaceOrder>) -> Self {
-            self.order = Some(value.into());
-            self
-        }
-        /// Sets `direction`.
-        pub fn direction(mut self, value: impl Into<types::Direction>) -> Self {
-            self.direction = Some(value.into());
-            self
-        }
-        /// Sets the per-request options.
-        pub fn options(mut self, value: rt::RequestOptions) -> Self {
-            self.options = value;
-            self
-        }
     }
+    rt::setters!(ListNamespacesParams {
+        account_id: "account_id" into String,
+        page: "page" into i64,
+        per_page: "per_page" into i64,
+        order: "order" into types::NamespaceOrder,
+        direction: "direction" into types::Direction,
+    });
     impl ListNamespacesParams {
         /// The request these parameters describe, checked against the specification's
         /// constraints first (unless the client's validation is off).
@@ -1703,17 +1632,10 @@ pub mod kv {
                 options: rt::RequestOptions::default(),
             }
         }
-        /// Sets `account_id`.
-        pub fn account_id(mut self, value: impl Into<String>) -> Self {
-            self.account_id = Some(value.into());
-            self
-        }
-        /// Sets the per-request options.
-        pub fn options(mut self, value: rt::RequestOptions) -> Self {
-            self.options = value;
-            self
-        }
     }
+    rt::setters!(CreateNamespaceParams {
+        account_id: "account_id" into String,
+    });
     impl CreateNamespaceParams {
         /// The request these parameters describe, checked against the specification's
         /// constraints first (unless the client's validation is off).
@@ -1760,17 +1682,10 @@ pub mod kv {
         pub fn new() -> Self {
             ::std::default::Default::default()
         }
-        /// Sets `account_id`.
-        pub fn account_id(mut self, value: impl Into<String>) -> Self {
-            self.account_id = Some(value.into());
-            self
-        }
-        /// Sets the per-request options.
-        pub fn options(mut self, value: rt::RequestOptions) -> Self {
-            self.options = value;
-            self
-        }
     }
+    rt::setters!(GetNamespaceParams {
+        account_id: "account_id" into String,
+    });
     impl GetNamespaceParams {
         /// The request these parameters describe, checked against the specification's
         /// constraints first (unless the client's validation is off).
@@ -1823,17 +1738,10 @@ pub mod kv {
                 options: rt::RequestOptions::default(),
             }
         }
-        /// Sets `account_id`.
-        pub fn account_id(mut self, value: impl Into<String>) -> Self {
-            self.account_id = Some(value.into());
-            self
-        }
-        /// Sets the per-request options.
-        pub fn options(mut self, value: rt::RequestOptions) -> Self {
-            self.options = value;
-            self
-        }
     }
+    rt::setters!(UpdateNamespaceParams {
+        account_id: "account_id" into String,
+    });
     impl UpdateNamespaceParams {
         /// The request these parameters describe, checked against the specification's
         /// constraints first (unless the client's validation is off).
@@ -1886,17 +1794,10 @@ pub mod kv {
         pub fn new() -> Self {
             ::std::default::Default::default()
         }
-        /// Sets `account_id`.
-        pub fn account_id(mut self, value: impl Into<String>) -> Self {
-            self.account_id = Some(value.into());
-            self
-        }
-        /// Sets the per-request options.
-        pub fn options(mut self, value: rt::RequestOptions) -> Self {
-            self.options = value;
-            self
-        }
     }
+    rt::setters!(DeleteNamespaceParams {
+        account_id: "account_id" into String,
+    });
     impl DeleteNamespaceParams {
         /// The request these parameters describe, checked against the specification's
         /// constraints first (unless the client's validation is off).
@@ -1949,17 +1850,10 @@ pub mod kv {
                 options: rt::RequestOptions::default(),
             }
         }
-        /// Sets `account_id`.
-        pub fn account_id(mut self, value: impl Into<String>) -> Self {
-            self.account_id = Some(value.into());
-            self
-        }
-        /// Sets the per-request options.
-        pub fn options(mut self, value: rt::RequestOptions) -> Self {
-            self.options = value;
-            self
-        }
     }
+    rt::setters!(BulkUpdateParams {
+        account_id: "account_id" into String,
+    });
     impl BulkUpdateParams {
         /// The request these parameters describe, checked against the specification's
         /// constraints first (unless the client's validation is off).
@@ -2016,17 +1910,10 @@ pub mod kv {
                 options: rt::RequestOptions::default(),
             }
         }
-        /// Sets `account_id`.
-        pub fn account_id(mut self, value: impl Into<String>) -> Self {
-            self.account_id = Some(value.into());
-            self
-        }
-        /// Sets the per-request options.
-        pub fn options(mut self, value: rt::RequestOptions) -> Self {
-            self.options = value;
-            self
-        }
     }
+    rt::setters!(BulkDeleteParams {
+        account_id: "account_id" into String,
+    });
     impl BulkDeleteParams {
         /// The request these parameters describe, checked against the specification's
         /// constraints first (unless the client's validation is off).
@@ -2093,27 +1980,12 @@ pub mod kv {
                 options: rt::RequestOptions::default(),
             }
         }
-        /// Sets `account_id`.
-        pub fn account_id(mut self, value: impl Into<String>) -> Self {
-            self.account_id = Some(value.into());
-            self
-        }
-        /// Sets `type`.
-        pub fn r#type(mut self, value: impl Into<types::BulkGetType>) -> Self {
-            self.r#type = Some(value.into());
-            self
-        }
-        /// Sets `withMetadata`.
-        pub fn with_metadata(mut self, value: impl Into<bool>) -> Self {
-            self.with_metadata = Some(value.into());
-            self
-        }
-        /// Sets the per-request options.
-        pub fn options(mut self, value: rt::RequestOptions) -> Self {
-            self.options = value;
-            self
-        }
     }
+    rt::setters!(BulkGetParams {
+        account_id: "account_id" into String,
+        r#type: "type" into types::BulkGetType,
+        with_metadata: "withMetadata" into bool,
+    });
     impl BulkGetParams {
         /// The request these parameters describe, checked against the specification's
         /// constraints first (unless the client's validation is off).
@@ -2182,32 +2054,13 @@ pub mod kv {
         pub fn new() -> Self {
             ::std::default::Default::default()
         }
-        /// Sets `account_id`.
-        pub fn account_id(mut self, value: impl Into<String>) -> Self {
-            self.account_id = Some(value.into());
-            self
-        }
-        /// Sets `prefix`.
-        pub fn prefix(mut self, value: impl Into<String>) -> Self {
-            self.prefix = Some(value.into());
-            self
-        }
-        /// Sets `limit`.
-        pub fn limit(mut self, value: impl Into<i64>) -> Self {
-            self.limit = Some(value.into());
-            self
-        }
-        /// Sets `cursor`.
-        pub fn cursor(mut self, value: impl Into<String>) -> Self {
-            self.cursor = Some(value.into());
-            self
-        }
-        /// Sets the per-request options.
-        pub fn options(mut self, value: rt::RequestOptions) -> Self {
-            self.options = value;
-            self
-        }
     }
+    rt::setters!(ListKeysParams {
+        account_id: "account_id" into String,
+        prefix: "prefix" into String,
+        limit: "limit" into i64,
+        cursor: "cursor" into String,
+    });
     impl ListKeysParams {
         /// The request these parameters describe, checked against the specification's
         /// constraints first (unless the client's validation is off).
@@ -2270,17 +2123,10 @@ pub mod kv {
         pub fn new() -> Self {
             ::std::default::Default::default()
         }
-        /// Sets `account_id`.
-        pub fn account_id(mut self, value: impl Into<String>) -> Self {
-            self.account_id = Some(value.into());
-            self
-        }
-        /// Sets the per-request options.
-        pub fn options(mut self, value: rt::RequestOptions) -> Self {
-            self.options = value;
-            self
-        }
     }
+    rt::setters!(GetMetadataParams {
+        account_id: "account_id" into String,
+    });
     impl GetMetadataParams {
         /// The request these parameters describe, checked against the specification's
         /// constraints first (unless the client's validation is off).
@@ -2331,17 +2177,10 @@ pub mod kv {
         pub fn new() -> Self {
             ::std::default::Default::default()
         }
-        /// Sets `account_id`.
-        pub fn account_id(mut self, value: impl Into<String>) -> Self {
-            self.account_id = Some(value.into());
-            self
-        }
-        /// Sets the per-request options.
-        pub fn options(mut self, value: rt::RequestOptions) -> Self {
-            self.options = value;
-            self
-        }
     }
+    rt::setters!(GetValueParams {
+        account_id: "account_id" into String,
+    });
     impl GetValueParams {
         /// The request these parameters describe, checked against the specification's
         /// constraints first (unless the client's validation is off).
@@ -2410,11 +2249,6 @@ pub mod kv {
                 invalid: None,
             }
         }
-        /// Sets `account_id`.
-        pub fn account_id(mut self, value: impl Into<String>) -> Self {
-            self.account_id = Some(value.into());
-            self
-        }
         /// Sets `expiration`, in whole seconds since the UNIX epoch: an integer or a `SystemTime` (fractions of a second are dropped).
         pub fn expiration(mut self, value: impl rt::units::IntoUnixSeconds) -> Self {
             self.expiration = Some(rt::units::IntoUnixSeconds::into_unix_seconds(value));
@@ -2435,12 +2269,10 @@ pub mod kv {
             }
             self
         }
-        /// Sets the per-request options.
-        pub fn options(mut self, value: rt::RequestOptions) -> Self {
-            self.options = value;
-            self
-        }
     }
+    rt::setters!(UpdateValueParams {
+        account_id: "account_id" into String,
+    });
     impl UpdateValueParams {
         /// The request these parameters describe, checked against the specification's
         /// constraints first (unless the client's validation is off).
@@ -2515,17 +2347,10 @@ pub mod kv {
         pub fn new() -> Self {
             ::std::default::Default::default()
         }
-        /// Sets `account_id`.
-        pub fn account_id(mut self, value: impl Into<String>) -> Self {
-            self.account_id = Some(value.into());
-            self
-        }
-        /// Sets the per-request options.
-        pub fn options(mut self, value: rt::RequestOptions) -> Self {
-            self.options = value;
-            self
-        }
     }
+    rt::setters!(DeleteValueParams {
+        account_id: "account_id" into String,
+    });
     impl DeleteValueParams {
         /// The request these parameters describe, checked against the specification's
         /// constraints first (unless the client's validation is off).

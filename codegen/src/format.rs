@@ -69,7 +69,8 @@ fn indent_lines(text: &str, depth: usize, out: &mut String) {
 }
 
 /// The runtime's table macros, printed here: `rt::newtype!(Name, base, "name");` on one line,
-/// and `rt::object!(Name { … });` with one member per line. prettyplease would fill a macro's
+/// and `rt::object!(Name { … });` (also `string_enum!`, `variants_from!`, `setters!`) with
+/// one row per line. prettyplease would fill a macro's
 /// tokens into lines; rustfmt leaves a macro call whose arguments are not expressions as it
 /// is, so this layout is also the one `cargo fmt` keeps. `None` for any other item.
 fn runtime_macro(item: &TokenStream) -> Option<String> {
@@ -95,7 +96,7 @@ fn runtime_macro(item: &TokenStream) -> Option<String> {
     let head = format!("{attrs}{krate}::{name}!(");
     match name.to_string().as_str() {
         "newtype" => Some(format!("{head}{});\n", tidy(args.stream()))),
-        "object" | "variants_from" => {
+        "object" | "variants_from" | "string_enum" | "setters" => {
             let mut inner = args.stream().into_iter();
             let (Some(TokenTree::Ident(ty)), Some(TokenTree::Group(rows)), None) =
                 (inner.next(), inner.next(), inner.next())

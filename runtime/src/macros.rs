@@ -265,12 +265,34 @@ macro_rules! object {
     };
 }
 
-/// What a string enum `Name` with `as_str(&self) -> &str` and `From<&str>` (the generated
-/// module's table of values) has besides: `Display`, an infallible `FromStr`, `Serialize`
-/// and `Deserialize` as its text, and its query-string form.
+/// What a string enum `Name` (its variants and `Other(String)`) has besides its definition.
+/// With the table of values, `Name { Variant = "wire", … }`: `as_str` and `From<&str>` (a
+/// value not in the table is `Other`), then what the one-name form gives. With the name
+/// alone, for an enum that has those two: `Display`, an infallible `FromStr`, `Serialize` and
+/// `Deserialize` as its text, and its query-string form.
 #[doc(hidden)]
 #[macro_export]
 macro_rules! string_enum {
+    ($name:ident { $($variant:ident = $wire:literal,)* }) => {
+        impl $name {
+            /// The value on the wire.
+            pub fn as_str(&self) -> &str {
+                match self {
+                    $(Self::$variant => $wire,)*
+                    Self::Other(value) => value,
+                }
+            }
+        }
+        impl ::std::convert::From<&str> for $name {
+            fn from(value: &str) -> Self {
+                match value {
+                    $($wire => Self::$variant,)*
+                    other => Self::Other(::std::borrow::ToOwned::to_owned(other)),
+                }
+            }
+        }
+        $crate::string_enum!($name);
+    };
     ($name:ident) => {
         impl ::std::fmt::Display for $name {
             fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
@@ -304,6 +326,43 @@ macro_rules! string_enum {
             fn to_query(&self) -> String {
                 self.as_str().to_owned()
             }
+        }
+    };
+}
+
+/// The setters of a parameters struct `Name` (with an `options` field): one row per optional
+/// field, `field: "wire" into T` (takes `impl Into<T>`) or `field: "wire" items T` (takes
+/// any iterable of `impl Into<T>`, for a list), each setting `Some(…)`; then `options`.
+#[doc(hidden)]
+#[macro_export]
+macro_rules! setters {
+    ($name:ident { $($field:ident: $wire:literal $how:ident $ty:ty,)* }) => {
+        impl $name {
+            $($crate::setters!(@one $field, $wire, $how, $ty);)*
+            /// Sets the per-request options.
+            pub fn options(mut self, value: $crate::RequestOptions) -> Self {
+                self.options = value;
+                self
+            }
+        }
+    };
+    (@one $field:ident, $wire:literal, into, $ty:ty) => {
+        #[doc = concat!("Sets `", $wire, "`.")]
+        pub fn $field(mut self, value: impl ::std::convert::Into<$ty>) -> Self {
+            self.$field = ::std::option::Option::Some(value.into());
+            self
+        }
+    };
+    (@one $field:ident, $wire:literal, items, $ty:ty) => {
+        #[doc = concat!("Sets `", $wire, "`.")]
+        pub fn $field(
+            mut self,
+            value: impl ::std::iter::IntoIterator<Item = impl ::std::convert::Into<$ty>>,
+        ) -> Self {
+            self.$field = ::std::option::Option::Some(
+                value.into_iter().map(::std::convert::Into::into).collect(),
+            );
+            self
         }
     };
 }

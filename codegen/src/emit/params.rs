@@ -53,6 +53,20 @@ enum Taking {
     Items(TokenStream),
 }
 
+/// A setter: a row of the runtime's `setters!` table, or a method written out.
+enum Setter {
+    Row(TokenStream),
+    Fn(TokenStream),
+}
+
+impl Setter {
+    fn into_tokens(self) -> TokenStream {
+        match self {
+            Setter::Row(t) | Setter::Fn(t) => t,
+        }
+    }
+}
+
 impl Emitter<'_> {
     /// The parameters structs of the operations of `group` ("" for the client's own).
     pub fn params_of_group(&self, group: &str) -> TokenStream {
@@ -203,10 +217,14 @@ impl Emitter<'_> {
                 quote!(#field: None,)
             }
         });
-        let setters = fields
+        // Plain setters are rows of the runtime's table; the others are written out.
+        let (rows, setters): (Vec<_>, Vec<_>) = fields
             .iter()
             .filter(|f| !f.required)
-            .map(|f| self.setter(op, f));
+            .map(|f| self.setter(op, f))
+            .partition(|s| matches!(s, Setter::Row(_)));
+        let rows = rows.into_iter().map(Setter::into_tokens);
+        let setters = setters.into_iter().map(Setter::into_tokens);
         // With nothing required, every field starts as its default: the trait's, by its full
         // path (a setter may be named `default`, a resource handle `Default`).
         let body = if required.is_empty() {
@@ -237,12 +255,8 @@ impl Emitter<'_> {
                     #body
                 }
                 #(#setters)*
-                /// Sets the per-request options.
-                pub fn options(mut self, value: #rt::RequestOptions) -> Self {
-                    self.options = value;
-                    self
-                }
             }
+            #rt::setters!(#name { #(#rows)* });
         }
     }
 
@@ -317,14 +331,22 @@ impl Emitter<'_> {
         }
     }
 
-    fn setter(&self, op: &Operation, f: &ParamField<'_>) -> TokenStream {
+    fn setter(&self, op: &Operation, f: &ParamField<'_>) -> Setter {
         let rt = &self.rt;
         let field = ident(f.name);
-        let ty = self.taken_type(op, f);
         let wire = f.wire;
+        match self.taking(op, f) {
+            Taking::Into => {
+                let ty = self.lenient(f.ty);
+                return Setter::Row(quote! { #field: #wire into #ty, });
+            }
+            Taking::Items(item) => return Setter::Row(quote! { #field: #wire items #item, }),
+            Taking::Unit(..) | Taking::Serialize => {}
+        }
+        let ty = self.taken_type(op, f);
         if matches!(self.taking(op, f), Taking::Serialize) {
             let doc = format!(" Sets `{wire}` to `value` as JSON (anything `Serialize`); a value that is not JSON (a map with non-text keys, say) fails the call before anything is sent.");
-            return quote! {
+            return Setter::Fn(quote! {
                 #[doc = #doc]
                 pub fn #field(mut self, value: #ty) -> Self {
                     match serde_json::to_value(value) {
@@ -333,7 +355,7 @@ impl Emitter<'_> {
                     }
                     self
                 }
-            };
+            });
         }
         let doc = match self.taking(op, f) {
             Taking::Unit(Unit::Seconds, _) => format!(" Sets `{wire}`, in whole seconds: an integer or a `Duration` (fractions of a second are dropped)."),
@@ -341,13 +363,13 @@ impl Emitter<'_> {
             _ => format!(" Sets `{wire}`."),
         };
         let value = self.converted(op, f, quote!(value));
-        quote! {
+        Setter::Fn(quote! {
             #[doc = #doc]
             pub fn #field(mut self, value: #ty) -> Self {
                 self.#field = Some(#value);
                 self
             }
-        }
+        })
     }
 
     /// For a listing, the parameters of the page after the one fetched with `self`.

@@ -176,15 +176,10 @@ impl Emitter<'_> {
             let doc = format!(" `{}`", v.wire);
             quote! { #[doc = #doc] #var, }
         });
-        let to_str = e.variants.iter().map(|v| {
+        let table = e.variants.iter().map(|v| {
             let var = ident(&v.name);
             let wire = &v.wire;
-            quote! { Self::#var => #wire, }
-        });
-        let from_str = e.variants.iter().map(|v| {
-            let var = ident(&v.name);
-            let wire = &v.wire;
-            quote! { #wire => Self::#var, }
+            quote! { #var = #wire, }
         });
         quote! {
             #[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
@@ -193,24 +188,7 @@ impl Emitter<'_> {
                 /// A value this version of the SDK does not know, kept as received.
                 Other(String),
             }
-            impl #name {
-                /// The value on the wire.
-                pub fn as_str(&self) -> &str {
-                    match self {
-                        #(#to_str)*
-                        Self::Other(value) => value,
-                    }
-                }
-            }
-            impl From<&str> for #name {
-                fn from(value: &str) -> Self {
-                    match value {
-                        #(#from_str)*
-                        other => Self::Other(other.to_owned()),
-                    }
-                }
-            }
-            #rt::string_enum!(#name);
+            #rt::string_enum!(#name { #(#table)* });
         }
     }
 

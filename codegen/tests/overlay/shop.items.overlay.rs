@@ -270,12 +270,9 @@ pub mod stores {
         pub fn new() -> Self {
             ::std::default::Default::default()
         }
-        /// Sets the per-request options.
-        pub fn options(mut self, value: rt::RequestOptions) -> Self {
-            self.options = value;
-            self
-        }
     }
+    rt::setters!(ListItemsParams {
+    });
     impl ListItemsParams {
         /// The request these parameters describe, checked against the specification's
         /// constraints first (unless the client's validation is off).
@@ -319,12 +316,9 @@ pub mod stores {
                 options: rt::RequestOptions::default(),
             }
         }
-        /// Sets the per-request options.
-        pub fn options(mut self, value: rt::RequestOptions) -> Self {
-            self.options = value;
-            self
-        }
     }
+    rt::setters!(CreateItemParams {
+    });
     impl CreateItemParams {
         /// The request these parameters describe, checked against the specification's
         /// constraints first (unless the client's validation is off).
@@ -372,12 +366,9 @@ pub mod stores {
         pub fn new() -> Self {
             ::std::default::Default::default()
         }
-        /// Sets the per-request options.
-        pub fn options(mut self, value: rt::RequestOptions) -> Self {
-            self.options = value;
-            self
-        }
     }
+    rt::setters!(GetItemParams {
+    });
     impl GetItemParams {
         /// The request these parameters describe, checked against the specification's
         /// constraints first (unless the client's validation is off).
@@ -416,12 +407,9 @@ pub mod stores {
         pub fn new() -> Self {
             ::std::default::Default::default()
         }
-        /// Sets the per-request options.
-        pub fn options(mut self, value: rt::RequestOptions) -> Self {
-            self.options = value;
-            self
-        }
     }
+    rt::setters!(ListStoreAuditParams {
+    });
     impl ListStoreAuditParams {
         /// The request these parameters describe, checked against the specification's
         /// constraints first (unless the client's validation is off).

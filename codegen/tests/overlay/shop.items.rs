@@ -195,12 +195,9 @@ pub mod stores {
         pub fn new() -> Self {
             ::std::default::Default::default()
         }
-        /// Sets the per-request options.
-        pub fn options(mut self, value: rt::RequestOptions) -> Self {
-            self.options = value;
-            self
-        }
     }
+    rt::setters!(ListItemsParams {
+    });
     impl ListItemsParams {
         /// The request these parameters describe, checked against the specification's
         /// constraints first (unless the client's validation is off).
@@ -242,12 +239,9 @@ pub mod stores {
                 options: rt::RequestOptions::default(),
             }
         }
-        /// Sets the per-request options.
-        pub fn options(mut self, value: rt::RequestOptions) -> Self {
-            self.options = value;
-            self
-        }
     }
+    rt::setters!(CreateItemParams {
+    });
     impl CreateItemParams {
         /// The request these parameters describe, checked against the specification's
         /// constraints first (unless the client's validation is off).
@@ -289,12 +283,9 @@ pub mod stores {
         pub fn new() -> Self {
             ::std::default::Default::default()
         }
-        /// Sets the per-request options.
-        pub fn options(mut self, value: rt::RequestOptions) -> Self {
-            self.options = value;
-            self
-        }
     }
+    rt::setters!(GetItemParams {
+    });
     impl GetItemParams {
         /// The request these parameters describe, checked against the specification's
         /// constraints first (unless the client's validation is off).
@@ -333,12 +324,9 @@ pub mod stores {
         pub fn new() -> Self {
             ::std::default::Default::default()
         }
-        /// Sets the per-request options.
-        pub fn options(mut self, value: rt::RequestOptions) -> Self {
-            self.options = value;
-            self
-        }
     }
+    rt::setters!(DeleteItemParams {
+    });
     impl DeleteItemParams {
         /// The request these parameters describe, checked against the specification's
         /// constraints first (unless the client's validation is off).

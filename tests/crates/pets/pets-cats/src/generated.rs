@@ -90,12 +90,9 @@ impl GetCatParams {
     pub fn new() -> Self {
         ::std::default::Default::default()
     }
-    /// Sets the per-request options.
-    pub fn options(mut self, value: rt::RequestOptions) -> Self {
-        self.options = value;
-        self
-    }
 }
+rt::setters!(GetCatParams {
+});
 impl GetCatParams {
     /// The request these parameters describe, checked against the specification's
     /// constraints first (unless the client's validation is off).
@@ -132,17 +129,10 @@ impl ListCatToysParams {
     pub fn new() -> Self {
         ::std::default::Default::default()
     }
-    /// Sets `kind`.
-    pub fn kind(mut self, value: impl Into<types::ListCatToysKind>) -> Self {
-        self.kind = Some(value.into());
-        self
-    }
-    /// Sets the per-request options.
-    pub fn options(mut self, value: rt::RequestOptions) -> Self {
-        self.options = value;
-        self
-    }
 }
+rt::setters!(ListCatToysParams {
+    kind: "kind" into types::ListCatToysKind,
+});
 impl ListCatToysParams {
     /// The request these parameters describe, checked against the specification's
     /// constraints first (unless the client's validation is off).
@@ -212,26 +202,10 @@ pub mod types {
         /// A value this version of the SDK does not know, kept as received.
         Other(String),
     }
-    impl ListCatToysKind {
-        /// The value on the wire.
-        pub fn as_str(&self) -> &str {
-            match self {
-                Self::Ball => "ball",
-                Self::Mouse => "mouse",
-                Self::Other(value) => value,
-            }
-        }
-    }
-    impl From<&str> for ListCatToysKind {
-        fn from(value: &str) -> Self {
-            match value {
-                "ball" => Self::Ball,
-                "mouse" => Self::Mouse,
-                other => Self::Other(other.to_owned()),
-            }
-        }
-    }
-    rt::string_enum!(ListCatToysKind);
+    rt::string_enum!(ListCatToysKind {
+        Ball = "ball",
+        Mouse = "mouse",
+    });
     /// Only the cats group uses it, through `cats.toys`.
     #[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
     #[serde(untagged)]

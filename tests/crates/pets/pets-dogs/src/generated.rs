@@ -61,17 +61,10 @@ impl CreateDogParams {
             options: rt::RequestOptions::default(),
         }
     }
-    /// Sets `owner`.
-    pub fn owner(mut self, value: impl Into<types::Owner>) -> Self {
-        self.owner = Some(value.into());
-        self
-    }
-    /// Sets the per-request options.
-    pub fn options(mut self, value: rt::RequestOptions) -> Self {
-        self.options = value;
-        self
-    }
 }
+rt::setters!(CreateDogParams {
+    owner: "owner" into types::Owner,
+});
 impl CreateDogParams {
     /// The request these parameters describe, checked against the specification's
     /// constraints first (unless the client's validation is off).

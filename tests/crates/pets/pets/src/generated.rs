@@ -136,12 +136,9 @@ impl HealthParams {
     pub fn new() -> Self {
         ::std::default::Default::default()
     }
-    /// Sets the per-request options.
-    pub fn options(mut self, value: rt::RequestOptions) -> Self {
-        self.options = value;
-        self
-    }
 }
+rt::setters!(HealthParams {
+});
 impl HealthParams {
     /// The request these parameters describe, checked against the specification's
     /// constraints first (unless the client's validation is off).
