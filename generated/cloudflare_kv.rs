@@ -1554,15 +1554,6 @@ pub mod kv {
         pub fn new() -> Self {
             ::std::default::Default::default()
         }
-    }
-    rt::setters!(ListNamespacesParams {
-        account_id: "account_id" into String,
-        page: "page" into i64,
-        per_page: "per_page" into i64,
-        order: "order" into types::NamespaceOrder,
-        direction: "direction" into types::Direction,
-    });
-    impl ListNamespacesParams {
         /// The request these parameters describe, checked against the specification's
         /// constraints first (unless the client's validation is off).
         fn into_request(self, core: &rt::Core) -> Result<rt::Request, rt::Error> {
@@ -1611,6 +1602,13 @@ pub mod kv {
             })
         }
     }
+    rt::setters!(ListNamespacesParams {
+        account_id: "account_id" into String,
+        page: "page" into i64,
+        per_page: "per_page" into i64,
+        order: "order" into types::NamespaceOrder,
+        direction: "direction" into types::Direction,
+    });
     /// Parameters of [`Namespaces::create`].
     #[derive(Clone, Debug)]
     pub struct CreateNamespaceParams {
@@ -1632,11 +1630,6 @@ pub mod kv {
                 options: rt::RequestOptions::default(),
             }
         }
-    }
-    rt::setters!(CreateNamespaceParams {
-        account_id: "account_id" into String,
-    });
-    impl CreateNamespaceParams {
         /// The request these parameters describe, checked against the specification's
         /// constraints first (unless the client's validation is off).
         fn into_request(self, core: &rt::Core) -> Result<rt::Request, rt::Error> {
@@ -1667,6 +1660,9 @@ pub mod kv {
             })
         }
     }
+    rt::setters!(CreateNamespaceParams {
+        account_id: "account_id" into String,
+    });
     /// Parameters of [`Namespaces::get`].
     #[derive(Clone, Debug, Default)]
     pub struct GetNamespaceParams {
@@ -1682,11 +1678,6 @@ pub mod kv {
         pub fn new() -> Self {
             ::std::default::Default::default()
         }
-    }
-    rt::setters!(GetNamespaceParams {
-        account_id: "account_id" into String,
-    });
-    impl GetNamespaceParams {
         /// The request these parameters describe, checked against the specification's
         /// constraints first (unless the client's validation is off).
         fn into_request(
@@ -1717,6 +1708,9 @@ pub mod kv {
             })
         }
     }
+    rt::setters!(GetNamespaceParams {
+        account_id: "account_id" into String,
+    });
     /// Parameters of [`Namespaces::update`].
     #[derive(Clone, Debug)]
     pub struct UpdateNamespaceParams {
@@ -1738,11 +1732,6 @@ pub mod kv {
                 options: rt::RequestOptions::default(),
             }
         }
-    }
-    rt::setters!(UpdateNamespaceParams {
-        account_id: "account_id" into String,
-    });
-    impl UpdateNamespaceParams {
         /// The request these parameters describe, checked against the specification's
         /// constraints first (unless the client's validation is off).
         fn into_request(
@@ -1779,6 +1768,9 @@ pub mod kv {
             })
         }
     }
+    rt::setters!(UpdateNamespaceParams {
+        account_id: "account_id" into String,
+    });
     /// Parameters of [`Namespaces::delete`].
     #[derive(Clone, Debug, Default)]
     pub struct DeleteNamespaceParams {
@@ -1794,11 +1786,6 @@ pub mod kv {
         pub fn new() -> Self {
             ::std::default::Default::default()
         }
-    }
-    rt::setters!(DeleteNamespaceParams {
-        account_id: "account_id" into String,
-    });
-    impl DeleteNamespaceParams {
         /// The request these parameters describe, checked against the specification's
         /// constraints first (unless the client's validation is off).
         fn into_request(
@@ -1829,6 +1816,9 @@ pub mod kv {
             })
         }
     }
+    rt::setters!(DeleteNamespaceParams {
+        account_id: "account_id" into String,
+    });
     /// Parameters of [`Namespaces::bulk_update`].
     #[derive(Clone, Debug)]
     pub struct BulkUpdateParams {
@@ -1850,11 +1840,6 @@ pub mod kv {
                 options: rt::RequestOptions::default(),
             }
         }
-    }
-    rt::setters!(BulkUpdateParams {
-        account_id: "account_id" into String,
-    });
-    impl BulkUpdateParams {
         /// The request these parameters describe, checked against the specification's
         /// constraints first (unless the client's validation is off).
         fn into_request(
@@ -1889,6 +1874,9 @@ pub mod kv {
             })
         }
     }
+    rt::setters!(BulkUpdateParams {
+        account_id: "account_id" into String,
+    });
     /// Parameters of [`Namespaces::bulk_delete`].
     #[derive(Clone, Debug)]
     pub struct BulkDeleteParams {
@@ -1910,11 +1898,6 @@ pub mod kv {
                 options: rt::RequestOptions::default(),
             }
         }
-    }
-    rt::setters!(BulkDeleteParams {
-        account_id: "account_id" into String,
-    });
-    impl BulkDeleteParams {
         /// The request these parameters describe, checked against the specification's
         /// constraints first (unless the client's validation is off).
         fn into_request(
@@ -1949,6 +1932,9 @@ pub mod kv {
             })
         }
     }
+    rt::setters!(BulkDeleteParams {
+        account_id: "account_id" into String,
+    });
     /// Parameters of [`Namespaces::bulk_get`].
     #[derive(Clone, Debug)]
     pub struct BulkGetParams {
@@ -1980,13 +1966,6 @@ pub mod kv {
                 options: rt::RequestOptions::default(),
             }
         }
-    }
-    rt::setters!(BulkGetParams {
-        account_id: "account_id" into String,
-        r#type: "type" into types::BulkGetType,
-        with_metadata: "withMetadata" into bool,
-    });
-    impl BulkGetParams {
         /// The request these parameters describe, checked against the specification's
         /// constraints first (unless the client's validation is off).
         fn into_request(
@@ -2033,6 +2012,11 @@ pub mod kv {
             })
         }
     }
+    rt::setters!(BulkGetParams {
+        account_id: "account_id" into String,
+        r#type: "type" into types::BulkGetType,
+        with_metadata: "withMetadata" into bool,
+    });
     /// Parameters of [`Keys::list`].
     #[derive(Clone, Debug, Default)]
     pub struct ListKeysParams {
@@ -2054,14 +2038,6 @@ pub mod kv {
         pub fn new() -> Self {
             ::std::default::Default::default()
         }
-    }
-    rt::setters!(ListKeysParams {
-        account_id: "account_id" into String,
-        prefix: "prefix" into String,
-        limit: "limit" into i64,
-        cursor: "cursor" into String,
-    });
-    impl ListKeysParams {
         /// The request these parameters describe, checked against the specification's
         /// constraints first (unless the client's validation is off).
         fn into_request(
@@ -2108,6 +2084,12 @@ pub mod kv {
             })
         }
     }
+    rt::setters!(ListKeysParams {
+        account_id: "account_id" into String,
+        prefix: "prefix" into String,
+        limit: "limit" into i64,
+        cursor: "cursor" into String,
+    });
     /// Parameters of [`Metadata::get`].
     #[derive(Clone, Debug, Default)]
     pub struct GetMetadataParams {
@@ -2123,11 +2105,6 @@ pub mod kv {
         pub fn new() -> Self {
             ::std::default::Default::default()
         }
-    }
-    rt::setters!(GetMetadataParams {
-        account_id: "account_id" into String,
-    });
-    impl GetMetadataParams {
         /// The request these parameters describe, checked against the specification's
         /// constraints first (unless the client's validation is off).
         fn into_request(
@@ -2162,6 +2139,9 @@ pub mod kv {
             })
         }
     }
+    rt::setters!(GetMetadataParams {
+        account_id: "account_id" into String,
+    });
     /// Parameters of [`Values::get`].
     #[derive(Clone, Debug, Default)]
     pub struct GetValueParams {
@@ -2177,11 +2157,6 @@ pub mod kv {
         pub fn new() -> Self {
             ::std::default::Default::default()
         }
-    }
-    rt::setters!(GetValueParams {
-        account_id: "account_id" into String,
-    });
-    impl GetValueParams {
         /// The request these parameters describe, checked against the specification's
         /// constraints first (unless the client's validation is off).
         fn into_request(
@@ -2216,6 +2191,9 @@ pub mod kv {
             })
         }
     }
+    rt::setters!(GetValueParams {
+        account_id: "account_id" into String,
+    });
     /// Parameters of [`Values::update`].
     #[derive(Clone, Debug)]
     pub struct UpdateValueParams {
@@ -2269,11 +2247,6 @@ pub mod kv {
             }
             self
         }
-    }
-    rt::setters!(UpdateValueParams {
-        account_id: "account_id" into String,
-    });
-    impl UpdateValueParams {
         /// The request these parameters describe, checked against the specification's
         /// constraints first (unless the client's validation is off).
         fn into_request(
@@ -2332,6 +2305,9 @@ pub mod kv {
             })
         }
     }
+    rt::setters!(UpdateValueParams {
+        account_id: "account_id" into String,
+    });
     /// Parameters of [`Values::delete`].
     #[derive(Clone, Debug, Default)]
     pub struct DeleteValueParams {
@@ -2347,11 +2323,6 @@ pub mod kv {
         pub fn new() -> Self {
             ::std::default::Default::default()
         }
-    }
-    rt::setters!(DeleteValueParams {
-        account_id: "account_id" into String,
-    });
-    impl DeleteValueParams {
         /// The request these parameters describe, checked against the specification's
         /// constraints first (unless the client's validation is off).
         fn into_request(
@@ -2386,4 +2357,7 @@ pub mod kv {
             })
         }
     }
+    rt::setters!(DeleteValueParams {
+        account_id: "account_id" into String,
+    });
 }

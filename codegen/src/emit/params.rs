@@ -78,17 +78,9 @@ impl Emitter<'_> {
             .collect();
         let (tables, security) = self.security_tables(&ops);
         let items = ops.iter().zip(&security).map(|(op, security)| {
-            let params = self.params_struct(op);
             let request = self.request_builder(op, security);
             let next = self.next_page(op);
-            let name = ident(&op.params_name);
-            quote! {
-                #params
-                impl #name {
-                    #request
-                    #next
-                }
-            }
+            self.params_struct(op, quote! { #request #next })
         });
         let items: Vec<TokenStream> = items.collect();
         // After the methods (emitted before the parameters) have named their decoders.
@@ -167,7 +159,9 @@ impl Emitter<'_> {
         (s.additional.is_none() && !s.fields.is_empty() && !clash).then_some((*id, s))
     }
 
-    fn params_struct(&self, op: &Operation) -> TokenStream {
+    /// The parameters struct of `op`, its constructor and setters, and `methods` (its request
+    /// builder) in the same `impl`.
+    fn params_struct(&self, op: &Operation, methods: TokenStream) -> TokenStream {
         let rt = &self.rt;
         let name = ident(&op.params_name);
         let fields = self.fields(op);
@@ -255,6 +249,7 @@ impl Emitter<'_> {
                     #body
                 }
                 #(#setters)*
+                #methods
             }
             #rt::setters!(#name { #(#rows)* });
         }

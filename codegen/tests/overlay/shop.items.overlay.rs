@@ -270,10 +270,6 @@ pub mod stores {
         pub fn new() -> Self {
             ::std::default::Default::default()
         }
-    }
-    rt::setters!(ListItemsParams {
-    });
-    impl ListItemsParams {
         /// The request these parameters describe, checked against the specification's
         /// constraints first (unless the client's validation is off).
         fn into_request(
@@ -298,6 +294,8 @@ pub mod stores {
             })
         }
     }
+    rt::setters!(ListItemsParams {
+    });
     /// Parameters of [`Items::create`].
     #[derive(Clone, Debug)]
     pub struct CreateItemParams {
@@ -316,10 +314,6 @@ pub mod stores {
                 options: rt::RequestOptions::default(),
             }
         }
-    }
-    rt::setters!(CreateItemParams {
-    });
-    impl CreateItemParams {
         /// The request these parameters describe, checked against the specification's
         /// constraints first (unless the client's validation is off).
         fn into_request(
@@ -355,6 +349,8 @@ pub mod stores {
             })
         }
     }
+    rt::setters!(CreateItemParams {
+    });
     /// Parameters of [`Items::get`].
     #[derive(Clone, Debug, Default)]
     pub struct GetItemParams {
@@ -366,10 +362,6 @@ pub mod stores {
         pub fn new() -> Self {
             ::std::default::Default::default()
         }
-    }
-    rt::setters!(GetItemParams {
-    });
-    impl GetItemParams {
         /// The request these parameters describe, checked against the specification's
         /// constraints first (unless the client's validation is off).
         fn into_request(
@@ -396,6 +388,8 @@ pub mod stores {
             })
         }
     }
+    rt::setters!(GetItemParams {
+    });
     /// Parameters of [`Audit::list`].
     #[derive(Clone, Debug, Default)]
     pub struct ListStoreAuditParams {
@@ -407,10 +401,6 @@ pub mod stores {
         pub fn new() -> Self {
             ::std::default::Default::default()
         }
-    }
-    rt::setters!(ListStoreAuditParams {
-    });
-    impl ListStoreAuditParams {
         /// The request these parameters describe, checked against the specification's
         /// constraints first (unless the client's validation is off).
         fn into_request(
@@ -435,6 +425,8 @@ pub mod stores {
             })
         }
     }
+    rt::setters!(ListStoreAuditParams {
+    });
     /// Decodes an error answer's body as the type the specification declares for its status.
     fn error_detail_0(status: u16, body: &[u8]) -> Option<rt::Detail> {
         match status {

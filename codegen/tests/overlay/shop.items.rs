@@ -195,10 +195,6 @@ pub mod stores {
         pub fn new() -> Self {
             ::std::default::Default::default()
         }
-    }
-    rt::setters!(ListItemsParams {
-    });
-    impl ListItemsParams {
         /// The request these parameters describe, checked against the specification's
         /// constraints first (unless the client's validation is off).
         fn into_request(
@@ -223,6 +219,8 @@ pub mod stores {
             })
         }
     }
+    rt::setters!(ListItemsParams {
+    });
     /// Parameters of [`Items::create`].
     #[derive(Clone, Debug)]
     pub struct CreateItemParams {
@@ -239,10 +237,6 @@ pub mod stores {
                 options: rt::RequestOptions::default(),
             }
         }
-    }
-    rt::setters!(CreateItemParams {
-    });
-    impl CreateItemParams {
         /// The request these parameters describe, checked against the specification's
         /// constraints first (unless the client's validation is off).
         fn into_request(
@@ -272,6 +266,8 @@ pub mod stores {
             })
         }
     }
+    rt::setters!(CreateItemParams {
+    });
     /// Parameters of [`Items::get`].
     #[derive(Clone, Debug, Default)]
     pub struct GetItemParams {
@@ -283,10 +279,6 @@ pub mod stores {
         pub fn new() -> Self {
             ::std::default::Default::default()
         }
-    }
-    rt::setters!(GetItemParams {
-    });
-    impl GetItemParams {
         /// The request these parameters describe, checked against the specification's
         /// constraints first (unless the client's validation is off).
         fn into_request(
@@ -313,6 +305,8 @@ pub mod stores {
             })
         }
     }
+    rt::setters!(GetItemParams {
+    });
     /// Parameters of [`Items::delete`].
     #[derive(Clone, Debug, Default)]
     pub struct DeleteItemParams {
@@ -324,10 +318,6 @@ pub mod stores {
         pub fn new() -> Self {
             ::std::default::Default::default()
         }
-    }
-    rt::setters!(DeleteItemParams {
-    });
-    impl DeleteItemParams {
         /// The request these parameters describe, checked against the specification's
         /// constraints first (unless the client's validation is off).
         fn into_request(
@@ -354,6 +344,8 @@ pub mod stores {
             })
         }
     }
+    rt::setters!(DeleteItemParams {
+    });
     /// Decodes an error answer's body as the type the specification declares for its status.
     fn error_detail_0(status: u16, body: &[u8]) -> Option<rt::Detail> {
         match status {

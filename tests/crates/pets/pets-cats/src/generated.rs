@@ -90,10 +90,6 @@ impl GetCatParams {
     pub fn new() -> Self {
         ::std::default::Default::default()
     }
-}
-rt::setters!(GetCatParams {
-});
-impl GetCatParams {
     /// The request these parameters describe, checked against the specification's
     /// constraints first (unless the client's validation is off).
     fn into_request(self, core: &rt::Core, id: &str) -> Result<rt::Request, rt::Error> {
@@ -116,6 +112,8 @@ impl GetCatParams {
         })
     }
 }
+rt::setters!(GetCatParams {
+});
 /// Parameters of [`Toys::list`].
 #[derive(Clone, Debug, Default)]
 pub struct ListCatToysParams {
@@ -129,11 +127,6 @@ impl ListCatToysParams {
     pub fn new() -> Self {
         ::std::default::Default::default()
     }
-}
-rt::setters!(ListCatToysParams {
-    kind: "kind" into types::ListCatToysKind,
-});
-impl ListCatToysParams {
     /// The request these parameters describe, checked against the specification's
     /// constraints first (unless the client's validation is off).
     fn into_request(self, core: &rt::Core, id: &str) -> Result<rt::Request, rt::Error> {
@@ -159,6 +152,9 @@ impl ListCatToysParams {
         })
     }
 }
+rt::setters!(ListCatToysParams {
+    kind: "kind" into types::ListCatToysKind,
+});
 /// The types of the specification's schemas this group uses: its own, and those of `pets-types`.
 pub mod types {
     use kv_runtime as rt;

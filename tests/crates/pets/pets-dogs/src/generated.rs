@@ -61,11 +61,6 @@ impl CreateDogParams {
             options: rt::RequestOptions::default(),
         }
     }
-}
-rt::setters!(CreateDogParams {
-    owner: "owner" into types::Owner,
-});
-impl CreateDogParams {
     /// The request these parameters describe, checked against the specification's
     /// constraints first (unless the client's validation is off).
     fn into_request(self, core: &rt::Core) -> Result<rt::Request, rt::Error> {
@@ -96,6 +91,9 @@ impl CreateDogParams {
         })
     }
 }
+rt::setters!(CreateDogParams {
+    owner: "owner" into types::Owner,
+});
 /// The types of the specification's schemas this group uses: its own, and those of `pets-types`.
 pub mod types {
     use kv_runtime as rt;

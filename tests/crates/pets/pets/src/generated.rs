@@ -136,10 +136,6 @@ impl HealthParams {
     pub fn new() -> Self {
         ::std::default::Default::default()
     }
-}
-rt::setters!(HealthParams {
-});
-impl HealthParams {
     /// The request these parameters describe, checked against the specification's
     /// constraints first (unless the client's validation is off).
     fn into_request(self, _core: &rt::Core) -> Result<rt::Request, rt::Error> {
@@ -156,6 +152,8 @@ impl HealthParams {
         })
     }
 }
+rt::setters!(HealthParams {
+});
 #[cfg(feature = "cats")]
 pub use cats::GetCatParams;
 #[cfg(feature = "cats")]
