@@ -1,6 +1,7 @@
 //! The code every generated type of a kind shares, written once as macros that generated
 //! modules invoke with what is specific to each type: a newtype's name, its base and the name
-//! its errors give; a struct's member table.
+//! its errors give; a struct's member table; a string enum's values; a parameters struct's
+//! setters.
 //!
 //! The generated module keeps what a reader looks for (the type, its docs, its derives and
 //! its `check` with the specification's rules); the conversions and the `Deserialize` that are
