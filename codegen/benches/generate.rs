@@ -76,13 +76,12 @@ fn phases(c: &mut Criterion) {
     group.bench_function("lower", |b| {
         b.iter(|| {
             let mut diags = kv_codegen::Diagnostics::default();
-            kv_codegen::phases::lower(&doc, &[], &mut diags)
-                .0
-                .types
-                .len()
+            let (mut model, _) = kv_codegen::phases::lower(&doc, &[], &mut diags);
+            kv_codegen::phases::merge_identical(&mut model.types)
         })
     });
-    let (model, _) = kv_codegen::phases::lower(&doc, &[], &mut diags);
+    let (mut model, _) = kv_codegen::phases::lower(&doc, &[], &mut diags);
+    kv_codegen::phases::merge_identical(&mut model.types);
     // Emitting and printing go part by part, on every core: one phase.
     for (name, printer) in [
         ("emit-and-print-pretty", kv_codegen::phases::Printer::Pretty),

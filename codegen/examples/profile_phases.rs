@@ -5,9 +5,9 @@
 //! ```
 //!
 //! Loads SPEC (parse, bundle, normalise, the guard and openapiv3's model), lowers it to the
-//! generator's model, then emits and prints it: one module, or with CRATES_NAME the crates
-//! layout. Each phase runs `RUNS` times (default 3; environment) and the median wall time is
-//! printed, with the share of the total. Emitting and printing run on every core, so their
+//! generator's model (identical types merged), then emits and prints it: one module, or with
+//! CRATES_NAME the crates layout. Each phase runs `RUNS` times (default 3; environment) and
+//! the median wall time is printed, with the share of the total. Emitting and printing run on every core, so their
 //! wall time is less than their CPU time on a machine with more than one.
 
 use std::time::{Duration, Instant};
@@ -41,7 +41,9 @@ fn main() {
     };
     let (lower, (model, _)) = median(runs, || {
         let mut diags = kv_codegen::Diagnostics::default();
-        kv_codegen::phases::lower(&doc, &[], &mut diags)
+        let (mut model, left_out) = kv_codegen::phases::lower(&doc, &[], &mut diags);
+        kv_codegen::phases::merge_identical(&mut model.types);
+        (model, left_out)
     });
     let printer = kv_codegen::phases::Printer::Pretty;
     let (emit, lines) = match args.get(1) {

@@ -35,7 +35,7 @@ pub use format::{spec_hash, SPEC_HASH_PREFIX};
 pub mod phases {
     pub use crate::emit::{render, render_crates, Printer};
     pub use crate::load::load;
-    pub use crate::lower::lower;
+    pub use crate::lower::{lower, merge_identical};
     pub use crate::naming::Scope;
 }
 
@@ -95,6 +95,11 @@ pub struct Config {
     /// Components an overlay refers to are kept by a selection's pruning; an action whose
     /// target matches nothing is a warning, a malformed overlay an error.
     pub overlays: Vec<std::path::PathBuf>,
+    /// Write structurally identical schemas as one type, every other name an alias of it
+    /// (`pub type Kitten = Cat;`): less code, the same API by every name. On by default. Off,
+    /// each schema keeps a type of its own: for code that implements its own traits on two
+    /// such types, which would otherwise be one.
+    pub merge_identical_types: bool,
 }
 
 /// The crates layout: the API as a workspace of crates that cargo compiles side by side,
@@ -207,6 +212,7 @@ impl Default for Config {
             include: Vec::new(),
             exclude: Vec::new(),
             overlays: Vec::new(),
+            merge_identical_types: true,
         }
     }
 }
@@ -352,6 +358,9 @@ fn generate_with(
         config.env_prefix.as_deref(),
         diags,
     );
+    if config.merge_identical_types {
+        lower::merge_identical(&mut model.types);
+    }
     if !config.allow_partial && diags.has_errors() {
         return None;
     }

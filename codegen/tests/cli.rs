@@ -611,3 +611,47 @@ fn without_spec_the_one_document_in_spec_is_read() {
     assert_eq!(none.status.code(), Some(2));
     assert!(text(&none.stderr).starts_with("error: no SPEC given, and spec cannot be read: "));
 }
+
+/// Identical schemas are one type by default; `--keep-identical-types` gives each its own,
+/// and says so in the regenerate command of the header.
+#[test]
+fn keep_identical_types_gives_every_schema_a_type_of_its_own() {
+    let dir = tempfile::tempdir().unwrap();
+    let spec = concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/../tests/fixtures/identical_schemas.yaml"
+    );
+    std::fs::copy(spec, dir.path().join("identical_schemas.yaml")).unwrap();
+    let read = |out: &str| {
+        std::fs::read_to_string(dir.path().join(out).join("identical_schemas.rs")).unwrap()
+    };
+
+    let merged = run(
+        &["generate", "identical_schemas.yaml", "-o", "merged"],
+        dir.path(),
+    );
+    assert_eq!(merged.status.code(), Some(0), "{}", text(&merged.stderr));
+    let merged = read("merged");
+    assert!(merged.contains("    pub type Kitten = Cat;\n"), "{merged}");
+    assert!(
+        merged.contains("    pub type DogColor = CatColor;\n"),
+        "{merged}"
+    );
+
+    let apart = run(
+        &[
+            "generate",
+            "identical_schemas.yaml",
+            "-o",
+            "apart",
+            "--keep-identical-types",
+        ],
+        dir.path(),
+    );
+    assert_eq!(apart.status.code(), Some(0), "{}", text(&apart.stderr));
+    let apart = read("apart");
+    assert!(apart.contains("    pub struct Kitten {\n"), "{apart}");
+    assert!(apart.contains("    pub enum DogColor {\n"), "{apart}");
+    assert!(!apart.contains("its schema is identical"), "{apart}");
+    assert!(apart.contains("--keep-identical-types"), "{apart}");
+}

@@ -77,6 +77,11 @@ struct Args {
     /// operation that cannot be generated fails the command (exit 2) and nothing is written.
     #[arg(long = "allow-partial")]
     allow_partial: bool,
+    /// Give every schema a type of its own. By default structurally identical schemas are
+    /// one type and every other name an alias of it (less code, the same API by every name);
+    /// keep them apart for code that implements its own traits on two of them.
+    #[arg(long = "keep-identical-types")]
+    keep_identical_types: bool,
     /// Refuse a spec when any operation would be left out: the default now, accepted so
     /// that existing scripts keep working.
     #[arg(long, hide = true, conflicts_with = "allow_partial")]
@@ -190,6 +195,7 @@ impl Args {
             (self.group_features, "--group-features"),
             (self.allow_partial, "--allow-partial"),
             (self.no_workspace, "--no-workspace"),
+            (self.keep_identical_types, "--keep-identical-types"),
         ];
         let valued = [
             ("--env-prefix", self.env_prefix.as_deref()),
@@ -308,6 +314,7 @@ fn run(args: &Args) -> Option<kv_codegen::Output> {
         include: args.include.clone(),
         exclude: args.exclude.clone(),
         overlays: args.overlays.clone(),
+        merge_identical_types: !args.keep_identical_types,
         ..Config::default()
     };
     match kv_codegen::generate_file(spec, &config) {

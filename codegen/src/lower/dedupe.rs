@@ -1,4 +1,5 @@
-//! Structurally identical types become one.
+//! Structurally identical types become one ([`crate::Config::merge_identical_types`], on by
+//! default; a pass over the lowered model).
 //!
 //! Large documents define the same shape under many names (Cloudflare's envelope pieces
 //! `*_messages`, `*_api-response-common`, identifiers of every product…). Each would be its own
@@ -18,7 +19,7 @@ use crate::model::{TypeDef, TypeId, TypeKind, TypeRef};
 use std::collections::HashMap;
 
 /// Merges structurally identical types in `types`; returns how many became aliases.
-pub(crate) fn dedupe(types: &mut [TypeDef]) -> usize {
+pub fn dedupe(types: &mut [TypeDef]) -> usize {
     let succ: Vec<Vec<usize>> = types.iter().map(successors).collect();
     let components = strongly_connected(&succ);
 

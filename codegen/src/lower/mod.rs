@@ -18,6 +18,7 @@ mod schema;
 mod siblings;
 mod untyped;
 
+pub use dedupe::dedupe as merge_identical;
 pub use info::override_env_prefix;
 
 use crate::diagnostics::{join, Diagnostics};
@@ -139,7 +140,6 @@ pub fn lower(
         env_prefix: info::env_prefix(&doc.info, lowerer.diags),
     };
     let (operations, resources) = resources;
-    dedupe::dedupe(&mut lowerer.types);
     let model = Model {
         api,
         types: lowerer.types,
