@@ -118,8 +118,9 @@ impl Emitter<'_> {
 
     /// A required JSON body that is an object of known members (or another name for one): its
     /// members become fields of the parameters struct (`CreateNamespaceParams::new(title)`),
-    /// and the request puts them back together. Not when a member would clash with a parameter or the struct's
-    /// own items, holds its struct inline, or members beyond the known ones are allowed.
+    /// and the request puts them back together. Not when a member would clash with a
+    /// parameter or the struct's own items, holds its struct inline, or members beyond the
+    /// known ones are allowed.
     pub(super) fn flat_body<'o>(
         &'o self,
         op: &'o Operation,
@@ -133,23 +134,12 @@ impl Emitter<'_> {
             return None;
         };
         // Through other names of the struct (a `$ref` to it, or an identical schema's).
-        // Bounded: alias cycles were broken in lowering, but this must end whatever it reads.
-        let mut current = ty;
-        let mut found = None;
-        for _ in 0..64 {
-            let TypeRef::Named(id) = current else {
-                return None;
-            };
-            match self.def(*id).map(|d| &d.kind) {
-                Some(crate::model::TypeKind::Struct(s)) => {
-                    found = Some((id, s));
-                    break;
-                }
-                Some(crate::model::TypeKind::Alias(next)) => current = next,
-                _ => return None,
-            }
-        }
-        let (id, s) = found?;
+        let TypeRef::Named(id) = self.resolved_alias(ty) else {
+            return None;
+        };
+        let Some(crate::model::TypeKind::Struct(s)) = self.def(*id).map(|d| &d.kind) else {
+            return None;
+        };
         const OWN: &[&str] = &["options", "invalid", "new", "into_request", "next_page"];
         let clash = s.fields.iter().any(|f| {
             OWN.contains(&f.name.as_str())

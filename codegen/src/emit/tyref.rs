@@ -165,7 +165,7 @@ impl Emitter<'_> {
     }
 
     /// `ty` through any chain of aliases (not newtypes), its nullability kept.
-    fn resolved_alias<'t>(&'t self, ty: &'t TypeRef) -> &'t TypeRef {
+    pub(super) fn resolved_alias<'t>(&'t self, ty: &'t TypeRef) -> &'t TypeRef {
         let mut current = ty;
         for _ in 0..64 {
             let TypeRef::Named(id) = current else {
